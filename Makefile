@@ -1,0 +1,17 @@
+# lead_qual: PGXS build
+EXTENSION = lead_qual
+EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
+
+MODULE_big = lead_qual
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+DATA = $(sort $(wildcard sql/$(EXTENSION)--*.sql))
+
+# pg_regress suites: sql/<name>.sql, expected/<name>.out
+REGRESS = setup model_io model_errors frameworks rules rows explain registry
+REGRESS_OPTS = --inputdir=.
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(OBJS): src/lead_qual.h

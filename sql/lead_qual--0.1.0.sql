@@ -1,0 +1,722 @@
+/* lead_qual 0.1.0: models as values, the registry of named models, and
+ * qualify() / score() / is_qualified() / explain() for every framework. */
+
+\echo Use "CREATE EXTENSION lead_qual" to load this file. \quit
+
+GRANT USAGE ON SCHEMA lead_qual TO PUBLIC;
+
+--------------------------------------------------------------------------
+-- The model type
+--------------------------------------------------------------------------
+
+CREATE TYPE lead_qual.model;
+
+CREATE FUNCTION lead_qual.model_in(cstring) RETURNS lead_qual.model
+    AS 'MODULE_PATHNAME', 'lq_model_in' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.model_out(lead_qual.model) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'lq_model_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.model_recv(internal) RETURNS lead_qual.model
+    AS 'MODULE_PATHNAME', 'lq_model_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.model_send(lead_qual.model) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lq_model_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE lead_qual.model (
+    INPUT = lead_qual.model_in,
+    OUTPUT = lead_qual.model_out,
+    RECEIVE = lead_qual.model_recv,
+    SEND = lead_qual.model_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = int4,
+    STORAGE = extended
+);
+
+CREATE FUNCTION lead_qual.model_eq(lead_qual.model, lead_qual.model) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lq_model_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.model_ne(lead_qual.model, lead_qual.model) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lq_model_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.model_hash(lead_qual.model) RETURNS integer
+    AS 'MODULE_PATHNAME', 'lq_model_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.model_hash_extended(lead_qual.model, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lq_model_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE OPERATOR lead_qual.= (
+    LEFTARG = lead_qual.model, RIGHTARG = lead_qual.model,
+    FUNCTION = lead_qual.model_eq,
+    COMMUTATOR = OPERATOR(lead_qual.=), NEGATOR = OPERATOR(lead_qual.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR lead_qual.<> (
+    LEFTARG = lead_qual.model, RIGHTARG = lead_qual.model,
+    FUNCTION = lead_qual.model_ne,
+    COMMUTATOR = OPERATOR(lead_qual.<>), NEGATOR = OPERATOR(lead_qual.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS lead_qual.model_hash_ops
+    DEFAULT FOR TYPE lead_qual.model USING hash AS
+        OPERATOR 1 lead_qual.= (lead_qual.model, lead_qual.model),
+        FUNCTION 1 lead_qual.model_hash(lead_qual.model),
+        FUNCTION 2 lead_qual.model_hash_extended(lead_qual.model, bigint);
+
+-- Casts between models and JSON.
+CREATE FUNCTION lead_qual.model(definition jsonb) RETURNS lead_qual.model
+    AS 'MODULE_PATHNAME', 'lq_model_from_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.model_to_jsonb(lead_qual.model) RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'lq_model_as_jsonb' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.model_to_json(lead_qual.model) RETURNS json
+    AS 'MODULE_PATHNAME', 'lq_model_as_json' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (jsonb AS lead_qual.model) WITH FUNCTION lead_qual.model(jsonb);
+CREATE CAST (json AS lead_qual.model) WITH INOUT;
+CREATE CAST (lead_qual.model AS jsonb) WITH FUNCTION lead_qual.model_to_jsonb(lead_qual.model);
+CREATE CAST (lead_qual.model AS json) WITH FUNCTION lead_qual.model_to_json(lead_qual.model);
+
+CREATE FUNCTION lead_qual.model_name(lead_qual.model) RETURNS text
+    AS 'MODULE_PATHNAME', 'lq_model_name' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION lead_qual.criteria(model lead_qual.model, lang text DEFAULT 'en')
+    RETURNS TABLE (ordinal integer, key text, label text, description text,
+                   weight double precision, source text, knockout boolean,
+                   rule_type text, rule text, questions text[])
+    AS 'MODULE_PATHNAME', 'lq_criteria' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 6;
+
+--------------------------------------------------------------------------
+-- The registry of named models
+--------------------------------------------------------------------------
+
+CREATE TABLE lead_qual.models (
+    name text PRIMARY KEY,
+    model lead_qual.model NOT NULL,
+    builtin boolean NOT NULL DEFAULT false,
+    updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT models_name_matches_model
+        CHECK (lead_qual.model_name(model) OPERATOR(pg_catalog.=) name)
+);
+-- pg_dump keeps the rows users add; the built-ins come with the extension.
+SELECT pg_catalog.pg_extension_config_dump('lead_qual.models', 'WHERE NOT builtin');
+REVOKE ALL ON lead_qual.models FROM PUBLIC;
+GRANT SELECT ON lead_qual.models TO PUBLIC;
+
+CREATE FUNCTION lead_qual.model(name text) RETURNS lead_qual.model
+    AS 'MODULE_PATHNAME', 'lq_model_by_name' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION lead_qual.define_model(name text, definition jsonb)
+    RETURNS lead_qual.model
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    compiled lead_qual.model;
+BEGIN
+    IF define_model.name IS NULL OR definition IS NULL THEN
+        RAISE EXCEPTION 'lead_qual.define_model: name and definition must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF jsonb_typeof(definition) IS DISTINCT FROM 'object' THEN
+        RAISE EXCEPTION 'invalid model: must be a JSON object, not %', jsonb_typeof(definition)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF definition ? 'name' AND definition -> 'name' IS DISTINCT FROM to_jsonb(define_model.name) THEN
+        RAISE EXCEPTION 'model definition is named %, not "%"', definition -> 'name', define_model.name
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Leave "name" out of the definition, or make it match.';
+    END IF;
+    compiled := lead_qual.model(definition || jsonb_build_object('name', define_model.name));
+    INSERT INTO lead_qual.models AS r (name, model)
+        VALUES (define_model.name, compiled)
+        ON CONFLICT ON CONSTRAINT models_pkey
+        DO UPDATE SET model = EXCLUDED.model, updated_at = now();
+    RETURN compiled;
+END
+$$;
+
+CREATE FUNCTION lead_qual.drop_model(name text, if_exists boolean DEFAULT false)
+    RETURNS boolean
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+    DELETE FROM lead_qual.models m WHERE m.name = drop_model.name;
+    IF FOUND THEN
+        RETURN true;
+    END IF;
+    IF if_exists THEN
+        RETURN false;
+    END IF;
+    RAISE EXCEPTION 'model "%" does not exist', drop_model.name
+        USING ERRCODE = 'undefined_object';
+END
+$$;
+
+-- Built-in models change only with the extension.
+CREATE FUNCTION lead_qual.protect_builtin_models() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF current_setting('lead_qual.maintenance', true) IS NOT DISTINCT FROM 'on' THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    IF TG_OP = 'TRUNCATE' THEN
+        RAISE EXCEPTION 'lead_qual.models cannot be truncated: it holds the built-in models'
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Drop user models with lead_qual.drop_model().';
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.builtin THEN
+        RAISE EXCEPTION 'model "%" is built in and cannot be changed or dropped', OLD.name
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = format('Make your own version under another name: SELECT lead_qual.define_model(%L, lead_qual.model(%L)::jsonb - %L);',
+                                'my_' || OLD.name, OLD.name, 'name');
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.builtin THEN
+        RAISE EXCEPTION 'only the extension adds built-in models'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+
+CREATE FUNCTION lead_qual.registry_changed() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'lq_registry_changed' LANGUAGE C;
+
+--------------------------------------------------------------------------
+-- Qualifying
+--------------------------------------------------------------------------
+
+CREATE TYPE lead_qual.qualification AS (
+    model text,
+    score double precision,
+    qualified boolean,
+    status text,
+    tier text,
+    met integer,
+    known integer,
+    total integer,
+    missing text[],
+    failed text[]
+);
+
+CREATE TYPE lead_qual.explanation AS (
+    ordinal integer,
+    criterion text,
+    label text,
+    source text,
+    rule text,
+    value text,
+    grade double precision,
+    weight double precision,
+    points double precision,
+    met boolean,
+    known boolean,
+    knockout boolean,
+    question text
+);
+
+-- A model given as a value: IMMUTABLE.  By name: STABLE (reads the registry).
+CREATE FUNCTION lead_qual.qualify(model lead_qual.model, evidence jsonb, as_of timestamptz DEFAULT now())
+    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.qualify(model lead_qual.model, evidence text, as_of timestamptz DEFAULT now())
+    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.qualify(model lead_qual.model, evidence record, as_of timestamptz DEFAULT now())
+    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.qualify(model text, evidence jsonb, as_of timestamptz DEFAULT now())
+    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.qualify(model text, evidence text, as_of timestamptz DEFAULT now())
+    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.qualify(model text, evidence record, as_of timestamptz DEFAULT now())
+    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION lead_qual.score(model lead_qual.model, evidence jsonb, as_of timestamptz DEFAULT now())
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.score(model lead_qual.model, evidence text, as_of timestamptz DEFAULT now())
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.score(model lead_qual.model, evidence record, as_of timestamptz DEFAULT now())
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.score(model text, evidence jsonb, as_of timestamptz DEFAULT now())
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.score(model text, evidence text, as_of timestamptz DEFAULT now())
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.score(model text, evidence record, as_of timestamptz DEFAULT now())
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION lead_qual.is_qualified(model lead_qual.model, evidence jsonb, as_of timestamptz DEFAULT now())
+    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.is_qualified(model lead_qual.model, evidence text, as_of timestamptz DEFAULT now())
+    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.is_qualified(model lead_qual.model, evidence record, as_of timestamptz DEFAULT now())
+    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.is_qualified(model text, evidence jsonb, as_of timestamptz DEFAULT now())
+    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.is_qualified(model text, evidence text, as_of timestamptz DEFAULT now())
+    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.is_qualified(model text, evidence record, as_of timestamptz DEFAULT now())
+    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION lead_qual.explain(model lead_qual.model, evidence jsonb, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
+    RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 6;
+CREATE FUNCTION lead_qual.explain(model lead_qual.model, evidence text, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
+    RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 6;
+CREATE FUNCTION lead_qual.explain(model lead_qual.model, evidence record, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
+    RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 6;
+CREATE FUNCTION lead_qual.explain(model text, evidence jsonb, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
+    RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C STABLE PARALLEL SAFE ROWS 6;
+CREATE FUNCTION lead_qual.explain(model text, evidence text, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
+    RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C STABLE PARALLEL SAFE ROWS 6;
+CREATE FUNCTION lead_qual.explain(model text, evidence record, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
+    RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C STABLE PARALLEL SAFE ROWS 6;
+
+--------------------------------------------------------------------------
+-- Built-in models
+--------------------------------------------------------------------------
+
+INSERT INTO lead_qual.models (name, model, builtin) VALUES
+('bant', $model${
+  "name": "bant",
+  "label": "BANT (Budget, Authority, Need, Timeframe)",
+  "description": {
+    "en": "IBM's classic check of whether a lead is an opportunity: can they pay, can they decide, do they need it, and will they buy soon. A lead that meets three of the four is qualified. Use it for established offers with a known price, where buyers plan their purchases; apply it strictly for commodities and more loosely for new or innovative products, where budget and timing are rarely settled yet.",
+    "nl": "De klassieke toets van IBM of een lead een kans is: kan de lead betalen, beslissen, heeft hij het nodig en koopt hij binnenkort. Voldoet een lead aan drie van de vier, dan is hij gekwalificeerd. Geschikt voor bestaande producten met een bekende prijs, waarbij kopers hun aankopen plannen; streng toepassen bij commodity's, soepeler bij nieuwe of innovatieve producten, waar budget en planning zelden al vastliggen.",
+    "es": "La comprobación clásica de IBM para saber si un lead es una oportunidad: si puede pagar, si puede decidir, si lo necesita y si comprará pronto. Un lead que cumple tres de los cuatro criterios está calificado. Útil para ofertas consolidadas con precio conocido, cuando los compradores planifican sus compras; aplíquelo con rigor para productos básicos y con más flexibilidad para productos nuevos o innovadores, donde el presupuesto y el plazo rara vez están definidos."
+  },
+  "min_met": 3,
+  "criteria": [
+    {"key": "budget", "label": "Budget",
+     "description": {
+       "en": "Money is set aside, or can be found, for a purchase of this size.",
+       "nl": "Er is geld gereserveerd, of te vinden, voor een aankoop van deze omvang.",
+       "es": "Hay dinero reservado, o se puede conseguir, para una compra de este tamaño."},
+     "questions": {
+       "en": ["What does this problem cost you today?", "Is there a budget range for this purchase, and whose budget does it come from?", "What return would make the investment worth it for you?"],
+       "nl": ["Wat kost dit probleem u op dit moment?", "Is er een bedrag voor deze aankoop gereserveerd, en uit wiens budget komt het?", "Wat moet de investering opleveren om de moeite waard te zijn?"],
+       "es": ["¿Cuánto le cuesta hoy este problema?", "¿Hay un rango de presupuesto para esta compra y de qué área sale?", "¿Qué retorno haría que la inversión valiera la pena?"]}},
+    {"key": "authority", "label": "Authority",
+     "description": {
+       "en": "The contact decides, or we know who does and how the decision is made.",
+       "nl": "De contactpersoon beslist, of we weten wie dat doet en hoe het besluit valt.",
+       "es": "El contacto decide, o sabemos quién decide y cómo se toma la decisión."},
+     "questions": {
+       "en": ["Who else is involved in choosing a solution?", "How was a similar purchase decided last time?", "Who signs the contract in the end?"],
+       "nl": ["Wie beslist er verder mee over de keuze?", "Hoe is een vergelijkbare aankoop de vorige keer besloten?", "Wie tekent uiteindelijk het contract?"],
+       "es": ["¿Quién más participa en la elección de una solución?", "¿Cómo se decidió la última vez una compra parecida?", "¿Quién firma el contrato al final?"]}},
+    {"key": "need", "label": "Need",
+     "description": {
+       "en": "The lead has a problem our offer solves, and it hurts enough to act on.",
+       "nl": "De lead heeft een probleem dat ons aanbod oplost, en het knelt genoeg om in actie te komen.",
+       "es": "El lead tiene un problema que nuestra oferta resuelve, y le duele lo bastante como para actuar."},
+     "questions": {
+       "en": ["What problem are you trying to solve?", "What happens if nothing changes in the coming year?", "Where does this rank among your current priorities?"],
+       "nl": ["Welk probleem wilt u oplossen?", "Wat gebeurt er als er het komende jaar niets verandert?", "Hoe hoog staat dit op uw lijst van prioriteiten?"],
+       "es": ["¿Qué problema intenta resolver?", "¿Qué pasa si no cambia nada durante el próximo año?", "¿Qué lugar ocupa esto entre sus prioridades actuales?"]}},
+    {"key": "timeframe", "label": "Timeframe",
+     "description": {
+       "en": "A purchase is planned within a period that matters to us, for example this quarter.",
+       "nl": "Er is een aankoop gepland binnen een termijn die voor ons telt, bijvoorbeeld dit kwartaal.",
+       "es": "Hay una compra prevista dentro de un plazo que nos importa, por ejemplo este trimestre."},
+     "questions": {
+       "en": ["By when does this need to be solved?", "Is there a deadline or event the solution has to be ready for?", "When does the contract with your current supplier end?"],
+       "nl": ["Wanneer moet dit opgelost zijn?", "Is er een deadline of gebeurtenis waarvoor de oplossing klaar moet zijn?", "Wanneer loopt het contract met uw huidige leverancier af?"],
+       "es": ["¿Para cuándo necesita tenerlo resuelto?", "¿Hay una fecha límite o un evento para el que la solución deba estar lista?", "¿Cuándo vence el contrato con su proveedor actual?"]}}
+  ]
+}$model$, true),
+
+('anum', $model${
+  "name": "anum",
+  "label": "ANUM (Authority, Need, Urgency, Money)",
+  "description": {
+    "en": "BANT's questions in another order: first find the person who can decide, then the need, how urgent it is, and last the money. Use it when reaching the decision maker is the hard part, or when urgency says more than a planned date. Half of the criteria is enough to qualify.",
+    "nl": "De vragen van BANT in een andere volgorde: eerst de persoon vinden die kan beslissen, dan de behoefte, de urgentie en als laatste het geld. Handig als de beslisser moeilijk te bereiken is, of als urgentie meer zegt dan een geplande datum. De helft van de criteria is genoeg om te kwalificeren.",
+    "es": "Las preguntas de BANT en otro orden: primero encontrar a quien puede decidir, después la necesidad, su urgencia y por último el dinero. Útil cuando lo difícil es llegar a quien decide, o cuando la urgencia dice más que una fecha prevista. Cumplir la mitad de los criterios basta para calificar."
+  },
+  "min_met": 2,
+  "criteria": [
+    {"key": "authority", "label": "Authority",
+     "description": {
+       "en": "We are talking to the person who decides, or we know the way to them.",
+       "nl": "We spreken de persoon die beslist, of we kennen de weg naar die persoon.",
+       "es": "Hablamos con la persona que decide, o sabemos cómo llegar a ella."},
+     "questions": {
+       "en": ["Who makes the final call on a purchase like this?", "Could you bring that person into our next conversation?"],
+       "nl": ["Wie neemt bij een aankoop als deze de uiteindelijke beslissing?", "Kunt u die persoon bij ons volgende gesprek betrekken?"],
+       "es": ["¿Quién toma la decisión final en una compra así?", "¿Podría incluir a esa persona en nuestra próxima conversación?"]}},
+    {"key": "need", "label": "Need",
+     "description": {
+       "en": "The lead has a real problem that our offer solves.",
+       "nl": "De lead heeft een echt probleem dat ons aanbod oplost.",
+       "es": "El lead tiene un problema real que nuestra oferta resuelve."},
+     "questions": {
+       "en": ["What made you look for a solution now?", "How do you handle this today?"],
+       "nl": ["Waarom zoekt u juist nu naar een oplossing?", "Hoe pakt u dit op dit moment aan?"],
+       "es": ["¿Qué le llevó a buscar una solución ahora?", "¿Cómo lo resuelve hoy en día?"]}},
+    {"key": "urgency", "label": "Urgency",
+     "description": {
+       "en": "The lead feels pressure to solve the problem soon.",
+       "nl": "De lead voelt druk om het probleem snel op te lossen.",
+       "es": "El lead siente presión por resolver el problema pronto."},
+     "questions": {
+       "en": ["What makes this pressing right now?", "What does each month of waiting cost you?"],
+       "nl": ["Waarom is dit juist nu dringend?", "Wat kost elke maand wachten u?"],
+       "es": ["¿Por qué es urgente justo ahora?", "¿Cuánto le cuesta cada mes de espera?"]}},
+    {"key": "money", "label": "Money",
+     "description": {
+       "en": "Funds are available, or can be made available, for the purchase.",
+       "nl": "Er is geld beschikbaar, of het kan beschikbaar komen, voor de aankoop.",
+       "es": "Hay fondos disponibles, o pueden conseguirse, para la compra."},
+     "questions": {
+       "en": ["Have you set money aside for this?", "If the business case is sound, can the money be found?"],
+       "nl": ["Heeft u hier geld voor gereserveerd?", "Als de businesscase klopt, is het geld dan te vinden?"],
+       "es": ["¿Ha reservado dinero para esto?", "Si el caso de negocio es sólido, ¿se puede conseguir el dinero?"]}}
+  ]
+}$model$, true),
+
+('champ', $model${
+  "name": "champ",
+  "label": "CHAMP (Challenges, Authority, Money, Prioritization)",
+  "description": {
+    "en": "Starts from the organisation's business challenges rather than its budget. An organisation gives a solution priority only when the pain is large enough; if our offer cannot relieve the challenge, the lead is disqualified whatever else is true. Use it for problem-solving offers in complex sales with several stakeholders.",
+    "nl": "Begint bij de zakelijke uitdagingen van de organisatie, niet bij haar budget. Een organisatie geeft een oplossing pas voorrang als de pijn groot genoeg is; kan ons aanbod de uitdaging niet verlichten, dan valt de lead af, wat er verder ook klopt. Geschikt voor probleemoplossende producten in complexe trajecten met meerdere betrokkenen.",
+    "es": "Parte de los retos de negocio de la organización y no de su presupuesto. Una organización da prioridad a una solución solo cuando el dolor es lo bastante grande; si nuestra oferta no puede aliviar el reto, el lead queda descalificado, sea cual sea lo demás. Útil para ofertas que resuelven problemas en ventas complejas con varias personas implicadas."
+  },
+  "min_met": 2,
+  "criteria": [
+    {"key": "challenges", "label": "Challenges", "knockout": true,
+     "description": {
+       "en": "The organisation faces a challenge that our offer relieves. If it does not, the lead is disqualified.",
+       "nl": "De organisatie staat voor een uitdaging die ons aanbod verlicht. Is dat niet zo, dan valt de lead af.",
+       "es": "La organización afronta un reto que nuestra oferta alivia. Si no es así, el lead queda descalificado."},
+     "questions": {
+       "en": ["What stands in the way of your goals this year?", "What have you tried so far, and why did it fall short?"],
+       "nl": ["Wat staat uw doelen dit jaar in de weg?", "Wat heeft u al geprobeerd, en waarom was dat niet genoeg?"],
+       "es": ["¿Qué se interpone este año en sus objetivos?", "¿Qué ha probado hasta ahora y por qué no bastó?"]}},
+    {"key": "authority", "label": "Authority",
+     "description": {
+       "en": "We know who takes part in the decision and we can reach them.",
+       "nl": "We weten wie er meebeslist en we kunnen hen bereiken.",
+       "es": "Sabemos quién participa en la decisión y podemos llegar a esas personas."},
+     "questions": {
+       "en": ["Who will have a say in this decision?", "Whose support do you need to move forward?"],
+       "nl": ["Wie heeft er inspraak in dit besluit?", "Wiens steun heeft u nodig om verder te gaan?"],
+       "es": ["¿Quién tendrá voz en esta decisión?", "¿Qué apoyos necesita para avanzar?"]}},
+    {"key": "money", "label": "Money",
+     "description": {
+       "en": "There is money for a solution, or the value of solving the challenge justifies finding it.",
+       "nl": "Er is geld voor een oplossing, of de waarde van het oplossen rechtvaardigt dat het gevonden wordt.",
+       "es": "Hay dinero para una solución, o el valor de resolver el reto justifica conseguirlo."},
+     "questions": {
+       "en": ["What is this challenge costing you?", "How would you fund a solution that pays for itself?"],
+       "nl": ["Wat kost deze uitdaging u?", "Hoe zou u een oplossing financieren die zichzelf terugverdient?"],
+       "es": ["¿Cuánto le está costando este reto?", "¿Cómo financiaría una solución que se paga sola?"]}},
+    {"key": "prioritization", "label": "Prioritization",
+     "description": {
+       "en": "Solving the challenge ranks high enough to get time and money now.",
+       "nl": "Het oplossen van de uitdaging heeft genoeg prioriteit om nu tijd en geld te krijgen.",
+       "es": "Resolver el reto tiene prioridad suficiente para recibir tiempo y dinero ahora."},
+     "questions": {
+       "en": ["Where does this rank against your other projects?", "What would move it to the top of the list?"],
+       "nl": ["Hoe verhoudt dit zich tot uw andere projecten?", "Wat zou dit bovenaan de lijst zetten?"],
+       "es": ["¿Qué lugar ocupa frente a sus otros proyectos?", "¿Qué haría que pasara al primer puesto de la lista?"]}}
+  ]
+}$model$, true),
+
+('gpct', $model${
+  "name": "gpct",
+  "label": "GPCT (Goals, Plans, Challenges, Timeline)",
+  "description": {
+    "en": "Qualifies the organisation rather than the person: its measurable goals, its plans to reach them, what stands in the way and by when. The risk is talking to the wrong person at the right company, so check separately who you are speaking with. Use it for consultative sales, where the offer has to fit the customer's strategy.",
+    "nl": "Kwalificeert de organisatie in plaats van de persoon: haar meetbare doelen, haar plannen om die te halen, wat daarbij in de weg staat en wanneer het af moet zijn. Het risico is dat u bij het juiste bedrijf met de verkeerde persoon praat; ga dus apart na met wie u spreekt. Geschikt voor adviserende verkoop, waar het aanbod moet passen bij de strategie van de klant.",
+    "es": "Califica a la organización y no a la persona: sus objetivos medibles, sus planes para alcanzarlos, lo que se interpone y para cuándo. El riesgo es hablar con la persona equivocada en la empresa correcta, así que compruebe aparte con quién habla. Útil en la venta consultiva, donde la oferta debe encajar en la estrategia del cliente."
+  },
+  "min_met": 2,
+  "criteria": [
+    {"key": "goals", "label": "Goals",
+     "description": {
+       "en": "The organisation has measurable goals that our offer supports, such as revenue, market share or customer satisfaction.",
+       "nl": "De organisatie heeft meetbare doelen die ons aanbod ondersteunt, zoals omzet, marktaandeel of klanttevredenheid.",
+       "es": "La organización tiene objetivos medibles que nuestra oferta apoya, como ingresos, cuota de mercado o satisfacción del cliente."},
+     "questions": {
+       "en": ["What targets has your team set for this year?", "How will you know you reached them?"],
+       "nl": ["Welke doelen heeft uw team voor dit jaar gesteld?", "Hoe weet u dat u ze gehaald heeft?"],
+       "es": ["¿Qué metas se ha marcado su equipo este año?", "¿Cómo sabrá que las ha alcanzado?"]}},
+    {"key": "plans", "label": "Plans",
+     "description": {
+       "en": "The organisation has a plan, people and means to reach its goals, and our offer fits in it.",
+       "nl": "De organisatie heeft een plan, mensen en middelen om haar doelen te halen, en ons aanbod past daarin.",
+       "es": "La organización tiene un plan, personas y medios para alcanzar sus objetivos, y nuestra oferta encaja en él."},
+     "questions": {
+       "en": ["How do you plan to reach those targets?", "What is already decided or budgeted in that plan?"],
+       "nl": ["Hoe bent u van plan die doelen te halen?", "Wat ligt er in dat plan al vast of is al begroot?"],
+       "es": ["¿Cómo piensa alcanzar esas metas?", "¿Qué está ya decidido o presupuestado en ese plan?"]}},
+    {"key": "challenges", "label": "Challenges",
+     "description": {
+       "en": "We know the obstacles to the plan, and we can help to overcome them.",
+       "nl": "We kennen de obstakels voor het plan, en we kunnen helpen ze te overwinnen.",
+       "es": "Conocemos los obstáculos del plan y podemos ayudar a superarlos."},
+     "questions": {
+       "en": ["What could stop the plan from working?", "Which of those obstacles worries you most?"],
+       "nl": ["Wat zou het plan kunnen laten mislukken?", "Welk obstakel baart u de meeste zorgen?"],
+       "es": ["¿Qué podría impedir que el plan funcione?", "¿Cuál de esos obstáculos le preocupa más?"]}},
+    {"key": "timeline", "label": "Timeline",
+     "description": {
+       "en": "The goals have a date: the organisation knows by when it has to get there.",
+       "nl": "De doelen hebben een datum: de organisatie weet wanneer ze bereikt moeten zijn.",
+       "es": "Los objetivos tienen fecha: la organización sabe para cuándo debe lograrlos."},
+     "questions": {
+       "en": ["By when do the goals have to be met?", "Which milestones come before that date?"],
+       "nl": ["Wanneer moeten de doelen gehaald zijn?", "Welke mijlpalen komen er vóór die datum?"],
+       "es": ["¿Para cuándo deben cumplirse los objetivos?", "¿Qué hitos hay antes de esa fecha?"]}}
+  ]
+}$model$, true),
+
+('faint', $model${
+  "name": "faint",
+  "label": "FAINT (Funds, Authority, Interest, Need, Timing)",
+  "description": {
+    "en": "Asks whether the organisation can make money available, not whether a budget already exists: many purchases are not planned ahead. Adds the lead's interest in the opportunity, thinking in competitive advantage more than in existing pain. Suits innovative products and new markets; less suited to repeat purchases or replacing a supplier. Qualified at three of the five.",
+    "nl": "Vraagt of de organisatie geld beschikbaar kan maken, niet of er al budget is: veel aankopen worden niet vooraf gepland. Voegt de interesse van de lead in de kans toe, en denkt meer in concurrentievoordeel dan in bestaande pijn. Geschikt voor innovatieve producten en nieuwe markten; minder voor herhaalaankopen of het vervangen van een leverancier. Gekwalificeerd bij drie van de vijf.",
+    "es": "Pregunta si la organización puede conseguir el dinero, no si ya existe un presupuesto: muchas compras no se planifican con antelación. Añade el interés del lead por la oportunidad, pensando más en la ventaja competitiva que en un dolor existente. Adecuado para productos innovadores y mercados nuevos; menos para compras repetidas o para sustituir a un proveedor. Calificado con tres de cinco."
+  },
+  "min_met": 3,
+  "criteria": [
+    {"key": "funds", "label": "Funds",
+     "description": {
+       "en": "The organisation can free up money for this, even if no budget was planned.",
+       "nl": "De organisatie kan hier geld voor vrijmaken, ook als er geen budget gepland was.",
+       "es": "La organización puede liberar dinero para esto, aunque no hubiera un presupuesto previsto."},
+     "questions": {
+       "en": ["If this clearly pays off, how would the money be found?", "Who can move budget between projects?"],
+       "nl": ["Als dit zich duidelijk terugverdient, hoe komt het geld dan vrij?", "Wie kan budget tussen projecten verschuiven?"],
+       "es": ["Si esto claramente compensa, ¿cómo se conseguiría el dinero?", "¿Quién puede mover presupuesto entre proyectos?"]}},
+    {"key": "authority", "label": "Authority",
+     "description": {
+       "en": "We know who decides, and they are involved or within reach.",
+       "nl": "We weten wie beslist, en die persoon is betrokken of bereikbaar.",
+       "es": "Sabemos quién decide, y esa persona participa o está a nuestro alcance."},
+     "questions": {
+       "en": ["Who would approve a new initiative like this?", "What does that person need to see to say yes?"],
+       "nl": ["Wie keurt een nieuw initiatief als dit goed?", "Wat moet die persoon zien om ja te zeggen?"],
+       "es": ["¿Quién aprobaría una iniciativa nueva como esta?", "¿Qué necesita ver esa persona para decir que sí?"]}},
+    {"key": "interest", "label": "Interest",
+     "description": {
+       "en": "The lead is interested in what the offer makes possible: an edge over competitors or a new opportunity.",
+       "nl": "De lead is geïnteresseerd in wat het aanbod mogelijk maakt: een voorsprong op concurrenten of een nieuwe kans.",
+       "es": "Al lead le interesa lo que la oferta hace posible: una ventaja sobre la competencia o una oportunidad nueva."},
+     "questions": {
+       "en": ["What would you do with this that you cannot do now?", "Which competitor would you most like to get ahead of?"],
+       "nl": ["Wat zou u hiermee kunnen dat nu niet kan?", "Op welke concurrent zou u het liefst een voorsprong nemen?"],
+       "es": ["¿Qué podría hacer con esto que hoy no puede?", "¿A qué competidor le gustaría adelantar?"]}},
+    {"key": "need", "label": "Need",
+     "description": {
+       "en": "The organisation has a need the offer fulfils.",
+       "nl": "De organisatie heeft een behoefte die het aanbod vervult.",
+       "es": "La organización tiene una necesidad que la oferta cubre."},
+     "questions": {
+       "en": ["What would change for your customers if you had this?", "What gap do you see in how you work today?"],
+       "nl": ["Wat zou er voor uw klanten veranderen als u dit had?", "Welk gat ziet u in hoe u nu werkt?"],
+       "es": ["¿Qué cambiaría para sus clientes si tuviera esto?", "¿Qué carencia ve en su forma de trabajar actual?"]}},
+    {"key": "timing", "label": "Timing",
+     "description": {
+       "en": "The moment is right: there is a window in which the lead can act.",
+       "nl": "Het moment is goed: er is een periode waarin de lead kan handelen.",
+       "es": "El momento es el adecuado: hay una ventana en la que el lead puede actuar."},
+     "questions": {
+       "en": ["When could you start something new?", "Is there a moment after which the opportunity is gone?"],
+       "nl": ["Wanneer zou u met iets nieuws kunnen beginnen?", "Is er een moment waarna de kans verkeken is?"],
+       "es": ["¿Cuándo podría empezar algo nuevo?", "¿Hay un momento a partir del cual la oportunidad se pierde?"]}}
+  ]
+}$model$, true),
+
+('madr', $model${
+  "name": "madr",
+  "label": "MAD-R (Money, Authority, Desire, Response)",
+  "description": {
+    "en": "For leads further along the buying process, who have mapped their problem and know what they need: money, authority, a clear desire for a solution like ours, and a positive response to our marketing. Leads with authority and budget who respond well are ready for immediate follow-up. Suits companies with a clear position in a competitive market.",
+    "nl": "Voor leads die verder in het aankoopproces zitten, hun probleem in kaart hebben en weten wat ze nodig hebben: geld, mandaat, een duidelijk verlangen naar een oplossing als de onze, en een positieve reactie op onze marketing. Leads met mandaat en budget die goed reageren, zijn klaar voor directe opvolging. Geschikt voor bedrijven met een duidelijke positie in een concurrerende markt.",
+    "es": "Para leads más avanzados en el proceso de compra, que ya han analizado su problema y saben lo que necesitan: dinero, autoridad, un deseo claro de una solución como la nuestra y una respuesta positiva a nuestro marketing. Los leads con autoridad y presupuesto que responden bien están listos para un seguimiento inmediato. Adecuado para empresas bien posicionadas en un mercado competitivo."
+  },
+  "min_met": 2,
+  "criteria": [
+    {"key": "money", "label": "Money",
+     "description": {
+       "en": "The lead has the money for the purchase.",
+       "nl": "De lead heeft het geld voor de aankoop.",
+       "es": "El lead tiene el dinero para la compra."},
+     "questions": {
+       "en": ["Is the budget for this approved?", "Which price range are you comparing offers in?"],
+       "nl": ["Is het budget hiervoor goedgekeurd?", "In welke prijsklasse vergelijkt u aanbiedingen?"],
+       "es": ["¿Está aprobado el presupuesto para esto?", "¿En qué rango de precios compara las ofertas?"]}},
+    {"key": "authority", "label": "Authority",
+     "description": {
+       "en": "The lead can decide, or leads the decision.",
+       "nl": "De lead kan beslissen, of leidt het besluit.",
+       "es": "El lead puede decidir, o dirige la decisión."},
+     "questions": {
+       "en": ["Are you the one choosing between the offers?", "Who else has to agree before you sign?"],
+       "nl": ["Bent u degene die tussen de aanbiedingen kiest?", "Wie moet er nog akkoord geven voordat u tekent?"],
+       "es": ["¿Es usted quien elige entre las ofertas?", "¿Quién más debe estar de acuerdo antes de firmar?"]}},
+    {"key": "desire", "label": "Desire",
+     "description": {
+       "en": "The lead clearly wants a solution like ours and knows what it should do.",
+       "nl": "De lead wil duidelijk een oplossing als de onze en weet wat die moet doen.",
+       "es": "El lead quiere claramente una solución como la nuestra y sabe qué debe hacer."},
+     "questions": {
+       "en": ["What must the solution do for you to choose it?", "What have you seen so far that you liked?"],
+       "nl": ["Wat moet de oplossing doen om uw keuze te worden?", "Wat heeft u tot nu toe gezien dat u aansprak?"],
+       "es": ["¿Qué debe hacer la solución para que la elija?", "¿Qué ha visto hasta ahora que le haya gustado?"]}},
+    {"key": "response", "label": "Response",
+     "description": {
+       "en": "The lead responds to our marketing: opens, replies, downloads, attends.",
+       "nl": "De lead reageert op onze marketing: opent, antwoordt, downloadt, komt langs.",
+       "es": "El lead responde a nuestro marketing: abre, contesta, descarga, asiste."},
+     "questions": {
+       "en": ["Did the material we sent help you?", "Would you like to see a demonstration with your own data?"],
+       "nl": ["Had u iets aan het materiaal dat we stuurden?", "Wilt u een demonstratie zien met uw eigen gegevens?"],
+       "es": ["¿Le resultó útil el material que le enviamos?", "¿Le gustaría ver una demostración con sus propios datos?"]}}
+  ]
+}$model$, true),
+
+('six_signals', $model${
+  "name": "six_signals",
+  "label": "Six signals of a promising prospect",
+  "description": {
+    "en": "Six signs that a lead deserves your time: it fits the target group, the contact can decide, it has done its research, its need is urgent, it has enough budget, and it gets to the point. Use it to tell promising prospects from time wasters when there are more leads than time. Do not discard low scorers: send them standard information and keep nurturing them.",
+    "nl": "Zes tekenen dat een lead uw tijd verdient: hij past in de doelgroep, de contactpersoon kan beslissen, hij heeft zich verdiept, zijn behoefte is urgent, hij heeft genoeg budget, en hij komt doelgericht ter zake. Gebruik het om kansrijke prospects te onderscheiden van tijdverspillers als er meer leads zijn dan tijd. Gooi lage scores niet weg: stuur standaardinformatie en blijf ze opvolgen.",
+    "es": "Seis señales de que un lead merece su tiempo: encaja en el público objetivo, el contacto puede decidir, se ha informado, su necesidad es urgente, tiene presupuesto suficiente y va al grano. Úselo para distinguir a los prospectos prometedores de los que hacen perder el tiempo cuando hay más leads que tiempo. No descarte las puntuaciones bajas: envíeles información estándar y siga cultivándolos."
+  },
+  "min_met": 3,
+  "criteria": [
+    {"key": "fit", "label": "Fits the target group",
+     "description": {
+       "en": "The company fits the target group: industry, region and size match, and it needs what we offer.",
+       "nl": "Het bedrijf past in de doelgroep: branche, regio en omvang kloppen, en het heeft nodig wat wij bieden.",
+       "es": "La empresa encaja en el público objetivo: sector, región y tamaño coinciden, y necesita lo que ofrecemos."},
+     "questions": {
+       "en": ["Which industry and region do you work in?", "How many people work at your company?"],
+       "nl": ["In welke branche en regio bent u actief?", "Hoeveel mensen werken er bij uw bedrijf?"],
+       "es": ["¿En qué sector y región trabaja?", "¿Cuántas personas trabajan en su empresa?"]}},
+    {"key": "authority", "label": "Contact can decide",
+     "description": {
+       "en": "The contact is a decision maker or part of the decision-making unit; an intern asking on behalf of a manager counts as a way in.",
+       "nl": "De contactpersoon is een beslisser of hoort bij de beslissingseenheid; een stagiair die namens een manager vraagt, is een ingang.",
+       "es": "El contacto decide o forma parte del grupo que decide; un becario que pregunta en nombre de un directivo es una vía de entrada."},
+     "questions": {
+       "en": ["What is your role in this purchase?", "Who else should we involve, including the people who will use it?"],
+       "nl": ["Wat is uw rol bij deze aankoop?", "Wie moeten we er nog bij betrekken, ook de mensen die het gaan gebruiken?"],
+       "es": ["¿Qué papel tiene en esta compra?", "¿A quién más deberíamos incluir, también a quienes lo van a usar?"]}},
+    {"key": "research", "label": "Has done research",
+     "description": {
+       "en": "The lead knows the market and the possible solutions; little knowledge means little interest for now.",
+       "nl": "De lead kent de markt en de mogelijke oplossingen; weinig kennis betekent voorlopig weinig interesse.",
+       "es": "El lead conoce el mercado y las posibles soluciones; poco conocimiento significa, por ahora, poco interés."},
+     "questions": {
+       "en": ["Which solutions have you looked at so far?", "What did you learn from comparing them?"],
+       "nl": ["Welke oplossingen heeft u tot nu toe bekeken?", "Wat viel u op bij het vergelijken?"],
+       "es": ["¿Qué soluciones ha revisado hasta ahora?", "¿Qué aprendió al compararlas?"]}},
+    {"key": "urgency", "label": "Urgent need",
+     "description": {
+       "en": "The need is urgent; without urgency the lead is one to keep informed for later.",
+       "nl": "De behoefte is urgent; zonder urgentie is het een lead om op de hoogte te houden voor later.",
+       "es": "La necesidad es urgente; sin urgencia es un lead al que mantener informado para más adelante."},
+     "questions": {
+       "en": ["What happens if this waits another six months?", "When would you like to have it in place?"],
+       "nl": ["Wat gebeurt er als dit nog een half jaar wacht?", "Wanneer wilt u het geregeld hebben?"],
+       "es": ["¿Qué pasa si esto espera otros seis meses?", "¿Cuándo le gustaría tenerlo en marcha?"]}},
+    {"key": "budget", "label": "Sufficient budget",
+     "description": {
+       "en": "There is enough budget for our offer as it is, without cutting it down or lowering the price.",
+       "nl": "Er is genoeg budget voor ons aanbod zoals het is, zonder het af te slanken of in prijs te zakken.",
+       "es": "Hay presupuesto suficiente para nuestra oferta tal como es, sin recortarla ni bajar el precio."},
+     "questions": {
+       "en": ["What budget do you have in mind?", "How did you arrive at that amount?"],
+       "nl": ["Aan welk budget denkt u?", "Hoe bent u tot dat bedrag gekomen?"],
+       "es": ["¿Qué presupuesto tiene en mente?", "¿Cómo llegó a esa cantidad?"]}},
+    {"key": "purposeful", "label": "Gets to the point",
+     "description": {
+       "en": "The lead knows what they want and wants it now; the conversation is businesslike and moves forward.",
+       "nl": "De lead weet wat hij wil en wil het nu; het gesprek is zakelijk en komt vooruit.",
+       "es": "El lead sabe lo que quiere y lo quiere ya; la conversación es profesional y avanza."},
+     "questions": {
+       "en": ["What would you like to have decided after this conversation?", "Which other suppliers are you talking to?"],
+       "nl": ["Wat wilt u na dit gesprek besloten hebben?", "Met welke andere leveranciers bent u in gesprek?"],
+       "es": ["¿Qué le gustaría tener decidido después de esta conversación?", "¿Con qué otros proveedores está hablando?"]}}
+  ]
+}$model$, true);
+
+-- The triggers come after the built-ins, which they would refuse.
+CREATE TRIGGER protect_builtin_models
+    BEFORE INSERT OR UPDATE OR DELETE ON lead_qual.models
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.protect_builtin_models();
+CREATE TRIGGER protect_builtin_models_truncate
+    BEFORE TRUNCATE ON lead_qual.models
+    FOR EACH STATEMENT EXECUTE FUNCTION lead_qual.protect_builtin_models();
+CREATE TRIGGER registry_changed
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_qual.models
+    FOR EACH STATEMENT EXECUTE FUNCTION lead_qual.registry_changed();
+
+--------------------------------------------------------------------------
+-- Comments
+--------------------------------------------------------------------------
+
+COMMENT ON SCHEMA lead_qual IS 'lead_qual: qualify and score sales leads';
+
+COMMENT ON TYPE lead_qual.model IS 'A compiled lead qualification model: criteria with weights and rules, min_met, pass_score and tiers. Written as JSON or as the name of a registered model';
+COMMENT ON FUNCTION lead_qual.model_in(cstring) IS 'Input of lead_qual.model: model JSON, or the name of a registered model';
+COMMENT ON FUNCTION lead_qual.model_out(lead_qual.model) IS 'Output of lead_qual.model: canonical JSON';
+COMMENT ON FUNCTION lead_qual.model_recv(internal) IS 'Binary input of lead_qual.model: version byte and JSON text';
+COMMENT ON FUNCTION lead_qual.model_send(lead_qual.model) IS 'Binary output of lead_qual.model: version byte and canonical JSON text';
+COMMENT ON FUNCTION lead_qual.model_eq(lead_qual.model, lead_qual.model) IS 'True when two models are the same model';
+COMMENT ON FUNCTION lead_qual.model_ne(lead_qual.model, lead_qual.model) IS 'True when two models differ';
+COMMENT ON FUNCTION lead_qual.model_hash(lead_qual.model) IS 'Hash of a model, for hash joins and grouping';
+COMMENT ON FUNCTION lead_qual.model_hash_extended(lead_qual.model, bigint) IS 'Seeded 64-bit hash of a model';
+COMMENT ON OPERATOR lead_qual.= (lead_qual.model, lead_qual.model) IS 'Models are equal';
+COMMENT ON OPERATOR lead_qual.<> (lead_qual.model, lead_qual.model) IS 'Models differ';
+COMMENT ON OPERATOR CLASS lead_qual.model_hash_ops USING hash IS 'Hash operator class for lead_qual.model';
+COMMENT ON FUNCTION lead_qual.model(jsonb) IS 'Validate and compile a model definition given as jsonb';
+COMMENT ON FUNCTION lead_qual.model_to_jsonb(lead_qual.model) IS 'A model as jsonb';
+COMMENT ON FUNCTION lead_qual.model_to_json(lead_qual.model) IS 'A model as canonical json';
+COMMENT ON CAST (jsonb AS lead_qual.model) IS 'Validate and compile a model definition';
+COMMENT ON CAST (json AS lead_qual.model) IS 'Validate and compile a model definition';
+COMMENT ON CAST (lead_qual.model AS jsonb) IS 'A model as jsonb';
+COMMENT ON CAST (lead_qual.model AS json) IS 'A model as canonical json';
+COMMENT ON FUNCTION lead_qual.model_name(lead_qual.model) IS 'The name of a model';
+COMMENT ON FUNCTION lead_qual.criteria(lead_qual.model, text) IS 'The criteria of a model as rows: key, label, description, weight, source, knockout, rule and questions in the given language';
+
+COMMENT ON TABLE lead_qual.models IS 'Registry of named models: the built-in frameworks and user-defined models';
+COMMENT ON COLUMN lead_qual.models.name IS 'Name of the model, as used in qualify(name, ...)';
+COMMENT ON COLUMN lead_qual.models.model IS 'The compiled model';
+COMMENT ON COLUMN lead_qual.models.builtin IS 'True for the frameworks that come with the extension; those cannot be changed';
+COMMENT ON COLUMN lead_qual.models.updated_at IS 'When the model was last defined';
+COMMENT ON FUNCTION lead_qual.model(text) IS 'The registered model of that name';
+COMMENT ON FUNCTION lead_qual.define_model(text, jsonb) IS 'Validate a model definition and store it in the registry under the name, replacing an earlier one';
+COMMENT ON FUNCTION lead_qual.drop_model(text, boolean) IS 'Remove a user-defined model from the registry';
+COMMENT ON FUNCTION lead_qual.protect_builtin_models() IS 'Trigger: keeps the built-in models from being changed, dropped or added by hand';
+COMMENT ON FUNCTION lead_qual.registry_changed() IS 'Trigger: tells every session to drop the registered models it has cached';
+COMMENT ON TRIGGER protect_builtin_models ON lead_qual.models IS 'Built-in models change only with the extension';
+COMMENT ON TRIGGER protect_builtin_models_truncate ON lead_qual.models IS 'The registry cannot be truncated';
+COMMENT ON TRIGGER registry_changed ON lead_qual.models IS 'Invalidates cached models in every session';
+
+COMMENT ON TYPE lead_qual.qualification IS 'Result of qualify(): model, score 0-100, qualified, status, tier A-D, criteria met/known/total, missing (ask next) and failed criteria';
+COMMENT ON TYPE lead_qual.explanation IS 'One row of explain(): how one criterion contributed to the score';
+
+COMMENT ON FUNCTION lead_qual.qualify(lead_qual.model, jsonb, timestamptz) IS 'Qualify a lead: evidence as a jsonb object';
+COMMENT ON FUNCTION lead_qual.qualify(lead_qual.model, text, timestamptz) IS 'Qualify a lead: evidence as JSON text';
+COMMENT ON FUNCTION lead_qual.qualify(lead_qual.model, record, timestamptz) IS 'Qualify a lead: evidence read from the columns of a row';
+COMMENT ON FUNCTION lead_qual.qualify(text, jsonb, timestamptz) IS 'Qualify a lead with a registered model: evidence as a jsonb object';
+COMMENT ON FUNCTION lead_qual.qualify(text, text, timestamptz) IS 'Qualify a lead with a registered model: evidence as JSON text';
+COMMENT ON FUNCTION lead_qual.qualify(text, record, timestamptz) IS 'Qualify a lead with a registered model: evidence read from the columns of a row';
+COMMENT ON FUNCTION lead_qual.score(lead_qual.model, jsonb, timestamptz) IS 'Weighted score 0-100 of a lead: evidence as a jsonb object';
+COMMENT ON FUNCTION lead_qual.score(lead_qual.model, text, timestamptz) IS 'Weighted score 0-100 of a lead: evidence as JSON text';
+COMMENT ON FUNCTION lead_qual.score(lead_qual.model, record, timestamptz) IS 'Weighted score 0-100 of a lead: evidence read from a row';
+COMMENT ON FUNCTION lead_qual.score(text, jsonb, timestamptz) IS 'Weighted score 0-100 with a registered model: evidence as a jsonb object';
+COMMENT ON FUNCTION lead_qual.score(text, text, timestamptz) IS 'Weighted score 0-100 with a registered model: evidence as JSON text';
+COMMENT ON FUNCTION lead_qual.score(text, record, timestamptz) IS 'Weighted score 0-100 with a registered model: evidence read from a row';
+COMMENT ON FUNCTION lead_qual.is_qualified(lead_qual.model, jsonb, timestamptz) IS 'True when the lead is qualified: evidence as a jsonb object';
+COMMENT ON FUNCTION lead_qual.is_qualified(lead_qual.model, text, timestamptz) IS 'True when the lead is qualified: evidence as JSON text';
+COMMENT ON FUNCTION lead_qual.is_qualified(lead_qual.model, record, timestamptz) IS 'True when the lead is qualified: evidence read from a row';
+COMMENT ON FUNCTION lead_qual.is_qualified(text, jsonb, timestamptz) IS 'True when the lead is qualified under a registered model: evidence as a jsonb object';
+COMMENT ON FUNCTION lead_qual.is_qualified(text, text, timestamptz) IS 'True when the lead is qualified under a registered model: evidence as JSON text';
+COMMENT ON FUNCTION lead_qual.is_qualified(text, record, timestamptz) IS 'True when the lead is qualified under a registered model: evidence read from a row';
+COMMENT ON FUNCTION lead_qual.explain(lead_qual.model, jsonb, timestamptz, text) IS 'One row per criterion: value, grade, weight, points, met/known, and the question to ask next';
+COMMENT ON FUNCTION lead_qual.explain(lead_qual.model, text, timestamptz, text) IS 'One row per criterion (evidence as JSON text)';
+COMMENT ON FUNCTION lead_qual.explain(lead_qual.model, record, timestamptz, text) IS 'One row per criterion (evidence read from a row)';
+COMMENT ON FUNCTION lead_qual.explain(text, jsonb, timestamptz, text) IS 'One row per criterion, with a registered model';
+COMMENT ON FUNCTION lead_qual.explain(text, text, timestamptz, text) IS 'One row per criterion, with a registered model (evidence as JSON text)';
+COMMENT ON FUNCTION lead_qual.explain(text, record, timestamptz, text) IS 'One row per criterion, with a registered model (evidence read from a row)';

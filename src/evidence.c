@@ -1,0 +1,717 @@
+/*-------------------------------------------------------------------------
+ *
+ * evidence.c
+ *	  Read the value of each criterion from the evidence: a jsonb object,
+ *	  JSON text, or a table row.
+ *
+ * For rows, the column of each criterion, its type and how to read it are
+ * resolved once per row type (lq_row_bind) and reused for every row; a row
+ * is then deformed only up to the last column a criterion reads.
+ *
+ * A value is handed to the rules as an LqValue in the form it came in;
+ * the rules convert it to what they need (rules.c).  NULL, a missing key
+ * and JSON null all become LQV_NULL: unknown.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_enum.h"
+#include "catalog/pg_type.h"
+#include "datatype/timestamp.h"
+#include "executor/tuptable.h"
+#include "utils/builtins.h"
+#include "utils/catcache.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#include "utils/typcache.h"
+
+#include "lead_qual.h"
+
+typedef enum ColKind
+{
+	COL_BOOL,
+	COL_INT2,
+	COL_INT4,
+	COL_INT8,
+	COL_FLOAT4,
+	COL_FLOAT8,
+	COL_NUMERIC,
+	COL_TEXT,					/* text, varchar, char(n) */
+	COL_NAME,
+	COL_DATE,
+	COL_TIMESTAMP,
+	COL_TIMESTAMPTZ,
+	COL_JSONB,
+	COL_ENUM,
+	COL_OTHER					/* read through the type's output function */
+} ColKind;
+
+typedef struct EnumLabel
+{
+	Oid			oid;
+	const char *label;
+} EnumLabel;
+
+typedef struct LqColumn
+{
+	int			attno;			/* 0-based */
+	ColKind		kind;
+	FmgrInfo	output;			/* COL_OTHER, COL_ENUM (fallback) */
+	int			nlabels;		/* COL_ENUM */
+	EnumLabel  *labels;			/* sorted by oid */
+} LqColumn;
+
+struct LqRowBinding
+{
+	Oid			typid;
+	int32		typmod;
+	TupleDesc	tupdesc;
+	TupleTableSlot *slot;
+	int			natts_needed;	/* deform up to this many columns */
+	LqColumn   *cols;			/* one per criterion */
+};
+
+/* ---------------------------------------------------------------------
+ * Rows
+ * ---------------------------------------------------------------------
+ */
+
+static ColKind
+col_kind(Oid typid)
+{
+	switch (typid)
+	{
+		case BOOLOID:
+			return COL_BOOL;
+		case INT2OID:
+			return COL_INT2;
+		case INT4OID:
+			return COL_INT4;
+		case INT8OID:
+			return COL_INT8;
+		case FLOAT4OID:
+			return COL_FLOAT4;
+		case FLOAT8OID:
+			return COL_FLOAT8;
+		case NUMERICOID:
+			return COL_NUMERIC;
+		case TEXTOID:
+		case VARCHAROID:
+		case BPCHAROID:
+			return COL_TEXT;
+		case NAMEOID:
+			return COL_NAME;
+		case DATEOID:
+			return COL_DATE;
+		case TIMESTAMPOID:
+			return COL_TIMESTAMP;
+		case TIMESTAMPTZOID:
+			return COL_TIMESTAMPTZ;
+		case JSONBOID:
+			return COL_JSONB;
+		default:
+			return type_is_enum(typid) ? COL_ENUM : COL_OTHER;
+	}
+}
+
+/* Can a column of this kind feed this rule?  Text can feed any rule. */
+static bool
+col_fits_rule(ColKind kind, LqRuleKind rule)
+{
+	if (rule == LQ_RULE_ONE_OF || rule == LQ_RULE_SCALE)
+		return true;
+	switch (kind)
+	{
+		case COL_BOOL:
+			return rule == LQ_RULE_BOOLEAN || rule == LQ_RULE_GRADE;
+		case COL_INT2:
+		case COL_INT4:
+		case COL_INT8:
+		case COL_FLOAT4:
+		case COL_FLOAT8:
+		case COL_NUMERIC:
+			return rule == LQ_RULE_GRADE || rule == LQ_RULE_AT_LEAST ||
+				rule == LQ_RULE_AT_MOST || rule == LQ_RULE_BETWEEN;
+		case COL_DATE:
+		case COL_TIMESTAMP:
+		case COL_TIMESTAMPTZ:
+			return rule == LQ_RULE_WITHIN_DAYS;
+		default:
+			return true;
+	}
+}
+
+static const char *
+rule_needs(LqRuleKind rule)
+{
+	switch (rule)
+	{
+		case LQ_RULE_BOOLEAN:
+			return "a boolean or text column";
+		case LQ_RULE_WITHIN_DAYS:
+			return "a date, timestamp or text column";
+		default:
+			return "a number or text column";
+	}
+}
+
+static int
+label_cmp(const void *a, const void *b)
+{
+	Oid			x = ((const EnumLabel *) a)->oid;
+	Oid			y = ((const EnumLabel *) b)->oid;
+
+	return (x > y) - (x < y);
+}
+
+static void
+load_enum_labels(LqColumn *col, Oid typid)
+{
+	CatCList   *list = SearchSysCacheList1(ENUMTYPOIDNAME, ObjectIdGetDatum(typid));
+
+	col->nlabels = list->n_members;
+	col->labels = palloc(sizeof(EnumLabel) * Max(list->n_members, 1));
+	for (int i = 0; i < list->n_members; i++)
+	{
+		Form_pg_enum e = (Form_pg_enum) GETSTRUCT(&list->members[i]->tuple);
+
+		col->labels[i].oid = e->oid;
+		col->labels[i].label = pstrdup(NameStr(e->enumlabel));
+	}
+	ReleaseSysCacheList(list);
+	qsort(col->labels, col->nlabels, sizeof(EnumLabel), label_cmp);
+}
+
+/*
+ * Resolve, for each criterion of the model, the column it reads in rows of
+ * this type.  Everything is allocated in mcxt and kept for later rows.
+ */
+LqRowBinding *
+lq_row_bind(const LqModel *m, Oid typid, int32 typmod, MemoryContext mcxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(mcxt);
+	LqRowBinding *b = palloc0(sizeof(LqRowBinding));
+
+	b->typid = typid;
+	b->typmod = typmod;
+	/* a copy with the defaults of added columns, which old rows lack */
+	b->tupdesc = lookup_rowtype_tupdesc_copy(typid, typmod);
+	b->slot = MakeSingleTupleTableSlot(b->tupdesc, &TTSOpsHeapTuple);
+	b->cols = palloc0(sizeof(LqColumn) * m->ncriteria);
+
+	for (int i = 0; i < m->ncriteria; i++)
+	{
+		const LqCriterion *c = &m->criteria[i];
+		LqColumn   *col = &b->cols[i];
+		int			found = -1;
+		Oid			atttype;
+
+		for (int a = 0; a < b->tupdesc->natts && found < 0; a++)
+		{
+			Form_pg_attribute att = TupleDescAttr(b->tupdesc, a);
+
+			if (!att->attisdropped && strcmp(NameStr(att->attname), c->source) == 0)
+				found = a;
+		}
+		if (found < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("row type %s has no column \"%s\" for criterion \"%s\" of model \"%s\"",
+							format_type_be(typid), c->source, c->key, m->name),
+					 errhint("Add or rename the column, set the criterion's \"source\", or pass the evidence as jsonb.")));
+		col->attno = found;
+		b->natts_needed = Max(b->natts_needed, found + 1);
+
+		atttype = getBaseType(TupleDescAttr(b->tupdesc, found)->atttypid);
+		col->kind = col_kind(atttype);
+		if (!col_fits_rule(col->kind, c->rule))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" of type %s cannot feed criterion \"%s\" of model \"%s\"",
+							c->source, format_type_be(atttype), c->key, m->name),
+					 errdetail("A %s rule needs %s.", lq_rule_type_name(c->rule),
+							   rule_needs(c->rule))));
+		if (col->kind == COL_ENUM || col->kind == COL_OTHER)
+		{
+			Oid			outfn;
+			bool		varlena;
+
+			getTypeOutputInfo(atttype, &outfn, &varlena);
+			fmgr_info_cxt(outfn, &col->output, mcxt);
+			if (col->kind == COL_ENUM)
+				load_enum_labels(col, atttype);
+		}
+	}
+	MemoryContextSwitchTo(old);
+	return b;
+}
+
+bool
+lq_row_binding_matches(const LqRowBinding *b, Oid typid, int32 typmod)
+{
+	return b != NULL && b->typid == typid && b->typmod == typmod;
+}
+
+static void
+set_days_from_timestamp(LqValue *v, int64 ts)
+{
+	v->kind = LQV_DAYS;
+	if (ts == DT_NOBEGIN)
+		v->days = PG_INT32_MIN;
+	else if (ts == DT_NOEND)
+		v->days = PG_INT32_MAX;
+	else
+	{
+		int64		d = ts / USECS_PER_DAY;
+
+		if (ts % USECS_PER_DAY < 0)
+			d--;				/* floor, for times before 2000 */
+		v->days = (int32) d;
+	}
+}
+
+static void value_from_jsonb_value(const JsonbValue *jv, LqValue *v);
+
+static void
+value_from_datum(LqColumn *col, Datum d, LqValue *v)
+{
+	switch (col->kind)
+	{
+		case COL_BOOL:
+			v->kind = LQV_BOOL;
+			v->b = DatumGetBool(d);
+			break;
+		case COL_INT2:
+			v->kind = LQV_NUMBER;
+			v->num = DatumGetInt16(d);
+			break;
+		case COL_INT4:
+			v->kind = LQV_NUMBER;
+			v->num = DatumGetInt32(d);
+			break;
+		case COL_INT8:
+			v->kind = LQV_NUMBER;
+			v->num = (double) DatumGetInt64(d);
+			break;
+		case COL_FLOAT4:
+			v->kind = LQV_NUMBER;
+			v->num = DatumGetFloat4(d);
+			break;
+		case COL_FLOAT8:
+			v->kind = LQV_NUMBER;
+			v->num = DatumGetFloat8(d);
+			break;
+		case COL_NUMERIC:
+			v->kind = LQV_NUMERIC;
+			v->numeric = DatumGetNumeric(d);
+			break;
+		case COL_TEXT:
+			{
+				text	   *t = DatumGetTextPP(d);
+
+				v->kind = LQV_TEXT;
+				v->str = VARDATA_ANY(t);
+				v->len = VARSIZE_ANY_EXHDR(t);
+				break;
+			}
+		case COL_NAME:
+			v->kind = LQV_TEXT;
+			v->str = NameStr(*DatumGetName(d));
+			v->len = strlen(v->str);
+			break;
+		case COL_DATE:
+			v->kind = LQV_DAYS;
+			v->days = DatumGetDateADT(d);
+			break;
+		case COL_TIMESTAMP:
+			set_days_from_timestamp(v, DatumGetTimestamp(d));
+			break;
+		case COL_TIMESTAMPTZ:
+			set_days_from_timestamp(v, DatumGetTimestampTz(d));
+			break;
+		case COL_JSONB:
+			{
+				Jsonb	   *jb = DatumGetJsonbP(d);
+				JsonbValue	jv;
+
+				if (JsonbExtractScalar(&jb->root, &jv))
+					value_from_jsonb_value(&jv, v);
+				else
+					v->kind = LQV_NESTED;
+				break;
+			}
+		case COL_ENUM:
+			{
+				Oid			oid = DatumGetObjectId(d);
+				int			lo = 0,
+							hi = col->nlabels - 1;
+
+				while (lo <= hi)
+				{
+					int			mid = (lo + hi) / 2;
+
+					if (col->labels[mid].oid == oid)
+					{
+						v->kind = LQV_TEXT;
+						v->str = col->labels[mid].label;
+						v->len = strlen(v->str);
+						return;
+					}
+					if (col->labels[mid].oid < oid)
+						lo = mid + 1;
+					else
+						hi = mid - 1;
+				}
+			}
+			/* a label added since we looked: ask the type */
+			/* FALLTHROUGH */
+		case COL_OTHER:
+			v->kind = LQV_TEXT;
+			v->str = OutputFunctionCall(&col->output, d);
+			v->len = strlen(v->str);
+			break;
+	}
+}
+
+void
+lq_values_from_row(const LqModel *m, LqRowBinding *b, HeapTupleHeader row,
+				   LqValue *values)
+{
+	HeapTupleData tuple;
+	TupleTableSlot *slot = b->slot;
+
+	tuple.t_len = HeapTupleHeaderGetDatumLength(row);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = row;
+
+	ExecStoreHeapTuple(&tuple, slot, false);
+	slot_getsomeattrs(slot, b->natts_needed);
+	for (int i = 0; i < m->ncriteria; i++)
+	{
+		LqColumn   *col = &b->cols[i];
+
+		memset(&values[i], 0, sizeof(LqValue));
+		if (slot->tts_isnull[col->attno])
+			values[i].kind = LQV_NULL;
+		else
+			value_from_datum(col, slot->tts_values[col->attno], &values[i]);
+	}
+	ExecClearTuple(slot);
+}
+
+/* ---------------------------------------------------------------------
+ * jsonb and JSON text
+ * ---------------------------------------------------------------------
+ */
+
+static void
+value_from_jsonb_value(const JsonbValue *jv, LqValue *v)
+{
+	switch (jv->type)
+	{
+		case jbvNull:
+			v->kind = LQV_NULL;
+			break;
+		case jbvBool:
+			v->kind = LQV_BOOL;
+			v->b = jv->val.boolean;
+			break;
+		case jbvNumeric:
+			v->kind = LQV_NUMERIC;
+			v->numeric = jv->val.numeric;
+			break;
+		case jbvString:
+			v->kind = LQV_TEXT;
+			v->str = jv->val.string.val;
+			v->len = jv->val.string.len;
+			break;
+		default:
+			v->kind = LQV_NESTED;
+			break;
+	}
+}
+
+static void
+evidence_not_object(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("evidence must be a JSON object, not %s", what),
+			 errhint("Write evidence as {\"criterion\": value, ...}.")));
+}
+
+void
+lq_values_from_jsonb(const LqModel *m, Jsonb *jb, LqValue *values)
+{
+	if (!JB_ROOT_IS_OBJECT(jb))
+		evidence_not_object(JB_ROOT_IS_SCALAR(jb) ? "a scalar" : "an array");
+	for (int i = 0; i < m->ncriteria; i++)
+	{
+		const char *src = m->criteria[i].source;
+		JsonbValue	buf;
+		JsonbValue *jv;
+
+		memset(&values[i], 0, sizeof(LqValue));
+		jv = getKeyJsonValueFromContainer(&jb->root, src, strlen(src), &buf);
+		if (jv == NULL)
+			values[i].kind = LQV_NULL;
+		else
+			value_from_jsonb_value(jv, &values[i]);
+	}
+}
+
+void
+lq_values_from_json_text(const LqModel *m, text *t, LqValue *values)
+{
+	JNode	   *root = lq_json_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
+									 "evidence", 64, INT_MAX);
+
+	if (root->type != JN_OBJECT)
+		evidence_not_object(lq_json_type_name(root->type));
+	for (int i = 0; i < m->ncriteria; i++)
+	{
+		JNode	   *n = lq_json_member(root, m->criteria[i].source);
+		LqValue    *v = &values[i];
+
+		memset(v, 0, sizeof(LqValue));
+		if (n == NULL || n->type == JN_NULL)
+			v->kind = LQV_NULL;
+		else if (n->type == JN_BOOL)
+		{
+			v->kind = LQV_BOOL;
+			v->b = n->boolval;
+		}
+		else if (n->type == JN_NUMBER)
+		{
+			v->kind = LQV_NUMBER;
+			v->num = strtod(n->str, NULL);	/* syntax checked by the parser */
+			v->str = n->str;	/* as written, for display */
+			v->len = strlen(n->str);
+		}
+		else if (n->type == JN_STRING)
+		{
+			v->kind = LQV_TEXT;
+			v->str = n->str;
+			v->len = strlen(n->str);
+		}
+		else
+			v->kind = LQV_NESTED;
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Conversions
+ * ---------------------------------------------------------------------
+ */
+
+double
+lq_numeric_to_double(Numeric n)
+{
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
+											  NumericGetDatum(n)));
+}
+
+/*
+ * A plain decimal number, with optional sign, fraction and exponent, and
+ * blanks around it.  Not NaN, Infinity or hexadecimal, which strtod takes.
+ */
+bool
+lq_parse_number(const char *s, int len, double *out)
+{
+	char		buf[128];
+	int			i = 0,
+				digits = 0;
+
+	lq_trim(&s, &len);
+	if (len == 0 || len >= (int) sizeof(buf))
+		return false;
+	if (s[i] == '+' || s[i] == '-')
+		i++;
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++, digits++;
+	if (i < len && s[i] == '.')
+	{
+		i++;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++, digits++;
+	}
+	if (digits == 0)
+		return false;
+	if (i < len && (s[i] == 'e' || s[i] == 'E'))
+	{
+		int			expdigits = 0;
+
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++, expdigits++;
+		if (expdigits == 0)
+			return false;
+	}
+	if (i != len)
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	*out = strtod(buf, NULL);
+	return true;
+}
+
+static bool
+take_digits(const char *s, int len, int *pos, int n, int *out)
+{
+	int			v = 0;
+
+	if (*pos + n > len)
+		return false;
+	for (int i = 0; i < n; i++)
+	{
+		char		c = s[*pos + i];
+
+		if (c < '0' || c > '9')
+			return false;
+		v = v * 10 + (c - '0');
+	}
+	*pos += n;
+	*out = v;
+	return true;
+}
+
+/*
+ * An ISO 8601 date, YYYY-MM-DD, optionally followed by a time and a UTC
+ * offset (2026-11-22T09:30:00+01:00).  With an offset the date is taken in
+ * UTC, as for timestamptz columns; without one, as written.  The result
+ * does not depend on DateStyle or TimeZone, so the rules stay immutable.
+ */
+bool
+lq_parse_iso_date(const char *s, int len, int32 *days)
+{
+	int			pos = 0,
+				y,
+				mo,
+				d,
+				h = 0,
+				mi = 0,
+				sec = 0,
+				offset = 0;
+	int64		jd;
+
+	lq_trim(&s, &len);
+	if (!take_digits(s, len, &pos, 4, &y) || pos >= len || s[pos++] != '-' ||
+		!take_digits(s, len, &pos, 2, &mo) || pos >= len || s[pos++] != '-' ||
+		!take_digits(s, len, &pos, 2, &d))
+		return false;
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 ||
+		d > day_tab[isleap(y)][mo - 1])
+		return false;
+	if (pos < len)
+	{
+		if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ')
+			return false;
+		pos++;
+		if (!take_digits(s, len, &pos, 2, &h) || pos >= len || s[pos++] != ':' ||
+			!take_digits(s, len, &pos, 2, &mi))
+			return false;
+		if (pos < len && s[pos] == ':')
+		{
+			pos++;
+			if (!take_digits(s, len, &pos, 2, &sec))
+				return false;
+			if (pos < len && (s[pos] == '.' || s[pos] == ','))
+			{
+				pos++;
+				if (pos >= len || s[pos] < '0' || s[pos] > '9')
+					return false;
+				while (pos < len && s[pos] >= '0' && s[pos] <= '9')
+					pos++;
+			}
+		}
+		if (h > 23 || mi > 59 || sec > 60)
+			return false;
+		if (pos < len && (s[pos] == 'Z' || s[pos] == 'z'))
+			pos++;
+		else if (pos < len && (s[pos] == '+' || s[pos] == '-'))
+		{
+			int			sign = (s[pos] == '-') ? -1 : 1;
+			int			oh,
+						om = 0;
+
+			pos++;
+			if (!take_digits(s, len, &pos, 2, &oh))
+				return false;
+			if (pos < len && s[pos] == ':')
+				pos++;
+			if (pos < len && !take_digits(s, len, &pos, 2, &om))
+				return false;
+			if (oh > 15 || om > 59)
+				return false;
+			offset = sign * (oh * 3600 + om * 60);
+		}
+		if (pos != len)
+			return false;
+	}
+	jd = date2j(y, mo, d) - POSTGRES_EPOCH_JDATE;
+	if (offset != 0)
+	{
+		int			utc = h * 3600 + mi * 60 + sec - offset;
+
+		if (utc < 0)
+			jd--;
+		else if (utc >= SECS_PER_DAY)
+			jd++;
+	}
+	*days = (int32) jd;
+	return true;
+}
+
+/* The value as text, for explain(). */
+char *
+lq_value_display(const LqValue *v)
+{
+	switch (v->kind)
+	{
+		case LQV_NULL:
+			return NULL;
+		case LQV_BOOL:
+			return pstrdup(v->b ? "true" : "false");
+		case LQV_NUMBER:
+			if (v->str != NULL)
+				return pnstrdup(v->str, v->len);
+			else
+			{
+				StringInfoData s;
+
+				initStringInfo(&s);
+				lq_append_number(&s, v->num);
+				return s.data;
+			}
+		case LQV_NUMERIC:
+			return DatumGetCString(DirectFunctionCall1(numeric_out,
+													   NumericGetDatum(v->numeric)));
+		case LQV_TEXT:
+			return pnstrdup(v->str, v->len);
+		case LQV_DAYS:
+			{
+				int			y,
+							m,
+							d;
+
+				if (v->days == PG_INT32_MIN)
+					return pstrdup("-infinity");
+				if (v->days == PG_INT32_MAX)
+					return pstrdup("infinity");
+				j2date(v->days + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+				return psprintf("%04d-%02d-%02d", y, m, d);
+			}
+		case LQV_NESTED:
+			return pstrdup("(array or object)");
+	}
+	return NULL;
+}

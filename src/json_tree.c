@@ -1,0 +1,241 @@
+/*-------------------------------------------------------------------------
+ *
+ * json_tree.c
+ *	  Parse JSON text into a small tree (JNode), using PostgreSQL's own JSON
+ *	  parser for the syntax, escapes and encodings.
+ *
+ * Unlike jsonb, the tree keeps object members in the order written and
+ * remembers a repeated member name, so that a model can reject it.  The
+ * depth and the size of each object or array are bounded, so that a hostile
+ * document fails with a clear error long before it could exhaust the stack.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/jsonapi.h"
+#include "mb/pg_wchar.h"
+
+#include "lead_qual.h"
+
+#if PG_VERSION_NUM >= 160000
+#define JSON_ACTION_RESULT JsonParseErrorType
+#define JSON_ACTION_DONE return JSON_SUCCESS
+#else
+#define JSON_ACTION_RESULT void
+#define JSON_ACTION_DONE return
+#endif
+
+typedef struct TreeState
+{
+	const char *what;			/* "model" or "evidence", for messages */
+	int			maxdepth;
+	int			maxmembers;
+	int			depth;
+	JNode	   *root;
+	JNode	   *stack[LQ_MAX_JSON_DEPTH + 64];
+	char	   *pending_key;
+} TreeState;
+
+static JNode *
+new_node(JNodeType type)
+{
+	JNode	   *n = palloc0(sizeof(JNode));
+
+	n->type = type;
+	return n;
+}
+
+/* Hang a new value under the container on top of the stack. */
+static void
+attach(TreeState *st, JNode *n)
+{
+	JNode	   *parent;
+
+	if (st->depth == 0)
+	{
+		st->root = n;
+		return;
+	}
+	parent = st->stack[st->depth - 1];
+	if (parent->nitems >= st->maxmembers)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s JSON has an object or array with more than %d members",
+						st->what, st->maxmembers)));
+	if (parent->nitems == parent->capacity)
+	{
+		int			newcap = parent->capacity == 0 ? 8 : parent->capacity * 2;
+
+		if (parent->capacity == 0)
+		{
+			parent->items = palloc(newcap * sizeof(JNode *));
+			if (parent->type == JN_OBJECT)
+				parent->keys = palloc(newcap * sizeof(char *));
+		}
+		else
+		{
+			parent->items = repalloc(parent->items, newcap * sizeof(JNode *));
+			if (parent->type == JN_OBJECT)
+				parent->keys = repalloc(parent->keys, newcap * sizeof(char *));
+		}
+		parent->capacity = newcap;
+	}
+	if (parent->type == JN_OBJECT)
+	{
+		for (int i = 0; i < parent->nitems && parent->dupkey == NULL; i++)
+			if (strcmp(parent->keys[i], st->pending_key) == 0)
+				parent->dupkey = st->pending_key;
+		parent->keys[parent->nitems] = st->pending_key;
+		st->pending_key = NULL;
+	}
+	parent->items[parent->nitems++] = n;
+}
+
+static void
+push(TreeState *st, JNode *n)
+{
+	if (st->depth >= st->maxdepth)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s JSON is nested more than %d levels deep",
+						st->what, st->maxdepth)));
+	attach(st, n);
+	st->stack[st->depth++] = n;
+}
+
+static JSON_ACTION_RESULT
+tree_object_start(void *state)
+{
+	push((TreeState *) state, new_node(JN_OBJECT));
+	JSON_ACTION_DONE;
+}
+
+static JSON_ACTION_RESULT
+tree_array_start(void *state)
+{
+	push((TreeState *) state, new_node(JN_ARRAY));
+	JSON_ACTION_DONE;
+}
+
+static JSON_ACTION_RESULT
+tree_end(void *state)
+{
+	((TreeState *) state)->depth--;
+	JSON_ACTION_DONE;
+}
+
+static JSON_ACTION_RESULT
+tree_field_start(void *state, char *fname, bool isnull)
+{
+	((TreeState *) state)->pending_key = fname;
+	JSON_ACTION_DONE;
+}
+
+static JSON_ACTION_RESULT
+tree_scalar(void *state, char *token, JsonTokenType tokentype)
+{
+	TreeState  *st = (TreeState *) state;
+	JNode	   *n;
+
+	switch (tokentype)
+	{
+		case JSON_TOKEN_STRING:
+			n = new_node(JN_STRING);
+			n->str = token;
+			break;
+		case JSON_TOKEN_NUMBER:
+			n = new_node(JN_NUMBER);
+			n->str = token;
+			break;
+		case JSON_TOKEN_TRUE:
+		case JSON_TOKEN_FALSE:
+			n = new_node(JN_BOOL);
+			n->boolval = (tokentype == JSON_TOKEN_TRUE);
+			break;
+		default:
+			n = new_node(JN_NULL);
+			break;
+	}
+	attach(st, n);
+	JSON_ACTION_DONE;
+}
+
+/*
+ * Parse text (len bytes, in the server encoding) into a tree allocated in the
+ * current memory context.  Syntax errors are reported with SQLSTATE 22P02 and
+ * the parser's own description of what went wrong.
+ */
+JNode *
+lq_json_parse(const char *text, int len, const char *what,
+			  int maxdepth, int maxmembers)
+{
+	TreeState	st;
+	JsonSemAction sem;
+	JsonLexContext *lex;
+	JsonParseErrorType rc;
+
+	memset(&st, 0, sizeof(st));
+	st.what = what;
+	st.maxdepth = Min(maxdepth, (int) lengthof(st.stack));
+	st.maxmembers = maxmembers;
+
+	memset(&sem, 0, sizeof(sem));
+	sem.semstate = &st;
+	sem.object_start = tree_object_start;
+	sem.object_end = tree_end;
+	sem.array_start = tree_array_start;
+	sem.array_end = tree_end;
+	sem.object_field_start = tree_field_start;
+	sem.scalar = tree_scalar;
+
+#if PG_VERSION_NUM >= 170000
+	lex = makeJsonLexContextCstringLen(NULL, text, len, GetDatabaseEncoding(), true);
+#else
+	lex = makeJsonLexContextCstringLen(unconstify(char *, text), len,
+									   GetDatabaseEncoding(), true);
+#endif
+	rc = pg_parse_json(lex, &sem);
+	if (rc != JSON_SUCCESS)
+		ereport(ERROR,
+				(errcode(rc == JSON_UNICODE_CODE_POINT_ZERO ||
+						 rc == JSON_UNICODE_HIGH_ESCAPE
+						 ? ERRCODE_UNTRANSLATABLE_CHARACTER
+						 : ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("%s is not valid JSON", what),
+				 errdetail("%s", json_errdetail(rc, lex))));
+	return st.root;
+}
+
+/* The value of an object member; the last one when a name repeats. */
+JNode *
+lq_json_member(const JNode *obj, const char *key)
+{
+	if (obj == NULL || obj->type != JN_OBJECT)
+		return NULL;
+	for (int i = obj->nitems - 1; i >= 0; i--)
+		if (strcmp(obj->keys[i], key) == 0)
+			return obj->items[i];
+	return NULL;
+}
+
+const char *
+lq_json_type_name(JNodeType type)
+{
+	switch (type)
+	{
+		case JN_NULL:
+			return "null";
+		case JN_BOOL:
+			return "a boolean";
+		case JN_NUMBER:
+			return "a number";
+		case JN_STRING:
+			return "a string";
+		case JN_ARRAY:
+			return "an array";
+		case JN_OBJECT:
+			return "an object";
+	}
+	return "unknown";
+}

@@ -1,0 +1,656 @@
+/*-------------------------------------------------------------------------
+ *
+ * model_parse.c
+ *	  Validate a model written as JSON and build its LqModel.
+ *
+ * Every problem is an ERROR of SQLSTATE class 22 whose message names the
+ * field, written as a path such as criteria[2].rule.values.  Defaults are
+ * filled in here, so that two models meaning the same thing decode to the
+ * same structure and encode to the same bytes.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "lead_qual.h"
+
+static const char *const model_fields[] = {
+	"name", "label", "description", "min_met", "pass_score", "tiers", "criteria", NULL
+};
+static const char *const criterion_fields[] = {
+	"key", "label", "description", "weight", "source", "knockout", "rule", "questions", NULL
+};
+static const char *const tier_fields[] = {"A", "B", "C", NULL};
+
+static const char *const rule_types[] = {
+	/* indexed by LqRuleKind */
+	NULL, "boolean", "grade", "at_least", "at_most", "between", "one_of", "scale", "within_days"
+};
+
+/* Fields each rule type takes besides "type". */
+static const char *const rule_fields[][4] = {
+	{NULL},
+	{NULL},						/* boolean */
+	{"pass", NULL},				/* grade */
+	{"value", NULL},			/* at_least */
+	{"value", NULL},			/* at_most */
+	{"min", "max", NULL},		/* between */
+	{"values", NULL},			/* one_of */
+	{"grades", "pass", "default", NULL},	/* scale */
+	{"days", "direction", NULL} /* within_days */
+};
+
+static void field_error(int code, const char *path, const char *fmt,...)
+			pg_attribute_printf(3, 4) pg_attribute_noreturn();
+
+static void
+field_error(int code, const char *path, const char *fmt,...)
+{
+	StringInfoData why;
+
+	initStringInfo(&why);
+	for (;;)
+	{
+		va_list		args;
+		int			needed;
+
+		va_start(args, fmt);
+		needed = appendStringInfoVA(&why, fmt, args);
+		va_end(args);
+		if (needed == 0)
+			break;
+		enlargeStringInfo(&why, needed);
+	}
+	ereport(ERROR,
+			(errcode(code),
+			 errmsg("invalid model field \"%s\": %s", path, why.data)));
+}
+
+static char *
+join_path(const char *base, const char *field)
+{
+	if (base == NULL || base[0] == '\0')
+		return pstrdup(field);
+	return psprintf("%s.%s", base, field);
+}
+
+static char *
+index_path(const char *base, int i)
+{
+	return psprintf("%s[%d]", base, i);
+}
+
+static char *
+list_names(const char *const *names)
+{
+	StringInfoData s;
+
+	initStringInfo(&s);
+	for (int i = 0; names[i] != NULL; i++)
+		appendStringInfo(&s, "%s%s", i > 0 ? ", " : "", names[i]);
+	return s.data;
+}
+
+/* Reject members the object does not know, and repeated members. */
+static void
+check_fields(const JNode *obj, const char *path, const char *const *allowed,
+			 const char *what)
+{
+	if (obj->dupkey != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid model: field \"%s\" appears more than once",
+						join_path(path, obj->dupkey))));
+	for (int i = 0; i < obj->nitems; i++)
+	{
+		bool		known = false;
+
+		for (int j = 0; allowed[j] != NULL && !known; j++)
+			known = (strcmp(obj->keys[i], allowed[j]) == 0);
+		if (!known)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid model: unknown field \"%s\"",
+							join_path(path, obj->keys[i])),
+					 errhint("The fields of %s are: %s.", what, list_names(allowed))));
+	}
+}
+
+static void
+expect_type(const JNode *n, JNodeType type, const char *path)
+{
+	if (n->type != type)
+		field_error(ERRCODE_INVALID_PARAMETER_VALUE, path, "must be %s, not %s",
+					lq_json_type_name(type), lq_json_type_name(n->type));
+}
+
+static const JNode *
+required(const JNode *obj, const char *field, const char *path)
+{
+	const JNode *n = lq_json_member(obj, field);
+
+	if (n == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid model: missing field \"%s\"", join_path(path, field))));
+	return n;
+}
+
+static char *
+string_value(const JNode *n, const char *path, int maxlen)
+{
+	expect_type(n, JN_STRING, path);
+	if (n->str[0] == '\0')
+		field_error(ERRCODE_INVALID_PARAMETER_VALUE, path, "must not be empty");
+	if (strlen(n->str) > (size_t) maxlen)
+		field_error(ERRCODE_STRING_DATA_RIGHT_TRUNCATION, path,
+					"must be at most %d bytes long", maxlen);
+	return pstrdup(n->str);
+}
+
+static double
+number_value(const JNode *n, const char *path)
+{
+	double		v;
+
+	expect_type(n, JN_NUMBER, path);
+	/* the JSON parser has checked the syntax; only the range can fail */
+	v = strtod(n->str, NULL);
+	if (!isfinite(v))
+		field_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, path,
+					"%s is out of range", n->str);
+	return v == 0.0 ? 0.0 : v;	/* no negative zero */
+}
+
+static double
+number_between(const JNode *n, const char *path, double lo, double hi)
+{
+	double		v = number_value(n, path);
+
+	if (v < lo || v > hi)
+		field_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, path,
+					"must be between %g and %g, not %s", lo, hi, n->str);
+	return v;
+}
+
+static int
+integer_between(const JNode *n, const char *path, int lo, int hi)
+{
+	double		v = number_value(n, path);
+
+	if (v != floor(v))
+		field_error(ERRCODE_INVALID_PARAMETER_VALUE, path,
+					"must be a whole number, not %s", n->str);
+	if (v < lo || v > hi)
+		field_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, path,
+					"must be between %d and %d, not %s", lo, hi, n->str);
+	return (int) v;
+}
+
+/* Lower-case ASCII letters, digits and '_', not starting with a digit. */
+bool
+lq_valid_identifier(const char *s)
+{
+	size_t		len = strlen(s);
+
+	if (len == 0 || len > LQ_MAX_NAME_LEN || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+static char *
+identifier_value(const JNode *n, const char *path)
+{
+	char	   *s = string_value(n, path, LQ_MAX_NAME_LEN);
+
+	if (!lq_valid_identifier(s))
+		field_error(ERRCODE_INVALID_PARAMETER_VALUE, path,
+					"\"%s\" is not a valid name", s);
+	return s;
+}
+
+static bool
+valid_lang(const char *s)
+{
+	size_t		len = strlen(s);
+
+	if (len < 2 || len > 8 || s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+static int
+lang_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/*
+ * Texts per language: {"en": "...", "nl": "..."}, or {"en": ["...", "..."]}
+ * when several are allowed.  A plain string stands for {"en": string} (or
+ * {"en": [string]}).
+ * Languages are kept sorted so that the encoding is canonical.
+ */
+static LqLocalized
+localized_value(const JNode *n, const char *path, bool many)
+{
+	LqLocalized loc;
+	char	  **order;
+
+	memset(&loc, 0, sizeof(loc));
+	if (n->type == JN_STRING)
+	{
+		loc.nlang = 1;
+		loc.lang = palloc(sizeof(char *));
+		loc.lang[0] = pstrdup("en");
+		loc.ntexts = palloc(sizeof(int));
+		loc.ntexts[0] = 1;
+		loc.texts = palloc(sizeof(char **));
+		loc.texts[0] = palloc(sizeof(char *));
+		loc.texts[0][0] = string_value(n, path, LQ_MAX_TEXT_LEN);
+		return loc;
+	}
+	expect_type(n, JN_OBJECT, path);
+	if (n->dupkey != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid model: field \"%s\" appears more than once",
+						join_path(path, n->dupkey))));
+	if (n->nitems > LQ_MAX_LANGS)
+		field_error(ERRCODE_INVALID_PARAMETER_VALUE, path,
+					"has more than %d languages", LQ_MAX_LANGS);
+
+	/* sort the language codes, remembering where each came from */
+	order = palloc(sizeof(char *) * Max(n->nitems, 1));
+	for (int i = 0; i < n->nitems; i++)
+	{
+		if (!valid_lang(n->keys[i]))
+			field_error(ERRCODE_INVALID_PARAMETER_VALUE, join_path(path, n->keys[i]),
+						"\"%s\" is not a language code such as \"en\", \"nl\" or \"es\"",
+						n->keys[i]);
+		order[i] = n->keys[i];
+	}
+	qsort(order, n->nitems, sizeof(char *), lang_cmp);
+
+	loc.nlang = n->nitems;
+	loc.lang = palloc(sizeof(char *) * Max(n->nitems, 1));
+	loc.ntexts = palloc(sizeof(int) * Max(n->nitems, 1));
+	loc.texts = palloc(sizeof(char **) * Max(n->nitems, 1));
+	for (int i = 0; i < n->nitems; i++)
+	{
+		const JNode *v = lq_json_member(n, order[i]);
+		char	   *vpath = join_path(path, order[i]);
+
+		loc.lang[i] = pstrdup(order[i]);
+		if (v->type == JN_STRING)
+		{
+			loc.ntexts[i] = 1;
+			loc.texts[i] = palloc(sizeof(char *));
+			loc.texts[i][0] = string_value(v, vpath, LQ_MAX_TEXT_LEN);
+			continue;
+		}
+		if (!many)
+			expect_type(v, JN_STRING, vpath);
+		if (v->type != JN_ARRAY)
+			field_error(ERRCODE_INVALID_PARAMETER_VALUE, vpath,
+						"must be a string or an array of strings, not %s",
+						lq_json_type_name(v->type));
+		if (v->nitems == 0)
+			field_error(ERRCODE_INVALID_PARAMETER_VALUE, vpath, "must not be empty");
+		if (v->nitems > LQ_MAX_QUESTIONS)
+			field_error(ERRCODE_INVALID_PARAMETER_VALUE, vpath,
+						"has more than %d entries", LQ_MAX_QUESTIONS);
+		loc.ntexts[i] = v->nitems;
+		loc.texts[i] = palloc(sizeof(char *) * v->nitems);
+		for (int j = 0; j < v->nitems; j++)
+			loc.texts[i][j] = string_value(v->items[j], index_path(vpath, j),
+										   LQ_MAX_TEXT_LEN);
+	}
+	return loc;
+}
+
+static void
+check_unique_values(LqCriterion *c, const char *path)
+{
+	for (int i = 0; i < c->nvalues; i++)
+	{
+		int			li;
+		char	   *fi = lq_fold(c->values[i], strlen(c->values[i]), &li);
+
+		if (fi[0] == '\0')
+			field_error(ERRCODE_INVALID_PARAMETER_VALUE, path,
+						"entries must not be blank");
+		for (int j = 0; j < i; j++)
+		{
+			int			lj;
+
+			if (strcmp(fi, lq_fold(c->values[j], strlen(c->values[j]), &lj)) == 0)
+				field_error(ERRCODE_INVALID_PARAMETER_VALUE, path,
+							"lists \"%s\" twice (values are compared ignoring case and surrounding blanks)",
+							c->values[i]);
+		}
+	}
+}
+
+static void
+parse_rule(const JNode *n, const char *path, LqCriterion *c)
+{
+	const JNode *t;
+	const JNode *f;
+	int			kind = 0;
+	char	   *tpath;
+
+	/* defaults: a mark 0-10, met from 6 on */
+	c->pass = 6;
+	c->direction = LQ_DIR_AHEAD;
+	c->default_known = true;
+	c->default_grade = 0;
+
+	if (n->type == JN_STRING)
+		t = n;
+	else
+	{
+		expect_type(n, JN_OBJECT, path);
+		t = required(n, "type", path);
+	}
+	tpath = (n->type == JN_STRING) ? pstrdup(path) : join_path(path, "type");
+	expect_type(t, JN_STRING, tpath);
+	for (int k = LQ_RULE_BOOLEAN; k <= LQ_RULE_WITHIN_DAYS; k++)
+		if (strcmp(t->str, rule_types[k]) == 0)
+			kind = k;
+	if (kind == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid model field \"%s\": unknown rule type \"%s\"", tpath, t->str),
+				 errhint("The rule types are: %s.", list_names(rule_types + 1))));
+	c->rule = (LqRuleKind) kind;
+
+	if (n->type == JN_STRING)
+	{
+		/* the shorthand names a rule that needs no parameters */
+		if (kind != LQ_RULE_BOOLEAN && kind != LQ_RULE_GRADE)
+			field_error(ERRCODE_INVALID_PARAMETER_VALUE, path,
+						"rule \"%s\" needs parameters; write it as an object such as {\"type\": \"%s\", ...}",
+						t->str, t->str);
+		return;
+	}
+	else
+	{
+		const char *allowed[6];
+		int			na = 0;
+
+		allowed[na++] = "type";
+		for (int i = 0; rule_fields[kind][i] != NULL; i++)
+			allowed[na++] = rule_fields[kind][i];
+		allowed[na] = NULL;
+		check_fields(n, path, allowed, psprintf("a %s rule", t->str));
+	}
+
+	switch (c->rule)
+	{
+		case LQ_RULE_BOOLEAN:
+			break;
+		case LQ_RULE_GRADE:
+			if ((f = lq_json_member(n, "pass")) != NULL)
+				c->pass = number_between(f, join_path(path, "pass"), 0, 10);
+			break;
+		case LQ_RULE_AT_LEAST:
+			c->lo = number_value(required(n, "value", path), join_path(path, "value"));
+			break;
+		case LQ_RULE_AT_MOST:
+			c->hi = number_value(required(n, "value", path), join_path(path, "value"));
+			break;
+		case LQ_RULE_BETWEEN:
+			c->lo = number_value(required(n, "min", path), join_path(path, "min"));
+			c->hi = number_value(required(n, "max", path), join_path(path, "max"));
+			if (c->lo > c->hi)
+				field_error(ERRCODE_INVALID_PARAMETER_VALUE, join_path(path, "min"),
+							"must not be greater than max");
+			break;
+		case LQ_RULE_ONE_OF:
+			{
+				char	   *vpath = join_path(path, "values");
+
+				f = required(n, "values", path);
+				expect_type(f, JN_ARRAY, vpath);
+				if (f->nitems == 0)
+					field_error(ERRCODE_INVALID_PARAMETER_VALUE, vpath, "must not be empty");
+				if (f->nitems > LQ_MAX_VALUES)
+					field_error(ERRCODE_INVALID_PARAMETER_VALUE, vpath,
+								"has more than %d entries", LQ_MAX_VALUES);
+				c->nvalues = f->nitems;
+				c->values = palloc(sizeof(char *) * f->nitems);
+				for (int i = 0; i < f->nitems; i++)
+					c->values[i] = string_value(f->items[i], index_path(vpath, i),
+												LQ_MAX_VALUE_LEN);
+				check_unique_values(c, vpath);
+				break;
+			}
+		case LQ_RULE_SCALE:
+			{
+				char	   *gpath = join_path(path, "grades");
+
+				f = required(n, "grades", path);
+				expect_type(f, JN_OBJECT, gpath);
+				if (f->dupkey != NULL)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("invalid model: field \"%s\" appears more than once",
+									join_path(gpath, f->dupkey))));
+				if (f->nitems == 0)
+					field_error(ERRCODE_INVALID_PARAMETER_VALUE, gpath, "must not be empty");
+				if (f->nitems > LQ_MAX_VALUES)
+					field_error(ERRCODE_INVALID_PARAMETER_VALUE, gpath,
+								"has more than %d entries", LQ_MAX_VALUES);
+				c->nvalues = f->nitems;
+				c->values = palloc(sizeof(char *) * f->nitems);
+				c->grades = palloc(sizeof(double) * f->nitems);
+				for (int i = 0; i < f->nitems; i++)
+				{
+					char	   *epath = join_path(gpath, f->keys[i]);
+
+					if (strlen(f->keys[i]) > LQ_MAX_VALUE_LEN)
+						field_error(ERRCODE_STRING_DATA_RIGHT_TRUNCATION, epath,
+									"names a value longer than %d bytes", LQ_MAX_VALUE_LEN);
+					c->values[i] = pstrdup(f->keys[i]);
+					c->grades[i] = number_between(f->items[i], epath, 0, 10);
+				}
+				check_unique_values(c, gpath);
+				if ((f = lq_json_member(n, "pass")) != NULL)
+					c->pass = number_between(f, join_path(path, "pass"), 0, 10);
+				if ((f = lq_json_member(n, "default")) != NULL)
+				{
+					if (f->type == JN_NULL)
+						c->default_known = false;
+					else
+						c->default_grade = number_between(f, join_path(path, "default"), 0, 10);
+				}
+				break;
+			}
+		case LQ_RULE_WITHIN_DAYS:
+			c->days = integer_between(required(n, "days", path), join_path(path, "days"),
+									  0, LQ_MAX_DAYS);
+			if ((f = lq_json_member(n, "direction")) != NULL)
+			{
+				char	   *dpath = join_path(path, "direction");
+
+				expect_type(f, JN_STRING, dpath);
+				if (strcmp(f->str, "ahead") == 0)
+					c->direction = LQ_DIR_AHEAD;
+				else if (strcmp(f->str, "behind") == 0)
+					c->direction = LQ_DIR_BEHIND;
+				else if (strcmp(f->str, "either") == 0)
+					c->direction = LQ_DIR_EITHER;
+				else
+					field_error(ERRCODE_INVALID_PARAMETER_VALUE, dpath,
+								"must be \"ahead\", \"behind\" or \"either\", not \"%s\"", f->str);
+			}
+			break;
+	}
+}
+
+/* "decision_role" -> "Decision role" */
+static char *
+label_from_key(const char *key)
+{
+	char	   *s = pstrdup(key);
+
+	for (char *p = s; *p; p++)
+		if (*p == '_')
+			*p = ' ';
+	if (s[0] >= 'a' && s[0] <= 'z')
+		s[0] -= 'a' - 'A';
+	return s;
+}
+
+static void
+parse_criterion(const JNode *n, const char *path, LqCriterion *c)
+{
+	const JNode *f;
+
+	expect_type(n, JN_OBJECT, path);
+	check_fields(n, path, criterion_fields, "a criterion");
+	memset(c, 0, sizeof(*c));
+
+	c->key = identifier_value(required(n, "key", path), join_path(path, "key"));
+	if ((f = lq_json_member(n, "label")) != NULL)
+		c->label = string_value(f, join_path(path, "label"), LQ_MAX_LABEL_LEN);
+	else
+		c->label = label_from_key(c->key);
+	if ((f = lq_json_member(n, "description")) != NULL)
+		c->description = localized_value(f, join_path(path, "description"), false);
+	c->weight = 1;
+	if ((f = lq_json_member(n, "weight")) != NULL)
+	{
+		c->weight = number_value(f, join_path(path, "weight"));
+		if (c->weight < 0)
+			field_error(ERRCODE_INVALID_PARAMETER_VALUE, join_path(path, "weight"),
+						"must not be negative, not %s", f->str);
+	}
+	if ((f = lq_json_member(n, "source")) != NULL)
+		c->source = string_value(f, join_path(path, "source"), LQ_MAX_NAME_LEN);
+	else
+		c->source = pstrdup(c->key);
+	if ((f = lq_json_member(n, "knockout")) != NULL)
+	{
+		expect_type(f, JN_BOOL, join_path(path, "knockout"));
+		c->knockout = f->boolval;
+	}
+	if ((f = lq_json_member(n, "rule")) != NULL)
+		parse_rule(f, join_path(path, "rule"), c);
+	else
+	{
+		c->rule = LQ_RULE_GRADE;
+		c->pass = 6;
+		c->direction = LQ_DIR_AHEAD;
+		c->default_known = true;
+	}
+	if ((f = lq_json_member(n, "questions")) != NULL)
+		c->questions = localized_value(f, join_path(path, "questions"), true);
+}
+
+LqModel *
+lq_model_from_json(const JNode *root)
+{
+	LqModel    *m = palloc0(sizeof(LqModel));
+	const JNode *f;
+	const JNode *crit;
+	double		total = 0;
+
+	if (root->type != JN_OBJECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid model: must be a JSON object, not %s",
+						lq_json_type_name(root->type)),
+				 errhint("Write a model as {\"name\": ..., \"criteria\": [...]}, or give the name of a registered model.")));
+	check_fields(root, "", model_fields, "a model");
+
+	m->name = identifier_value(required(root, "name", ""), "name");
+	if ((f = lq_json_member(root, "label")) != NULL)
+		m->label = string_value(f, "label", LQ_MAX_LABEL_LEN);
+	else
+		m->label = pstrdup(m->name);
+	if ((f = lq_json_member(root, "description")) != NULL)
+		m->description = localized_value(f, "description", false);
+
+	crit = required(root, "criteria", "");
+	expect_type(crit, JN_ARRAY, "criteria");
+	if (crit->nitems == 0)
+		field_error(ERRCODE_INVALID_PARAMETER_VALUE, "criteria",
+					"a model needs at least one criterion");
+	if (crit->nitems > LQ_MAX_CRITERIA)
+		field_error(ERRCODE_INVALID_PARAMETER_VALUE, "criteria",
+					"a model has at most %d criteria", LQ_MAX_CRITERIA);
+	m->ncriteria = crit->nitems;
+	m->criteria = palloc0(sizeof(LqCriterion) * crit->nitems);
+	for (int i = 0; i < crit->nitems; i++)
+	{
+		char	   *path = index_path("criteria", i);
+
+		parse_criterion(crit->items[i], path, &m->criteria[i]);
+		for (int j = 0; j < i; j++)
+			if (strcmp(m->criteria[j].key, m->criteria[i].key) == 0)
+				field_error(ERRCODE_INVALID_PARAMETER_VALUE, join_path(path, "key"),
+							"criterion \"%s\" is already defined at criteria[%d]",
+							m->criteria[i].key, j);
+		total += m->criteria[i].weight;
+	}
+	if (!isfinite(total))
+		field_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "criteria",
+					"the weights add up to more than a double can hold");
+	if (total <= 0)
+		field_error(ERRCODE_INVALID_PARAMETER_VALUE, "criteria",
+					"at least one criterion needs a weight above 0");
+
+	/* rule of thumb from the frameworks: meeting about half is enough */
+	m->min_met = (m->ncriteria + 1) / 2;
+	if ((f = lq_json_member(root, "min_met")) != NULL)
+		m->min_met = integer_between(f, "min_met", 0, m->ncriteria);
+
+	if ((f = lq_json_member(root, "pass_score")) != NULL && f->type != JN_NULL)
+	{
+		m->has_pass_score = true;
+		m->pass_score = number_between(f, "pass_score", 0, 100);
+	}
+
+	m->tier_a = 75;
+	m->tier_b = 50;
+	m->tier_c = 25;
+	if ((f = lq_json_member(root, "tiers")) != NULL)
+	{
+		const JNode *t;
+
+		expect_type(f, JN_OBJECT, "tiers");
+		check_fields(f, "tiers", tier_fields, "tiers");
+		if ((t = lq_json_member(f, "A")) != NULL)
+			m->tier_a = number_between(t, "tiers.A", 0, 100);
+		if ((t = lq_json_member(f, "B")) != NULL)
+			m->tier_b = number_between(t, "tiers.B", 0, 100);
+		if ((t = lq_json_member(f, "C")) != NULL)
+			m->tier_c = number_between(t, "tiers.C", 0, 100);
+		if (!(m->tier_a >= m->tier_b && m->tier_b >= m->tier_c))
+			field_error(ERRCODE_INVALID_PARAMETER_VALUE, "tiers",
+						"cut points must satisfy A >= B >= C (they are %g, %g and %g)",
+						m->tier_a, m->tier_b, m->tier_c);
+	}
+
+	lq_model_finish(m);
+	return m;
+}
+
+LqModel *
+lq_model_parse_text(const char *text, int len)
+{
+	JNode	   *root = lq_json_parse(text, len, "model", LQ_MAX_JSON_DEPTH,
+									 LQ_MAX_JSON_MEMBERS);
+
+	return lq_model_from_json(root);
+}

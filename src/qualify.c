@@ -1,0 +1,393 @@
+/*-------------------------------------------------------------------------
+ *
+ * qualify.c
+ *	  qualify(), score(), is_qualified() and explain(): the scoring
+ *	  functions, for a model given as a value or by name, and evidence given
+ *	  as jsonb, JSON text or a table row.
+ *
+ * Each SQL overload points at one of four C functions; which kind of model
+ * and evidence it takes is read once from its declaration.  The decoded
+ * model, the binding of its criteria to the columns of a row type and the
+ * result descriptor are kept in fn_extra for the rest of the query:
+ *	 - a model argument that is a constant is decoded once; any other model
+ *	   argument is compared byte for byte with the cached one;
+ *	 - a model name is looked up in the registry once, and again only when
+ *	   the name changes or the registry has changed (registry.c);
+ *	 - a row type is bound once, and again only if another type arrives.
+ * Per row, nothing is looked up and nothing is kept: what is allocated goes
+ * into the caller's per-row memory.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/primnodes.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/tuplestore.h"
+
+#include "lead_qual.h"
+
+typedef struct CallCache
+{
+	bool		by_name;		/* model argument is a registry name */
+	LqEvidenceKind evidence;
+	bool		model_is_const; /* model argument is a Const in the query */
+
+	MemoryContext model_cxt;	/* the model and what is derived from it */
+	LqModel    *model;
+	struct varlena *raw;		/* by value: the argument the model came from */
+	char	   *name;			/* by name: the name looked up */
+	uint64		generation;		/* by name: registry generation of the lookup */
+
+	LqRowBinding *binding;		/* for row evidence */
+	Datum		name_text;		/* model name as text */
+	Datum	   *key_texts;		/* criterion keys as text */
+	LqValue    *values;			/* per criterion, rewritten each row */
+	LqGrade    *grades;
+	Datum	   *scratch;		/* for building arrays */
+
+	TupleDesc	result_desc;	/* qualify(): the qualification type */
+	Datum		status_text[4];
+	Datum		tier_text[4];
+} CallCache;
+
+static bool
+arg_is_const(FmgrInfo *flinfo, int argno)
+{
+	Node	   *expr = flinfo->fn_expr;
+	List	   *args;
+
+	if (expr == NULL || !IsA(expr, FuncExpr))
+		return false;
+	args = ((FuncExpr *) expr)->args;
+	return argno < list_length(args) && IsA(list_nth(args, argno), Const);
+}
+
+static CallCache *
+get_cache(FunctionCallInfo fcinfo)
+{
+	FmgrInfo   *flinfo = fcinfo->flinfo;
+	CallCache  *cache = (CallCache *) flinfo->fn_extra;
+	Oid		   *argtypes;
+	int			nargs;
+
+	if (cache != NULL)
+		return cache;
+
+	cache = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(CallCache));
+	get_func_signature(flinfo->fn_oid, &argtypes, &nargs);
+	if (nargs < 3)
+		elog(ERROR, "lead_qual scoring function declared with %d arguments", nargs);
+	cache->by_name = (argtypes[0] == TEXTOID);
+	if (argtypes[1] == JSONBOID)
+		cache->evidence = LQ_EVIDENCE_JSONB;
+	else if (argtypes[1] == TEXTOID)
+		cache->evidence = LQ_EVIDENCE_TEXT;
+	else
+		cache->evidence = LQ_EVIDENCE_ROW;
+	pfree(argtypes);
+	cache->model_is_const = arg_is_const(flinfo, 0);
+	cache->model_cxt = AllocSetContextCreate(flinfo->fn_mcxt, "lead_qual model",
+											 ALLOCSET_SMALL_SIZES);
+	for (int s = 0; s < 4; s++)
+	{
+		MemoryContext old = MemoryContextSwitchTo(flinfo->fn_mcxt);
+		char		tier[2] = {(char) ('A' + s), '\0'};
+
+		cache->status_text[s] = CStringGetTextDatum(lq_status_name((LqStatus) s));
+		cache->tier_text[s] = CStringGetTextDatum(tier);
+		MemoryContextSwitchTo(old);
+	}
+	flinfo->fn_extra = cache;
+	return cache;
+}
+
+/* Decode a model into the cache, with the per-model scratch space. */
+static void
+install_model(CallCache *cache, const struct varlena *detoasted)
+{
+	MemoryContext old = MemoryContextSwitchTo(cache->model_cxt);
+	LqModel    *m = lq_model_decode(detoasted);
+
+	cache->model = m;
+	cache->binding = NULL;
+	cache->name_text = CStringGetTextDatum(m->name);
+	cache->key_texts = palloc(sizeof(Datum) * m->ncriteria);
+	for (int i = 0; i < m->ncriteria; i++)
+		cache->key_texts[i] = CStringGetTextDatum(m->criteria[i].key);
+	cache->values = palloc0(sizeof(LqValue) * m->ncriteria);
+	cache->grades = palloc0(sizeof(LqGrade) * m->ncriteria);
+	cache->scratch = palloc(sizeof(Datum) * m->ncriteria);
+	MemoryContextSwitchTo(old);
+}
+
+static const LqModel *
+model_from_value(CallCache *cache, Datum arg)
+{
+	struct varlena *raw = (struct varlena *) DatumGetPointer(arg);
+	struct varlena *cmp = raw;
+
+	if (cache->model != NULL && cache->model_is_const)
+		return cache->model;
+
+	/* a pointer to toasted data says nothing about its content: fetch it */
+	if (VARATT_IS_EXTERNAL(raw))
+		cmp = (struct varlena *) PG_DETOAST_DATUM(arg);
+	if (cache->model != NULL &&
+		VARSIZE_ANY(cmp) == VARSIZE_ANY(cache->raw) &&
+		memcmp(cmp, cache->raw, VARSIZE_ANY(cmp)) == 0)
+		return cache->model;
+
+	MemoryContextReset(cache->model_cxt);
+	cache->model = NULL;
+	cache->raw = MemoryContextAlloc(cache->model_cxt, VARSIZE_ANY(cmp));
+	memcpy(cache->raw, cmp, VARSIZE_ANY(cmp));
+	install_model(cache, (struct varlena *) PG_DETOAST_DATUM_PACKED(PointerGetDatum(cache->raw)));
+	return cache->model;
+}
+
+static const LqModel *
+model_from_name(CallCache *cache, text *name)
+{
+	uint64		generation = lq_registry_generation();
+	char	   *s;
+	struct varlena *raw;
+
+	if (cache->model != NULL && cache->generation == generation &&
+		(cache->model_is_const ||
+		 (strlen(cache->name) == VARSIZE_ANY_EXHDR(name) &&
+		  memcmp(cache->name, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name)) == 0)))
+		return cache->model;
+
+	s = text_to_cstring(name);
+	raw = lq_registry_fetch(s, false);
+	MemoryContextReset(cache->model_cxt);
+	cache->model = NULL;
+	cache->name = MemoryContextStrdup(cache->model_cxt, s);
+	install_model(cache, raw);
+	cache->generation = generation;
+	return cache->model;
+}
+
+/*
+ * Work shared by all four functions: load the model, read the evidence and
+ * grade every criterion.  Returns NULL when the result is NULL (a NULL
+ * model or as_of); NULL evidence means that nothing is known yet.
+ */
+static CallCache *
+evaluate(FunctionCallInfo fcinfo)
+{
+	CallCache  *cache = get_cache(fcinfo);
+	const LqModel *m;
+	LqAsOf		asof;
+
+	if (PG_NARGS() < 3)
+		elog(ERROR, "lead_qual scoring function declared without as_of");
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(2))
+		return NULL;
+	if (cache->by_name)
+		m = model_from_name(cache, PG_GETARG_TEXT_PP(0));
+	else
+		m = model_from_value(cache, PG_GETARG_DATUM(0));
+
+	asof = lq_asof_from_timestamptz(PG_GETARG_DATUM(2), false);
+
+	if (PG_ARGISNULL(1))
+		memset(cache->values, 0, sizeof(LqValue) * m->ncriteria);
+	else if (cache->evidence == LQ_EVIDENCE_JSONB)
+		lq_values_from_jsonb(m, PG_GETARG_JSONB_P(1), cache->values);
+	else if (cache->evidence == LQ_EVIDENCE_TEXT)
+		lq_values_from_json_text(m, PG_GETARG_TEXT_PP(1), cache->values);
+	else
+	{
+		HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(1);
+		Oid			typid = HeapTupleHeaderGetTypeId(row);
+		int32		typmod = HeapTupleHeaderGetTypMod(row);
+
+		if (!lq_row_binding_matches(cache->binding, typid, typmod))
+			cache->binding = lq_row_bind(m, typid, typmod, cache->model_cxt);
+		lq_values_from_row(m, cache->binding, row, cache->values);
+	}
+
+	for (int i = 0; i < m->ncriteria; i++)
+		lq_grade_criterion(m, i, &cache->values[i], &asof, &cache->grades[i]);
+	return cache;
+}
+
+static Datum
+key_array(CallCache *cache, bool unknown)
+{
+	const LqModel *m = cache->model;
+	int			n = 0;
+
+	for (int k = 0; k < m->ncriteria; k++)
+	{
+		/* unknown ones in the order to ask them, failed ones in model order */
+		int			i = unknown ? m->ask_order[k] : k;
+		LqState		st = cache->grades[i].state;
+
+		if (unknown ? st == LQ_UNKNOWN : st == LQ_UNMET)
+			cache->scratch[n++] = cache->key_texts[i];
+	}
+	if (n == 0)
+		return PointerGetDatum(construct_empty_array(TEXTOID));
+	return PointerGetDatum(construct_array(cache->scratch, n, TEXTOID, -1, false,
+										   TYPALIGN_INT));
+}
+
+PG_FUNCTION_INFO_V1(lq_qualify);
+Datum
+lq_qualify(PG_FUNCTION_ARGS)
+{
+	CallCache  *cache = evaluate(fcinfo);
+	LqOutcome	out;
+	Datum		values[10];
+	bool		nulls[10] = {0};
+
+	if (cache == NULL)
+		PG_RETURN_NULL();
+	if (cache->result_desc == NULL)
+	{
+		TupleDesc	desc;
+		MemoryContext old;
+
+		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "lead_qual.qualify must return a composite type");
+		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		cache->result_desc = BlessTupleDesc(CreateTupleDescCopy(desc));
+		MemoryContextSwitchTo(old);
+		if (cache->result_desc->natts != 10)
+			elog(ERROR, "lead_qual.qualification has %d fields, expected 10",
+				 cache->result_desc->natts);
+	}
+
+	lq_outcome(cache->model, cache->grades, &out);
+	values[0] = cache->name_text;
+	values[1] = Float8GetDatum(out.score);
+	values[2] = BoolGetDatum(out.status == LQ_STATUS_QUALIFIED);
+	values[3] = cache->status_text[out.status];
+	values[4] = cache->tier_text[out.tier - 'A'];
+	values[5] = Int32GetDatum(out.met);
+	values[6] = Int32GetDatum(out.known);
+	values[7] = Int32GetDatum(out.total);
+	values[8] = key_array(cache, true);
+	values[9] = key_array(cache, false);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->result_desc, values, nulls)));
+}
+
+PG_FUNCTION_INFO_V1(lq_score);
+Datum
+lq_score(PG_FUNCTION_ARGS)
+{
+	CallCache  *cache = evaluate(fcinfo);
+	LqOutcome	out;
+
+	if (cache == NULL)
+		PG_RETURN_NULL();
+	lq_outcome(cache->model, cache->grades, &out);
+	PG_RETURN_FLOAT8(out.score);
+}
+
+PG_FUNCTION_INFO_V1(lq_is_qualified);
+Datum
+lq_is_qualified(PG_FUNCTION_ARGS)
+{
+	CallCache  *cache = evaluate(fcinfo);
+	LqOutcome	out;
+
+	if (cache == NULL)
+		PG_RETURN_NULL();
+	lq_outcome(cache->model, cache->grades, &out);
+	PG_RETURN_BOOL(out.status == LQ_STATUS_QUALIFIED);
+}
+
+/*
+ * Set up a set-returning function in materialize mode: the caller's tuple
+ * descriptor and a tuplestore in per-query memory.
+ */
+Tuplestorestate *
+lq_srf_begin(FunctionCallInfo fcinfo, TupleDesc *desc)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext old;
+	Tuplestorestate *store;
+
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
+		!(rsinfo->allowedModes & SFRM_Materialize))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("set-valued function called in context that cannot accept a set")));
+	if (get_call_result_type(fcinfo, NULL, desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+
+	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	*desc = CreateTupleDescCopy(*desc);
+	store = tuplestore_begin_heap(false, false, work_mem);
+	MemoryContextSwitchTo(old);
+
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setResult = store;
+	rsinfo->setDesc = *desc;
+	return store;
+}
+
+/*
+ * explain(model, evidence, as_of, lang): one row per criterion, showing
+ * how the score came about and, for unknown criteria, what to ask.
+ */
+PG_FUNCTION_INFO_V1(lq_explain);
+Datum
+lq_explain(PG_FUNCTION_ARGS)
+{
+	TupleDesc	desc;
+	Tuplestorestate *store = lq_srf_begin(fcinfo, &desc);
+	CallCache  *cache = evaluate(fcinfo);
+	const LqModel *m;
+	char	   *lang;
+
+	if (cache == NULL)
+		return (Datum) 0;
+	m = cache->model;
+	lang = (PG_NARGS() > 3 && !PG_ARGISNULL(3)) ? text_to_cstring(PG_GETARG_TEXT_PP(3)) : "en";
+
+	for (int i = 0; i < m->ncriteria; i++)
+	{
+		const LqCriterion *c = &m->criteria[i];
+		const LqGrade *g = &cache->grades[i];
+		bool		known = (g->state != LQ_UNKNOWN);
+		const char *question = known ? NULL : lq_localized_pick(&c->questions, lang, 0);
+		Datum		values[13];
+		bool		nulls[13] = {0};
+
+		values[0] = Int32GetDatum(i + 1);
+		values[1] = CStringGetTextDatum(c->key);
+		values[2] = CStringGetTextDatum(c->label);
+		values[3] = CStringGetTextDatum(c->source);
+		values[4] = CStringGetTextDatum(lq_rule_describe(c));
+		if (cache->values[i].kind == LQV_NULL)
+			nulls[5] = true;
+		else
+			values[5] = CStringGetTextDatum(lq_value_display(&cache->values[i]));
+		values[6] = Float8GetDatum(g->grade);
+		nulls[6] = !known;
+		values[7] = Float8GetDatum(c->weight);
+		values[8] = Float8GetDatum(lq_points(m, i, g));
+		values[9] = BoolGetDatum(g->state == LQ_MET);
+		nulls[9] = !known;
+		values[10] = BoolGetDatum(known);
+		values[11] = BoolGetDatum(c->knockout);
+		if (question != NULL)
+			values[12] = CStringGetTextDatum(question);
+		else
+			nulls[12] = true;
+		tuplestore_putvalues(store, desc, values, nulls);
+	}
+	return (Datum) 0;
+}

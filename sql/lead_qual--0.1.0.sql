@@ -112,7 +112,9 @@ BEGIN
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
     IF jsonb_typeof(definition) IS DISTINCT FROM 'object' THEN
-        RAISE EXCEPTION 'invalid model: must be a JSON object, not %', jsonb_typeof(definition)
+        RAISE EXCEPTION 'invalid model: must be a JSON object, not %',
+                CASE jsonb_typeof(definition) WHEN 'array' THEN 'an array' WHEN 'null' THEN 'null'
+                                              ELSE 'a ' || jsonb_typeof(definition) END
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF definition ? 'name' AND definition -> 'name' IS DISTINCT FROM to_jsonb(define_model.name) THEN
@@ -669,6 +671,7 @@ COMMENT ON FUNCTION lead_qual.model_hash_extended(lead_qual.model, bigint) IS 'S
 COMMENT ON OPERATOR lead_qual.= (lead_qual.model, lead_qual.model) IS 'Models are equal';
 COMMENT ON OPERATOR lead_qual.<> (lead_qual.model, lead_qual.model) IS 'Models differ';
 COMMENT ON OPERATOR CLASS lead_qual.model_hash_ops USING hash IS 'Hash operator class for lead_qual.model';
+COMMENT ON OPERATOR FAMILY lead_qual.model_hash_ops USING hash IS 'Hash operator family for lead_qual.model';
 COMMENT ON FUNCTION lead_qual.model(jsonb) IS 'Validate and compile a model definition given as jsonb';
 COMMENT ON FUNCTION lead_qual.model_to_jsonb(lead_qual.model) IS 'A model as jsonb';
 COMMENT ON FUNCTION lead_qual.model_to_json(lead_qual.model) IS 'A model as canonical json';

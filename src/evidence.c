@@ -21,6 +21,7 @@
 #include "access/htup_details.h"
 #include "catalog/pg_enum.h"
 #include "catalog/pg_type.h"
+#include "common/shortest_dec.h"
 #include "datatype/timestamp.h"
 #include "executor/tuptable.h"
 #include "utils/builtins.h"
@@ -235,7 +236,7 @@ lq_row_bind(const LqModel *m, Oid typid, int32 typmod, MemoryContext mcxt)
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("column \"%s\" of type %s cannot feed criterion \"%s\" of model \"%s\"",
 							c->source, format_type_be(atttype), c->key, m->name),
-					 errdetail("A %s rule needs %s.", lq_rule_type_name(c->rule),
+					 errdetail("A rule of type %s needs %s.", lq_rule_type_name(c->rule),
 							   rule_needs(c->rule))));
 		if (col->kind == COL_ENUM || col->kind == COL_OTHER)
 		{
@@ -300,9 +301,15 @@ value_from_datum(LqColumn *col, Datum d, LqValue *v)
 			v->num = (double) DatumGetInt64(d);
 			break;
 		case COL_FLOAT4:
-			v->kind = LQV_NUMBER;
-			v->num = DatumGetFloat4(d);
-			break;
+			{
+				/* the decimal a user sees (0.3), not its widening (0.30000001...) */
+				char		buf[FLOAT_SHORTEST_DECIMAL_LEN];
+
+				float_to_shortest_decimal_buf(DatumGetFloat4(d), buf);
+				v->kind = LQV_NUMBER;
+				v->num = strtod(buf, NULL);
+				break;
+			}
 		case COL_FLOAT8:
 			v->kind = LQV_NUMBER;
 			v->num = DatumGetFloat8(d);
@@ -451,7 +458,16 @@ void
 lq_values_from_jsonb(const LqModel *m, Jsonb *jb, LqValue *values)
 {
 	if (!JB_ROOT_IS_OBJECT(jb))
-		evidence_not_object(JB_ROOT_IS_SCALAR(jb) ? "a scalar" : "an array");
+	{
+		JsonbValue	scalar;
+		const char *what = "an array";
+
+		if (JsonbExtractScalar(&jb->root, &scalar))
+			what = scalar.type == jbvString ? "a string" :
+				scalar.type == jbvNumeric ? "a number" :
+				scalar.type == jbvBool ? "a boolean" : "null";
+		evidence_not_object(what);
+	}
 	for (int i = 0; i < m->ncriteria; i++)
 	{
 		const char *src = m->criteria[i].source;

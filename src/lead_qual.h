@@ -172,6 +172,9 @@ extern char *lq_rule_describe(const LqCriterion *c);
 extern const char *lq_rule_type_name(LqRuleKind kind);
 extern void lq_append_number(StringInfo out, double v);
 
+/* model_type.c */
+extern struct varlena *lq_model_from_text(const char *s, int len);
+
 /* qualify.c */
 extern Tuplestorestate *lq_srf_begin(FunctionCallInfo fcinfo, TupleDesc *desc);
 

@@ -340,6 +340,48 @@ check_unique_values(LqCriterion *c, const char *path)
 	}
 }
 
+/*
+ * Put one_of values and scale entries in a fixed order, so that a model
+ * means the same bytes whatever order it was written in (jsonb, for one,
+ * reorders object members): scale entries by grade, then by value.
+ */
+typedef struct ValueEntry
+{
+	char	   *value;
+	double		grade;
+} ValueEntry;
+
+static int
+value_entry_cmp(const void *a, const void *b)
+{
+	const ValueEntry *x = (const ValueEntry *) a;
+	const ValueEntry *y = (const ValueEntry *) b;
+
+	if (x->grade != y->grade)
+		return x->grade < y->grade ? -1 : 1;
+	return strcmp(x->value, y->value);
+}
+
+static void
+sort_values(LqCriterion *c)
+{
+	ValueEntry *e = palloc(sizeof(ValueEntry) * c->nvalues);
+
+	for (int i = 0; i < c->nvalues; i++)
+	{
+		e[i].value = c->values[i];
+		e[i].grade = c->grades ? c->grades[i] : 0;
+	}
+	qsort(e, c->nvalues, sizeof(ValueEntry), value_entry_cmp);
+	for (int i = 0; i < c->nvalues; i++)
+	{
+		c->values[i] = e[i].value;
+		if (c->grades)
+			c->grades[i] = e[i].grade;
+	}
+	pfree(e);
+}
+
 static void
 parse_rule(const JNode *n, const char *path, LqCriterion *c)
 {
@@ -432,6 +474,7 @@ parse_rule(const JNode *n, const char *path, LqCriterion *c)
 					c->values[i] = string_value(f->items[i], index_path(vpath, i),
 												LQ_MAX_VALUE_LEN);
 				check_unique_values(c, vpath);
+				sort_values(c);
 				break;
 			}
 		case LQ_RULE_SCALE:
@@ -464,6 +507,7 @@ parse_rule(const JNode *n, const char *path, LqCriterion *c)
 					c->grades[i] = number_between(f->items[i], epath, 0, 10);
 				}
 				check_unique_values(c, gpath);
+				sort_values(c);
 				if ((f = lq_json_member(n, "pass")) != NULL)
 					c->pass = number_between(f, join_path(path, "pass"), 0, 10);
 				if ((f = lq_json_member(n, "default")) != NULL)

@@ -53,28 +53,38 @@ model_json(const struct varlena *raw)
 	return out.data;
 }
 
+/*
+ * A model written as text: model JSON, or the name of a registered model
+ * (any case, blanks around it ignored).  Used by the type input and by the
+ * functions that take the model as text.
+ */
+struct varlena *
+lq_model_from_text(const char *s, int len)
+{
+	const char *p = s;
+	int			n = len;
+
+	lq_trim(&p, &n);
+	if (n > 0 && n <= LQ_MAX_NAME_LEN && *p != '{')
+	{
+		char		name[LQ_MAX_NAME_LEN + 1];
+
+		for (int i = 0; i < n; i++)
+			name[i] = lq_ascii_lower(p[i]);
+		name[n] = '\0';
+		if (lq_valid_identifier(name))
+			return lq_registry_fetch(name, false);
+	}
+	return (struct varlena *) compile_model_text(s, len);
+}
+
 PG_FUNCTION_INFO_V1(lq_model_in);
 Datum
 lq_model_in(PG_FUNCTION_ARGS)
 {
 	char	   *s = PG_GETARG_CSTRING(0);
-	const char *p = s;
-	int			len = strlen(s);
 
-	lq_trim(&p, &len);
-
-	/* Not JSON but a plausible name: a registered model. */
-	if (len > 0 && len <= LQ_MAX_NAME_LEN && *p != '{')
-	{
-		char		name[LQ_MAX_NAME_LEN + 1];
-
-		for (int i = 0; i < len; i++)
-			name[i] = lq_ascii_lower(p[i]);
-		name[len] = '\0';
-		if (lq_valid_identifier(name))
-			PG_RETURN_POINTER(lq_registry_fetch(name, false));
-	}
-	PG_RETURN_POINTER(compile_model_text(s, strlen(s)));
+	PG_RETURN_POINTER(lq_model_from_text(s, strlen(s)));
 }
 
 PG_FUNCTION_INFO_V1(lq_model_out);
@@ -194,12 +204,14 @@ lq_model_name(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(m->name));
 }
 
-/* lead_qual.model(name text): the registered model of that name. */
+/* lead_qual.model(text): a registered model by name, or model JSON. */
 PG_FUNCTION_INFO_V1(lq_model_by_name);
 Datum
 lq_model_by_name(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_POINTER(lq_registry_fetch(text_to_cstring(PG_GETARG_TEXT_PP(0)), false));
+	text	   *t = PG_GETARG_TEXT_PP(0);
+
+	PG_RETURN_POINTER(lq_model_from_text(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
 }
 
 /*

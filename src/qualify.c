@@ -36,14 +36,15 @@
 
 typedef struct CallCache
 {
-	bool		by_name;		/* model argument is a registry name */
+	bool		by_name;		/* model argument is text: a name or JSON */
 	LqEvidenceKind evidence;
 	bool		model_is_const; /* model argument is a Const in the query */
 
 	MemoryContext model_cxt;	/* the model and what is derived from it */
 	LqModel    *model;
 	struct varlena *raw;		/* by value: the argument the model came from */
-	char	   *name;			/* by name: the name looked up */
+	char	   *name;			/* by name: the text given (not terminated) */
+	int			namelen;
 	uint64		generation;		/* by name: registry generation of the lookup */
 
 	LqRowBinding *binding;		/* for row evidence */
@@ -153,25 +154,24 @@ model_from_value(CallCache *cache, Datum arg)
 	return cache->model;
 }
 
+/* The model given as text: a registered name, or model JSON. */
 static const LqModel *
-model_from_name(CallCache *cache, text *name)
+model_from_text(CallCache *cache, text *arg)
 {
 	uint64		generation = lq_registry_generation();
-	char	   *s;
-	struct varlena *raw;
+	int			len = VARSIZE_ANY_EXHDR(arg);
 
 	if (cache->model != NULL && cache->generation == generation &&
 		(cache->model_is_const ||
-		 (strlen(cache->name) == VARSIZE_ANY_EXHDR(name) &&
-		  memcmp(cache->name, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name)) == 0)))
+		 (cache->namelen == len && memcmp(cache->name, VARDATA_ANY(arg), len) == 0)))
 		return cache->model;
 
-	s = text_to_cstring(name);
-	raw = lq_registry_fetch(s, false);
 	MemoryContextReset(cache->model_cxt);
 	cache->model = NULL;
-	cache->name = MemoryContextStrdup(cache->model_cxt, s);
-	install_model(cache, raw);
+	cache->name = MemoryContextAlloc(cache->model_cxt, len);
+	memcpy(cache->name, VARDATA_ANY(arg), len);
+	cache->namelen = len;
+	install_model(cache, lq_model_from_text(VARDATA_ANY(arg), len));
 	cache->generation = generation;
 	return cache->model;
 }
@@ -193,7 +193,7 @@ evaluate(FunctionCallInfo fcinfo)
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(2))
 		return NULL;
 	if (cache->by_name)
-		m = model_from_name(cache, PG_GETARG_TEXT_PP(0));
+		m = model_from_text(cache, PG_GETARG_TEXT_PP(0));
 	else
 		m = model_from_value(cache, PG_GETARG_DATUM(0));
 

@@ -1,0 +1,116 @@
+-- The lead_qual.model type: input, canonical output, defaults, round trips,
+-- equality, hashing, casts and binary send/receive.
+SET search_path = lead_qual, public;
+
+-- A minimal model: every default is filled in and shown.
+-- label from the name, min_met = half the criteria rounded up, default tiers,
+-- criterion label from the key, weight 1, source = key, grade rule passing at 6.
+SELECT '{"name": "mini", "criteria": [{"key": "decision_role"}, {"key": "b"}, {"key": "c"}]}'::model;
+
+-- Every field given, every rule type.
+CREATE TABLE io_models (id int, m model);
+INSERT INTO io_models VALUES (1, $$
+{
+  "name": "everything",
+  "label": "Every field",
+  "description": {"nl": "Alles", "en": "All of it"},
+  "min_met": 4,
+  "pass_score": 55.5,
+  "tiers": {"A": 90, "B": 60, "C": 30},
+  "criteria": [
+    {"key": "consent", "rule": "boolean", "knockout": true, "weight": 0.5},
+    {"key": "need", "rule": {"type": "grade", "pass": 7}, "questions": "What do you need?"},
+    {"key": "budget", "source": "budget_eur", "weight": 3, "rule": {"type": "at_least", "value": 10000}},
+    {"key": "risk", "rule": {"type": "at_most", "value": 3.25}},
+    {"key": "size", "source": "Employees", "rule": {"type": "between", "min": 10, "max": 500}},
+    {"key": "role", "rule": {"type": "one_of", "values": ["owner", "CFO", "purchasing"]}},
+    {"key": "interest", "rule": {"type": "scale", "grades": {"low": 2, "medium": 6, "high": 9.5}, "pass": 5, "default": null}},
+    {"key": "timeframe", "rule": {"type": "within_days", "days": 90}},
+    {"key": "contact", "rule": {"type": "within_days", "days": 30, "direction": "behind"}},
+    {"key": "event", "label": "Event nearby", "description": "An event within a week", "weight": 0,
+     "rule": {"type": "within_days", "days": 7, "direction": "either"},
+     "questions": {"es": ["¿Viene al evento?"], "en": ["Are you coming to the event?", "Shall we meet there?"]}}
+  ]
+}$$);
+SELECT m FROM io_models WHERE id = 1;
+
+-- The canonical text reads back to an equal model, with the same text.
+SELECT m::text::model = m AS round_trip_equal,
+       m::text::model::text = m::text AS same_text
+  FROM io_models;
+SELECT name, model::text::model = model AS round_trip_equal
+  FROM models ORDER BY name;
+
+-- Layout, member order, number spelling and a string description do not
+-- matter: these models are equal to each other.
+SELECT a = b AS equal, a::text = b::text AS same_text
+  FROM (SELECT '{"name":"x","criteria":[{"key":"a","weight":1.0,"rule":"boolean"}],"description":"d"}'::model AS a,
+               '{ "criteria" : [ { "rule" : {"type":"boolean"}, "weight" : 1e0, "key" : "a" } ],
+                  "description": {"en": "d"}, "name" : "x" }'::model AS b) t;
+
+-- The order of scale entries and one_of values does not matter either
+-- (they are kept sorted: scale by grade, one_of by value).
+SELECT a = b AS equal, b::jsonb -> 'criteria' -> 0 -> 'rule' AS rule_b, a::jsonb -> 'criteria' -> 1 -> 'rule' AS rule_a
+  FROM (SELECT '{"name":"o","criteria":[{"key":"s","rule":{"type":"scale","grades":{"high":9,"low":2,"mid":6}}},{"key":"v","rule":{"type":"one_of","values":["z","a"]}}]}'::model AS a,
+               '{"name":"o","criteria":[{"key":"s","rule":{"type":"scale","grades":{"low":2,"mid":6,"high":9}}},{"key":"v","rule":{"type":"one_of","values":["a","z"]}}]}'::model AS b) t;
+
+-- Different models are not equal.
+SELECT '{"name":"x","criteria":[{"key":"a"}]}'::model = '{"name":"x","criteria":[{"key":"a","weight":2}]}'::model AS equal,
+       '{"name":"x","criteria":[{"key":"a"}]}'::model <> '{"name":"y","criteria":[{"key":"a"}]}'::model AS differ;
+
+-- Negative zero is stored as zero; big and small numbers are written exactly.
+SELECT '{"name":"z","criteria":[{"key":"a","weight":-0},{"key":"b","rule":{"type":"at_least","value":1e15}},{"key":"c","rule":{"type":"at_most","value":0.000001}}]}'::model;
+
+-- Unicode, quotes and backslashes survive the round trip.
+SELECT m, m::text::model = m AS round_trip_equal
+  FROM (SELECT $$ {"name":"intl","label":"Presupuesto \u2713 \"quoted\" back\\slash","criteria":[{"key":"a","label":"Café – ok","rule":{"type":"one_of","values":["naïve","日本"]}}]} $$::model AS m) t;
+
+-- Hashing: DISTINCT and GROUP BY on models (with hashing only).
+SET enable_sort = off;
+SELECT count(*) AS rows, count(DISTINCT m::text) AS distinct_texts
+  FROM (SELECT model AS m FROM models UNION ALL SELECT model FROM models) t;
+SELECT lead_qual.model_name(m) AS name, count(*)
+  FROM (SELECT model AS m FROM models UNION ALL SELECT model FROM models WHERE name < 'c') t
+ GROUP BY m ORDER BY 1;
+RESET enable_sort;
+SELECT model_hash(model('bant')) = model_hash(model('bant')::text::model) AS same_hash,
+       model_hash_extended(model('bant'), 1) <> model_hash_extended(model('bant'), 2) AS seeded;
+
+-- A registered model by name: the type input reads the registry, so the
+-- cast, the function-call spelling and model(text) all give the same model.
+SELECT 'bant'::model = model('bant'::text) AS cast_eq_function,
+       lead_qual.model('bant') = model('bant'::text) AS literal_eq_function,
+       ' BANT '::model = model('bant'::text) AS case_and_blanks;
+SELECT model_name('six_signals'::model);
+
+-- Casts to and from JSON.
+SELECT (m::jsonb) ->> 'name' AS name, jsonb_array_length(m::jsonb -> 'criteria') AS criteria,
+       (m::json) ->> 'min_met' AS min_met,
+       jsonb_typeof(to_jsonb(m)) AS to_jsonb_gives
+  FROM (SELECT model('gpct') AS m) t;
+SELECT ('{"name":"j","criteria":[{"key":"a"}]}'::jsonb)::model;
+SELECT ('{"name":"j","criteria":[{"key":"a"}]}'::json)::model;
+SELECT model('{"name":"j","criteria":[{"key":"a"}]}'::jsonb) = '{"name":"j","criteria":[{"key":"a"}]}'::model AS equal;
+SELECT m::jsonb::model = m AS jsonb_round_trip FROM io_models;
+
+-- Binary COPY out and back in gives equal models.
+INSERT INTO io_models SELECT 100 + row_number() OVER (ORDER BY name), model FROM models;
+\copy io_models TO 'results/io_models.bin' WITH (FORMAT binary)
+CREATE TABLE io_models_back (LIKE io_models);
+\copy io_models_back FROM 'results/io_models.bin' WITH (FORMAT binary)
+SELECT count(*) AS rows, count(*) FILTER (WHERE a.m = b.m) AS equal
+  FROM io_models a JOIN io_models_back b USING (id);
+-- Text COPY too.
+\copy io_models TO 'results/io_models.txt'
+TRUNCATE io_models_back;
+\copy io_models_back FROM 'results/io_models.txt'
+SELECT count(*) AS rows, count(*) FILTER (WHERE a.m = b.m) AS equal
+  FROM io_models a JOIN io_models_back b USING (id);
+
+-- The criteria of a model as rows.
+SELECT ordinal, key, label, weight, source, knockout, rule_type, rule, description, questions
+  FROM criteria((SELECT m FROM io_models WHERE id = 1));
+SELECT key, description, questions FROM criteria((SELECT m FROM io_models WHERE id = 1), 'es')
+ WHERE key IN ('event', 'need');
+
+DROP TABLE io_models, io_models_back;

@@ -1,0 +1,84 @@
+-- The registry of named models: defining, replacing and dropping models,
+-- protection of the built-ins, privileges, and sessions seeing changes.
+SET search_path = lead_qual, public;
+
+-- Define, use, replace, drop.
+SELECT define_model('acme', '{"criteria": [{"key": "budget"}, {"key": "need"}]}');
+SELECT name, builtin, model_name(model) FROM models WHERE name = 'acme';
+SELECT qualify('acme', '{"budget": 8}');
+SELECT define_model('acme', '{"name": "acme", "min_met": 1, "criteria": [{"key": "budget", "weight": 3}, {"key": "need"}]}') IS NOT NULL AS replaced;
+SELECT qualify('acme', '{"budget": 8}');
+SELECT count(*) AS acme_rows FROM models WHERE name = 'acme';
+
+-- A session sees a redefinition at once, even where a cached evaluation
+-- lives on across statements (a PL/pgSQL loop reuses its expression state).
+DO $$
+DECLARE
+    i int;
+    s double precision;
+BEGIN
+    FOR i IN 1..3 LOOP
+        PERFORM lead_qual.define_model('acme', format('{"criteria": [{"key": "budget", "weight": %s}, {"key": "need"}]}', i)::jsonb);
+        s := lead_qual.score('acme', '{"budget": 10}'::jsonb);
+        RAISE NOTICE 'weight %: score %', i, s;
+    END LOOP;
+END
+$$;
+-- Copy a built-in to make your own version.
+SELECT define_model('my_bant', model('bant')::jsonb - 'name') IS NOT NULL AS copied;
+SELECT model('my_bant')::jsonb - 'name' = model('bant')::jsonb - 'name' AS same_content;
+
+-- Drop.
+SELECT drop_model('my_bant');
+SELECT drop_model('my_bant', if_exists => true);
+SELECT * FROM regress.err($$SELECT lead_qual.drop_model('my_bant')$$);
+SELECT * FROM regress.err($$SELECT lead_qual.qualify('my_bant', '{}')$$);
+
+-- The built-ins cannot be changed, dropped, truncated or faked by accident.
+SELECT * FROM regress.err_detail($$SELECT lead_qual.define_model('bant', '{"criteria": [{"key": "budget"}]}')$$);
+SELECT * FROM regress.err($$SELECT lead_qual.drop_model('bant')$$);
+SELECT * FROM regress.err($$UPDATE lead_qual.models SET model = 'anum' WHERE name = 'bant'$$);
+SELECT * FROM regress.err($$DELETE FROM lead_qual.models WHERE builtin$$);
+SELECT * FROM regress.err($$TRUNCATE lead_qual.models$$);
+SELECT * FROM regress.err($$INSERT INTO lead_qual.models (name, model, builtin) VALUES ('fake', '{"name": "fake", "criteria": [{"key": "a"}]}', true)$$);
+SELECT * FROM regress.err($$UPDATE lead_qual.models SET builtin = true WHERE name = 'acme'$$);
+-- A stored model must carry its own name.
+SELECT * FROM regress.err($$INSERT INTO lead_qual.models (name, model) VALUES ('other', 'acme')$$);
+SELECT count(*) AS builtins FROM models WHERE builtin;
+
+-- pg_dump keeps the user's models and leaves the built-ins to the extension.
+SELECT c.relname, e.extcondition
+  FROM pg_extension e, unnest(e.extconfig) WITH ORDINALITY AS cfg(oid, n)
+  JOIN pg_class c ON c.oid = cfg.oid
+ WHERE e.extname = 'lead_qual';
+
+-- Privileges: everyone may read and use models; changing the registry takes
+-- the privileges the table owner grants.
+CREATE ROLE regress_lq_user;
+SET ROLE regress_lq_user;
+SELECT (qualify('bant', '{"budget": true}')).score, model_name(model('acme')), count(*) AS visible
+  FROM models;
+SELECT * FROM regress.err($$SELECT lead_qual.define_model('mine', '{"criteria": [{"key": "a"}]}')$$);
+SELECT * FROM regress.err($$SELECT lead_qual.drop_model('acme')$$);
+SELECT * FROM regress.err($$DELETE FROM lead_qual.models$$);
+RESET ROLE;
+GRANT INSERT, UPDATE, DELETE ON lead_qual.models TO regress_lq_user;
+SET ROLE regress_lq_user;
+SELECT define_model('mine', '{"criteria": [{"key": "a"}]}') IS NOT NULL AS defined;
+SELECT * FROM regress.err($$SELECT lead_qual.define_model('bant', '{"criteria": [{"key": "a"}]}')$$);
+SELECT drop_model('mine');
+RESET ROLE;
+REVOKE INSERT, UPDATE, DELETE ON lead_qual.models FROM regress_lq_user;
+DROP ROLE regress_lq_user;
+
+-- Functions work without lead_qual in the search_path, and do not depend
+-- on what it holds.
+SET search_path = public;
+CREATE FUNCTION public.to_jsonb(anyelement) RETURNS jsonb LANGUAGE sql AS $$ SELECT '"hijacked"'::jsonb $$;
+SELECT lead_qual.define_model('acme', '{"criteria": [{"key": "budget"}]}') IS NOT NULL AS defined;
+SELECT (lead_qual.qualify('acme', '{"budget": 7}')).score;
+DROP FUNCTION public.to_jsonb(anyelement);
+SET search_path = lead_qual, public;
+
+SELECT drop_model('acme');
+SELECT count(*) AS models_left, count(*) FILTER (WHERE builtin) AS builtins FROM models;

@@ -1,0 +1,144 @@
+-- Evidence read from table rows: criteria read columns by name, of many
+-- types, with NULLs, domains, enums, added and dropped columns.
+SET search_path = lead_qual, public;
+
+CREATE DOMAIN euro AS numeric(12,2) CHECK (VALUE >= 0);
+CREATE TYPE decision_role AS ENUM ('intern', 'manager', 'owner', 'cfo', 'purchasing');
+
+SELECT define_model('acme_rows', $${
+  "min_met": 4,
+  "criteria": [
+    {"key": "budget", "source": "budget_eur", "rule": {"type": "at_least", "value": 10000}},
+    {"key": "authority", "source": "role", "rule": {"type": "one_of", "values": ["owner", "cfo", "purchasing"]}},
+    {"key": "need", "source": "need", "rule": {"type": "scale", "grades": {"low": 2, "medium": 6, "high": 9}}},
+    {"key": "timeframe", "source": "purchase_date", "rule": {"type": "within_days", "days": 90}},
+    {"key": "size", "source": "employees", "rule": {"type": "between", "min": 10, "max": 500}},
+    {"key": "risk", "source": "churn_risk", "rule": {"type": "at_most", "value": 0.3}},
+    {"key": "consent", "source": "consent", "rule": "boolean", "knockout": true},
+    {"key": "contact", "source": "last_contact", "rule": {"type": "within_days", "days": 30, "direction": "behind"}},
+    {"key": "event", "source": "event_at", "rule": {"type": "within_days", "days": 7, "direction": "either"}},
+    {"key": "interest", "source": "interest", "weight": 2},
+    {"key": "region", "source": "region", "rule": {"type": "one_of", "values": ["NL", "BE"]}}
+  ]}$$) IS NOT NULL AS defined;
+
+CREATE TABLE leads (
+    id integer PRIMARY KEY,
+    company varchar(40),
+    budget_eur euro,
+    role decision_role,
+    need text,
+    purchase_date date,
+    employees smallint,
+    churn_risk real,
+    consent boolean,
+    last_contact timestamptz,
+    event_at timestamp,
+    interest bigint,
+    region char(4)
+);
+INSERT INTO leads VALUES
+ (1, 'Full house',  25000,  'cfo',        'high',   '2026-02-15', 120,  0.1, true,  '2025-12-20 10:00+00', '2026-01-05 09:00', 9, 'NL'),
+ (2, 'All unknown', NULL,   NULL,         NULL,     NULL,         NULL, NULL, NULL, NULL,                  NULL,               NULL, NULL),
+ (3, 'No consent',  25000,  'owner',      'high',   '2026-02-15', 120,  0.1, false, '2025-12-20 10:00+00', '2026-01-05 09:00', 9, 'BE'),
+ (4, 'Low marks',   500,    'intern',     'low',    '2027-01-01', 5000, 0.9, true,  '2025-01-01 10:00+00', '2026-03-01 09:00', 2, 'DE  '),
+ (5, 'Blanks',      10000,  'purchasing', ' Medium ', '2026-04-01', 10, 0.3, true,  '2025-12-02 00:00+00', '2025-12-25 00:00', 6, 'be  ');
+
+-- as_of 2026-01-01 noon UTC throughout.
+SELECT id, company, (qualify('acme_rows', l, '2026-01-01 12:00+00')).*
+  FROM leads l ORDER BY id;
+
+-- The same leads as jsonb give the same qualification: reading rows and
+-- reading jsonb agree for every type above.
+SELECT count(*) AS leads,
+       count(*) FILTER (WHERE qualify('acme_rows', l, '2026-01-01 12:00+00')
+                              = qualify('acme_rows', to_jsonb(l), '2026-01-01 12:00+00')) AS same_as_jsonb,
+       count(*) FILTER (WHERE qualify('acme_rows', l, '2026-01-01 12:00+00')
+                              = qualify('acme_rows', to_jsonb(l)::text, '2026-01-01 12:00+00')) AS same_as_text
+  FROM leads l;
+
+-- explain shows each value as read from its column.
+SELECT criterion, source, value, grade, met, points
+  FROM explain('acme_rows', (SELECT l FROM leads l WHERE id = 5), '2026-01-01 12:00+00');
+
+-- A column added later with a default: old rows read the default.
+ALTER TABLE leads ADD COLUMN fit integer NOT NULL DEFAULT 8;
+ALTER TABLE leads DROP COLUMN company;
+SELECT id, (qualify('{"name": "fit", "criteria": [{"key": "fit"}, {"key": "consent", "rule": "boolean"}]}'::model, l)).*
+  FROM leads l ORDER BY id;
+
+-- The row form works on any row with named columns: a subquery, VALUES, a view.
+SELECT qualify('bant', v) FROM (VALUES (true, 8, NULL::int, 'no')) AS v(budget, authority, need, timeframe);
+SELECT (qualify('bant', s)).status FROM (SELECT 7 AS budget, 7 AS authority, 7 AS need, 2 AS timeframe, 'x' AS other) s;
+CREATE VIEW lead_view AS SELECT id, consent AS budget, interest AS need, employees > 100 AS authority, NULL::int AS timeframe FROM leads;
+SELECT id, (qualify('bant', v)).score, (qualify('bant', v)).missing FROM lead_view v ORDER BY id;
+
+-- Text columns: grades and booleans as text, jsonb scalars.
+CREATE TABLE text_leads (budget text, authority varchar, need jsonb, timeframe jsonb);
+INSERT INTO text_leads VALUES ('yes', ' 7.5 ', '8', '"no"'), ('no', 'f', 'null', 'true'), (NULL, NULL, NULL, NULL);
+SELECT (qualify('bant', t)).* FROM text_leads t;
+
+-- Wrong use: a column the model names does not exist, or has a type the
+-- rule cannot read.  Found when the row type is first seen.
+SELECT * FROM regress.err_detail($$SELECT qualify('bant', l) FROM leads l$$);
+SELECT * FROM regress.err_detail($$SELECT qualify('bant', row(true, 1, 2, 3))$$);
+CREATE TABLE wrong_types (budget date, authority int, need int, timeframe int);
+INSERT INTO wrong_types VALUES ('2026-01-01', 1, 1, 1);
+SELECT * FROM regress.err_detail($$SELECT qualify('bant', w) FROM wrong_types w$$);
+CREATE TABLE wrong_types2 (purchase date);
+INSERT INTO wrong_types2 VALUES ('2026-01-01');
+SELECT * FROM regress.err_detail($$SELECT qualify('{"name": "d", "criteria": [{"key": "purchase", "rule": {"type": "at_least", "value": 3}}]}', w) FROM wrong_types2 w$$);
+CREATE TABLE wrong_types3 (purchase integer);
+INSERT INTO wrong_types3 VALUES (20260101);
+SELECT * FROM regress.err_detail($$SELECT qualify('{"name": "d", "criteria": [{"key": "purchase", "rule": {"type": "within_days", "days": 3}}]}', w) FROM wrong_types3 w$$);
+-- A value the rule cannot read is an error naming the criterion.
+INSERT INTO text_leads VALUES ('perhaps', NULL, NULL, NULL);
+SELECT * FROM regress.err_detail($$SELECT qualify('bant', t) FROM text_leads t$$);
+-- NaN in a numeric column.
+CREATE TABLE nan_leads (budget numeric);
+INSERT INTO nan_leads VALUES ('NaN');
+SELECT * FROM regress.err($$SELECT qualify('{"name": "n", "criteria": [{"key": "budget", "rule": {"type": "at_least", "value": 1}}]}', n) FROM nan_leads n$$);
+
+-- Scoring in WHERE and ORDER BY.
+SELECT id, score('acme_rows', l, '2026-01-01 12:00+00') AS score
+  FROM leads l
+ WHERE is_qualified('acme_rows', l, '2026-01-01 12:00+00') OR score('acme_rows', l, '2026-01-01 12:00+00') > 20
+ ORDER BY score('acme_rows', l, '2026-01-01 12:00+00') DESC;
+
+-- Parallel workers give the same results (sums taken exactly, as numeric,
+-- so that the order of addition does not matter).
+CREATE TABLE many_leads AS
+  SELECT i AS id, (i % 7) * 2000 AS budget_eur,
+         (ARRAY['owner', 'intern', 'cfo', NULL])[1 + i % 4] AS role,
+         (ARRAY['low', 'medium', 'high'])[1 + i % 3] AS need,
+         date '2026-01-01' + (i % 200) AS purchase_date,
+         (i % 900)::smallint AS employees, (i % 10) / 10.0 AS churn_risk,
+         i % 11 <> 0 AS consent, timestamptz '2025-12-01' + (i % 60) * interval '1 day' AS last_contact,
+         timestamp '2025-12-28' + (i % 10) * interval '1 day' AS event_at,
+         i % 11 AS interest, CASE WHEN i % 2 = 0 THEN 'NL' ELSE 'FR' END AS region
+    FROM generate_series(1, 20000) i;
+ANALYZE many_leads;
+CREATE TABLE serial_result AS
+  SELECT (qualify('acme_rows', l, '2026-01-01 12:00+00')).status, count(*), sum(score('acme_rows', l, '2026-01-01 12:00+00')::numeric) AS total
+    FROM many_leads l GROUP BY 1;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF)
+  SELECT (qualify('acme_rows', l, '2026-01-01 12:00+00')).status, count(*) FROM many_leads l GROUP BY 1;
+SELECT s.status, s.count, p.count = s.count AS same_count, p.total = s.total AS same_total
+  FROM serial_result s
+  LEFT JOIN (SELECT (qualify('acme_rows', l, '2026-01-01 12:00+00')).status, count(*),
+                    sum(score('acme_rows', l, '2026-01-01 12:00+00')::numeric) AS total
+               FROM many_leads l GROUP BY 1) p USING (status)
+ ORDER BY 1;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+
+DROP VIEW lead_view;
+DROP TABLE leads, text_leads, wrong_types, wrong_types2, wrong_types3, nan_leads, many_leads, serial_result;
+DROP TYPE decision_role;
+DROP DOMAIN euro;
+SELECT drop_model('acme_rows');

@@ -113,4 +113,8 @@ SELECT ordinal, key, label, weight, source, knockout, rule_type, rule, descripti
 SELECT key, description, questions FROM criteria((SELECT m FROM io_models WHERE id = 1), 'es')
  WHERE key IN ('event', 'need');
 
+-- A NULL model has no criteria; a NULL language means English.
+SELECT count(*) AS criteria_of_null FROM criteria(NULL::model);
+SELECT key, questions[1] FROM criteria('bant', NULL) WHERE ordinal = 1;
+
 DROP TABLE io_models, io_models_back;

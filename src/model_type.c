@@ -224,8 +224,13 @@ lq_criteria(PG_FUNCTION_ARGS)
 {
 	TupleDesc	desc;
 	Tuplestorestate *store = lq_srf_begin(fcinfo, &desc);
-	LqModel    *m = lq_model_decode(PG_GETARG_VARLENA_PP(0));
-	char	   *lang = PG_ARGISNULL(1) ? "en" : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	LqModel    *m;
+	char	   *lang;
+
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;		/* no model, no criteria */
+	m = lq_model_decode(PG_GETARG_VARLENA_PP(0));
+	lang = PG_ARGISNULL(1) ? "en" : text_to_cstring(PG_GETARG_TEXT_PP(1));
 
 	for (int i = 0; i < m->ncriteria; i++)
 	{

@@ -148,6 +148,7 @@ model_from_value(CallCache *cache, Datum arg)
 
 	MemoryContextReset(cache->model_cxt);
 	cache->model = NULL;
+	cache->binding = NULL;
 	cache->raw = MemoryContextAlloc(cache->model_cxt, VARSIZE_ANY(cmp));
 	memcpy(cache->raw, cmp, VARSIZE_ANY(cmp));
 	install_model(cache, (struct varlena *) PG_DETOAST_DATUM_PACKED(PointerGetDatum(cache->raw)));
@@ -168,6 +169,7 @@ model_from_text(CallCache *cache, text *arg)
 
 	MemoryContextReset(cache->model_cxt);
 	cache->model = NULL;
+	cache->binding = NULL;
 	cache->name = MemoryContextAlloc(cache->model_cxt, len);
 	memcpy(cache->name, VARDATA_ANY(arg), len);
 	cache->namelen = len;

@@ -258,7 +258,10 @@ localized_value(const JNode *n, const char *path, bool many)
 		loc.texts[0][0] = string_value(n, path, LQ_MAX_TEXT_LEN);
 		return loc;
 	}
-	expect_type(n, JN_OBJECT, path);
+	if (n->type != JN_OBJECT)
+		field_error(ERRCODE_INVALID_PARAMETER_VALUE, path,
+					"must be a string or an object of languages, not %s",
+					lq_json_type_name(n->type));
 	if (n->dupkey != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

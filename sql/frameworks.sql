@@ -2,6 +2,15 @@
 -- from.  Each scenario states the status it should get; "as_expected" checks it.
 SET search_path = lead_qual, public;
 
+-- The calls that must work without casts: a model name and evidence as
+-- untyped literals, and a model name with a table row.
+SELECT lead_qual.qualify('bant', '{"budget": true}');
+CREATE TABLE plain_leads (id int, budget boolean, authority int, need int, timeframe text);
+INSERT INTO plain_leads VALUES (1, true, 8, 7, NULL);
+SELECT lead_qual.qualify('bant', l) FROM plain_leads l;
+SELECT lead_qual.qualify('bant', l, '2026-01-01') FROM plain_leads l;
+DROP TABLE plain_leads;
+
 -- What the registry holds: equal weights, min_met as the frameworks say,
 -- and a knockout only on CHAMP's challenges.
 SELECT name, builtin, (model::jsonb) ->> 'min_met' AS min_met,

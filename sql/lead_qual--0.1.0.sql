@@ -138,6 +138,10 @@ CREATE FUNCTION lead_qual.drop_model(name text, if_exists boolean DEFAULT false)
 AS $$
 #variable_conflict use_column
 BEGIN
+    IF drop_model.name IS NULL THEN
+        RAISE EXCEPTION 'lead_qual.drop_model: name must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     DELETE FROM lead_qual.models m WHERE m.name = drop_model.name;
     IF FOUND THEN
         RETURN true;

@@ -49,7 +49,7 @@ INSERT INTO model_errors_cases (what, definition) VALUES
   ('negative weight',           '{"name": "x", "criteria": [{"key": "a", "weight": -1}]}'),
   ('infinite weight',           '{"name": "x", "criteria": [{"key": "a", "weight": 1e999}]}'),
   ('all weights zero',          '{"name": "x", "criteria": [{"key": "a", "weight": 0}, {"key": "b", "weight": 0}]}'),
-  ('weights overflow',          '{"name": "x", "criteria": [{"key": "a", "weight": 1e308}, {"key": "b", "weight": 1e308}]}'),
+  ('weight too large',          '{"name": "x", "criteria": [{"key": "a", "weight": 1e308}, {"key": "b", "weight": 1e308}]}'),
   ('min_met above criteria',    '{"name": "x", "min_met": 3, "criteria": [{"key": "a"}, {"key": "b"}]}'),
   ('min_met negative',          '{"name": "x", "min_met": -1, "criteria": [{"key": "a"}]}'),
   ('min_met fractional',        '{"name": "x", "min_met": 1.5, "criteria": [{"key": "a"}, {"key": "b"}]}'),
@@ -90,6 +90,15 @@ SELECT * FROM regress.err_detail($$SELECT '{"name": "x", "criteria": ['::lead_qu
 SELECT * FROM regress.err_detail($$SELECT '{"name": "x", "criteria": [{"key": "a", "wieght": 2}]}'::lead_qual.model$$);
 SELECT * FROM regress.err_detail($$SELECT '{"name": "x", "criteria": [{"key": "a", "rule": "fuzzy"}]}'::lead_qual.model$$);
 
+-- Where the JSON nests too deeply, the detail says where.
+SELECT * FROM regress.err_detail($$SELECT '{"name": "x", "criteria": [{"key": "a", "questions": {"en": [[[[[[[[[[[[[[[[["q"]]]]]]]]]]]]]]]]]}}]}'::lead_qual.model$$);
+
+-- What a user wrote is quoted in messages only in part.
+SELECT state, length(message) < 200 AS short, left(message, 60) AS message
+  FROM regress.err(format('SELECT %L::lead_qual.model', '{"name": "x", "' || repeat('k', 100000) || '": 1, "criteria": [{"key": "a"}]}'));
+SELECT state, length(message) < 200 AS short, left(message, 60) AS message
+  FROM regress.err(format('SELECT %L::lead_qual.model', '{"name": "x", "criteria": [{"key": "a", "weight": -' || repeat('9', 100000) || '}]}'));
+
 -- psql shows the error as users see it.
 SELECT '{"name": "x", "criteria": [{"key": "a", "weight": -1}]}'::lead_qual.model;
 \echo :LAST_ERROR_SQLSTATE
@@ -98,6 +107,10 @@ SELECT '{"name": "x", "criteria": [{"key": "a", "weight": -1}]}'::lead_qual.mode
 SELECT * FROM regress.err($$SELECT 'no_such_model'::lead_qual.model$$);
 SELECT * FROM regress.err($$SELECT lead_qual.model('no_such_model'::text)$$);
 SELECT * FROM regress.err($$SELECT lead_qual.qualify('no_such_model', '{}')$$);
+-- Text that can only be meant as a name, but is not a valid one.
+SELECT * FROM regress.err($$SELECT '7up'::lead_qual.model$$);
+SELECT * FROM regress.err(format('SELECT lead_qual.qualify(%L, %L)', repeat('x', 64), '{}'));
+SELECT * FROM regress.err($$SELECT lead_qual.score('  ', '{}')$$);
 
 -- Nothing was stored by the failures in define_model.
 SELECT count(*) AS before FROM lead_qual.models;

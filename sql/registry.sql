@@ -32,6 +32,7 @@ SELECT model('my_bant')::jsonb - 'name' = model('bant')::jsonb - 'name' AS same_
 SELECT drop_model('my_bant');
 SELECT drop_model('my_bant', if_exists => true);
 SELECT * FROM regress.err($$SELECT lead_qual.drop_model('my_bant')$$);
+SELECT * FROM regress.err($$SELECT lead_qual.drop_model(NULL)$$);
 SELECT * FROM regress.err($$SELECT lead_qual.qualify('my_bant', '{}')$$);
 
 -- The built-ins cannot be changed, dropped, truncated or faked by accident.

@@ -98,6 +98,36 @@ CREATE TABLE nan_leads (budget numeric);
 INSERT INTO nan_leads VALUES ('NaN');
 SELECT * FROM regress.err($$SELECT qualify('{"name": "n", "criteria": [{"key": "budget", "rule": {"type": "at_least", "value": 1}}]}', n) FROM nan_leads n$$);
 
+-- Only columns whose text does not depend on settings are read as text:
+-- uuid, citext-like strings and network types are, intervals are not.
+CREATE TABLE other_types (budget uuid, authority inet, need interval);
+INSERT INTO other_types VALUES ('00000000-0000-0000-0000-000000000001', '10.0.0.1', '1 day');
+SELECT (qualify('{"name": "o", "criteria": [
+          {"key": "budget", "rule": {"type": "one_of", "values": ["00000000-0000-0000-0000-000000000001"]}},
+          {"key": "authority", "rule": {"type": "one_of", "values": ["10.0.0.1"]}}]}', o)).score
+  FROM other_types o;
+SELECT * FROM regress.err_detail($$SELECT qualify('{"name": "o", "criteria": [{"key": "need", "rule": {"type": "one_of", "values": ["1 day"]}}]}', o) FROM other_types o$$);
+
+-- A row type that changes while a statement runs is bound again: here a
+-- function called per row alters the table between the first and second row.
+CREATE TABLE changing (a text, b int);
+INSERT INTO changing VALUES ('7', 5);
+CREATE FUNCTION changing_row(i int) RETURNS changing LANGUAGE plpgsql AS $$
+DECLARE r changing;
+BEGIN
+    IF i = 2 THEN
+        DELETE FROM changing;
+        ALTER TABLE changing ALTER COLUMN a TYPE int8 USING 0;
+        INSERT INTO changing VALUES (2147483644, 5);
+    END IF;
+    SELECT * INTO r FROM changing LIMIT 1;
+    RETURN r;
+END $$;
+SELECT i, score('{"name": "c", "criteria": [{"key": "a", "rule": {"type": "at_least", "value": 1}}, {"key": "b", "rule": {"type": "at_least", "value": 1}}]}',
+                changing_row(i), '2026-01-01')
+  FROM generate_series(1, 2) i;
+DROP FUNCTION changing_row(int);
+
 -- Scoring in WHERE and ORDER BY.
 SELECT id, score('acme_rows', l, '2026-01-01 12:00+00') AS score
   FROM leads l
@@ -138,7 +168,7 @@ RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
 
 DROP VIEW lead_view;
-DROP TABLE leads, text_leads, wrong_types, wrong_types2, wrong_types3, nan_leads, many_leads, serial_result;
+DROP TABLE leads, text_leads, wrong_types, wrong_types2, wrong_types3, nan_leads, many_leads, serial_result, other_types, changing;
 DROP TYPE decision_role;
 DROP DOMAIN euro;
 SELECT drop_model('acme_rows');

@@ -128,6 +128,11 @@ SELECT score('{"name": "third", "criteria": [{"key": "a"}, {"key": "b"}, {"key":
        score('{"name": "third", "criteria": [{"key": "a"}, {"key": "b"}, {"key": "c"}]}', '{"a": 10, "b": 10}') AS two_thirds,
        score('{"name": "w", "criteria": [{"key": "a", "weight": 0.1}, {"key": "b", "weight": 0.2}]}', '{"a": 10}') AS a_tenth_of_point_three;
 
+-- Weights as large or as small as allowed keep their proportions exactly.
+SELECT score('{"name": "big", "criteria": [{"key": "a", "weight": 1e6}, {"key": "b", "weight": 5e5}, {"key": "c", "weight": 5e5}]}', '{"a": 10, "c": 6}') AS big,
+       score('{"name": "tiny", "criteria": [{"key": "a", "weight": 1e-300}, {"key": "b", "weight": 3e-300}]}', '{"a": 6}') AS tiny,
+       (SELECT sum(points) FROM explain('{"name": "tiny", "criteria": [{"key": "a", "weight": 1e-300}, {"key": "b", "weight": 3e-300}]}', '{"a": 6, "b": 2}')) AS tiny_points;
+
 -- A zero weight counts for met/known but not for the score.
 SELECT (q).score, (q).met, (q).known
   FROM (SELECT qualify('{"name": "z", "criteria": [{"key": "a", "weight": 0}, {"key": "b"}]}'::model, '{"a": 10}') AS q) t;
@@ -154,6 +159,13 @@ SELECT v, (regress.err(format('SELECT qualify(%L, %L::text)', 'acme', v))).*
   FROM (VALUES ('[1, 2]'), ('7'), ('"text"'), ('{"budget": '), ('not json')) AS t(v);
 SELECT v, (regress.err(format('SELECT qualify(%L, %L::jsonb)', 'acme', v))).*
   FROM (VALUES ('[1, 2]'), ('7'), ('"text"')) AS t(v);
+
+-- Large evidence is read in time linear in its size, and members that are
+-- arrays or objects are not kept.
+SET statement_timeout = '20s';
+SELECT score('bant', (SELECT '{' || string_agg(format('"k%s": [%s, {"x": [1, 2, 3]}]', i, i), ', ') || ', "budget": 9}'
+                        FROM generate_series(1, 200000) i)) AS score_of_a_big_object;
+RESET statement_timeout;
 
 -- Evidence keys are the criteria's sources, not their keys.
 SELECT qualify('{"name": "src", "criteria": [{"key": "budget", "source": "Budget (EUR)", "rule": {"type": "at_least", "value": 100}}]}'::model,

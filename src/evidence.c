@@ -20,6 +20,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_enum.h"
+#include "catalog/pg_type_d.h"
 #include "catalog/pg_type.h"
 #include "common/shortest_dec.h"
 #include "datatype/timestamp.h"
@@ -72,6 +73,7 @@ struct LqRowBinding
 {
 	Oid			typid;
 	int32		typmod;
+	uint64		generation;		/* lq_schema_generation() when bound */
 	TupleDesc	tupdesc;
 	TupleTableSlot *slot;
 	int			natts_needed;	/* deform up to this many columns */
@@ -119,6 +121,25 @@ col_kind(Oid typid)
 		default:
 			return type_is_enum(typid) ? COL_ENUM : COL_OTHER;
 	}
+}
+
+/*
+ * Other types are read as their text, which must not depend on settings
+ * (DateStyle, IntervalStyle, lc_monetary, bytea_output, search_path ...):
+ * the functions reading rows are IMMUTABLE.  String, network and bit
+ * string types qualify, and uuid.
+ */
+static bool
+text_form_is_stable(Oid typid)
+{
+	char		category;
+	bool		preferred;
+
+	if (typid == UUIDOID)
+		return true;
+	get_type_category_preferred(typid, &category, &preferred);
+	return category == TYPCATEGORY_STRING || category == TYPCATEGORY_NETWORK ||
+		category == TYPCATEGORY_BITSTRING;
 }
 
 /* Can a column of this kind feed this rule?  Text can feed any rule. */
@@ -201,6 +222,7 @@ lq_row_bind(const LqModel *m, Oid typid, int32 typmod, MemoryContext mcxt)
 
 	b->typid = typid;
 	b->typmod = typmod;
+	b->generation = lq_schema_generation();
 	/* a copy with the defaults of added columns, which old rows lack */
 	b->tupdesc = lookup_rowtype_tupdesc_copy(typid, typmod);
 	b->slot = MakeSingleTupleTableSlot(b->tupdesc, &TTSOpsHeapTuple);
@@ -238,6 +260,13 @@ lq_row_bind(const LqModel *m, Oid typid, int32 typmod, MemoryContext mcxt)
 							c->source, format_type_be(atttype), c->key, m->name),
 					 errdetail("A rule of type %s needs %s.", lq_rule_type_name(c->rule),
 							   rule_needs(c->rule))));
+		if (col->kind == COL_OTHER && !text_form_is_stable(atttype))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" of type %s cannot feed criterion \"%s\" of model \"%s\"",
+							c->source, format_type_be(atttype), c->key, m->name),
+					 errdetail("Columns are read as booleans, numbers, text, dates, timestamps, jsonb, enums, or types whose text does not depend on settings."),
+					 errhint("Cast the column in a view, or pass the evidence as jsonb.")));
 		if (col->kind == COL_ENUM || col->kind == COL_OTHER)
 		{
 			Oid			outfn;
@@ -253,10 +282,16 @@ lq_row_bind(const LqModel *m, Oid typid, int32 typmod, MemoryContext mcxt)
 	return b;
 }
 
+/*
+ * Is the binding good for rows of this type?  Not if the type changed its
+ * columns (ALTER TABLE) since it was made: a statement, or a PL/pgSQL
+ * expression kept for a whole transaction, can see that happen.
+ */
 bool
 lq_row_binding_matches(const LqRowBinding *b, Oid typid, int32 typmod)
 {
-	return b != NULL && b->typid == typid && b->typmod == typmod;
+	return b != NULL && b->typid == typid && b->typmod == typmod &&
+		b->generation == lq_schema_generation();
 }
 
 static void
@@ -486,8 +521,7 @@ lq_values_from_jsonb(const LqModel *m, Jsonb *jb, LqValue *values)
 void
 lq_values_from_json_text(const LqModel *m, text *t, LqValue *values)
 {
-	JNode	   *root = lq_json_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
-									 "evidence", 64, INT_MAX);
+	JNode	   *root = lq_json_parse_evidence(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 
 	if (root->type != JN_OBJECT)
 		evidence_not_object(lq_json_type_name(root->type));
@@ -663,8 +697,12 @@ lq_parse_iso_date(const char *s, int len, int32 *days)
 			if (!take_digits(s, len, &pos, 2, &oh))
 				return false;
 			if (pos < len && s[pos] == ':')
+			{
 				pos++;
-			if (pos < len && !take_digits(s, len, &pos, 2, &om))
+				if (!take_digits(s, len, &pos, 2, &om))
+					return false;
+			}
+			else if (pos < len && !take_digits(s, len, &pos, 2, &om))
 				return false;
 			if (oh > 15 || om > 59)
 				return false;

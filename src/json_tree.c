@@ -15,6 +15,7 @@
 
 #include "common/jsonapi.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 
 #include "lead_qual.h"
 
@@ -31,6 +32,8 @@ typedef struct TreeState
 	const char *what;			/* "model" or "evidence", for messages */
 	int			maxdepth;
 	int			maxmembers;
+	bool		shallow;		/* build nodes only down to the root's members */
+	bool		find_dups;		/* note repeated member names */
 	int			depth;
 	JNode	   *root;
 	JNode	   *stack[LQ_MAX_JSON_DEPTH + 64];
@@ -46,23 +49,49 @@ new_node(JNodeType type)
 	return n;
 }
 
+/* Where in the document the parser is, as a path such as criteria[2].rule. */
+static char *
+tree_path(TreeState *st)
+{
+	StringInfoData path;
+
+	initStringInfo(&path);
+	for (int i = 1; i <= st->depth && i < (int) lengthof(st->stack); i++)
+	{
+		JNode	   *parent = st->stack[i - 1];
+
+		if (parent == NULL || parent->nitems == 0)
+			break;
+		if (parent->type == JN_OBJECT)
+			appendStringInfo(&path, "%s%s", path.len > 0 ? "." : "",
+							 lq_clip(parent->keys[parent->nitems - 1], 64));
+		else
+			appendStringInfo(&path, "[%d]", parent->nitems - 1);
+	}
+	return path.data;
+}
+
 /* Hang a new value under the container on top of the stack. */
 static void
 attach(TreeState *st, JNode *n)
 {
 	JNode	   *parent;
 
+	CHECK_FOR_INTERRUPTS();
 	if (st->depth == 0)
 	{
 		st->root = n;
 		return;
 	}
 	parent = st->stack[st->depth - 1];
+	if (parent == NULL)
+		return;					/* below what a shallow tree keeps */
 	if (parent->nitems >= st->maxmembers)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s JSON has an object or array with more than %d members",
-						st->what, st->maxmembers)));
+						st->what, st->maxmembers),
+				 errdetail("At \"%s\".", tree_path(st))));
 	if (parent->nitems == parent->capacity)
 	{
 		int			newcap = parent->capacity == 0 ? 8 : parent->capacity * 2;
@@ -83,7 +112,8 @@ attach(TreeState *st, JNode *n)
 	}
 	if (parent->type == JN_OBJECT)
 	{
-		for (int i = 0; i < parent->nitems && parent->dupkey == NULL; i++)
+		/* models are small; evidence takes the last of repeated names */
+		for (int i = 0; st->find_dups && i < parent->nitems && parent->dupkey == NULL; i++)
 			if (strcmp(parent->keys[i], st->pending_key) == 0)
 				parent->dupkey = st->pending_key;
 		parent->keys[parent->nitems] = st->pending_key;
@@ -99,22 +129,31 @@ push(TreeState *st, JNode *n)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s JSON is nested more than %d levels deep",
-						st->what, st->maxdepth)));
-	attach(st, n);
+						st->what, st->maxdepth),
+				 errdetail("At \"%s\".", tree_path(st))));
+	/* a shallow tree keeps the root and its members, not what they hold */
+	if (st->shallow && st->depth >= 2)
+		n = NULL;
+	else
+		attach(st, n);
 	st->stack[st->depth++] = n;
 }
 
 static JSON_ACTION_RESULT
 tree_object_start(void *state)
 {
-	push((TreeState *) state, new_node(JN_OBJECT));
+	TreeState  *st = (TreeState *) state;
+
+	push(st, (st->shallow && st->depth >= 2) ? NULL : new_node(JN_OBJECT));
 	JSON_ACTION_DONE;
 }
 
 static JSON_ACTION_RESULT
 tree_array_start(void *state)
 {
-	push((TreeState *) state, new_node(JN_ARRAY));
+	TreeState  *st = (TreeState *) state;
+
+	push(st, (st->shallow && st->depth >= 2) ? NULL : new_node(JN_ARRAY));
 	JSON_ACTION_DONE;
 }
 
@@ -138,6 +177,8 @@ tree_scalar(void *state, char *token, JsonTokenType tokentype)
 	TreeState  *st = (TreeState *) state;
 	JNode	   *n;
 
+	if (st->shallow && st->depth >= 2)
+		JSON_ACTION_DONE;		/* inside a member's array or object */
 	switch (tokentype)
 	{
 		case JSON_TOKEN_STRING:
@@ -161,27 +202,16 @@ tree_scalar(void *state, char *token, JsonTokenType tokentype)
 	JSON_ACTION_DONE;
 }
 
-/*
- * Parse text (len bytes, in the server encoding) into a tree allocated in the
- * current memory context.  Syntax errors are reported with SQLSTATE 22P02 and
- * the parser's own description of what went wrong.
- */
-JNode *
-lq_json_parse(const char *text, int len, const char *what,
-			  int maxdepth, int maxmembers)
+static JNode *
+parse_tree(const char *text, int len, TreeState *st)
 {
-	TreeState	st;
 	JsonSemAction sem;
 	JsonLexContext *lex;
 	JsonParseErrorType rc;
 
-	memset(&st, 0, sizeof(st));
-	st.what = what;
-	st.maxdepth = Min(maxdepth, (int) lengthof(st.stack));
-	st.maxmembers = maxmembers;
-
+	st->maxdepth = Min(st->maxdepth, (int) lengthof(st->stack));
 	memset(&sem, 0, sizeof(sem));
-	sem.semstate = &st;
+	sem.semstate = st;
 	sem.object_start = tree_object_start;
 	sem.object_end = tree_end;
 	sem.array_start = tree_array_start;
@@ -200,11 +230,66 @@ lq_json_parse(const char *text, int len, const char *what,
 		ereport(ERROR,
 				(errcode(rc == JSON_UNICODE_CODE_POINT_ZERO ||
 						 rc == JSON_UNICODE_HIGH_ESCAPE
+#if PG_VERSION_NUM >= 160000
+						 || rc == JSON_UNICODE_UNTRANSLATABLE
+#endif
 						 ? ERRCODE_UNTRANSLATABLE_CHARACTER
 						 : ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("%s is not valid JSON", what),
+				 errmsg("%s is not valid JSON", st->what),
 				 errdetail("%s", json_errdetail(rc, lex))));
-	return st.root;
+	return st->root;
+}
+
+/*
+ * A model's JSON text (len bytes, in the server encoding) as a whole tree in
+ * the current memory context, with repeated member names noted.  Syntax
+ * errors are reported with SQLSTATE 22P02 and the parser's own description.
+ */
+JNode *
+lq_json_parse_model(const char *text, int len)
+{
+	TreeState	st;
+
+	memset(&st, 0, sizeof(st));
+	st.what = "model";
+	st.maxdepth = LQ_MAX_JSON_DEPTH;
+	st.maxmembers = LQ_MAX_JSON_MEMBERS;
+	st.find_dups = true;
+	return parse_tree(text, len, &st);
+}
+
+/*
+ * Evidence as JSON text: only the root and its members become nodes (a
+ * member that is an array or object is a node without contents), so memory
+ * stays proportional to the number of top-level members.
+ */
+JNode *
+lq_json_parse_evidence(const char *text, int len)
+{
+	TreeState	st;
+
+	memset(&st, 0, sizeof(st));
+	st.what = "evidence";
+	st.maxdepth = LQ_MAX_JSON_DEPTH + 48;
+	st.maxmembers = PG_INT32_MAX / 2;
+	st.shallow = true;
+	return parse_tree(text, len, &st);
+}
+
+/*
+ * At most maxbytes of s (cut at a character boundary), for messages that
+ * quote what a user wrote.
+ */
+char *
+lq_clip(const char *s, int maxbytes)
+{
+	int			len = strlen(s);
+	int			cut;
+
+	if (len <= maxbytes)
+		return pstrdup(s);
+	cut = pg_mbcliplen(s, len, maxbytes);
+	return psprintf("%.*s...", cut, s);
 }
 
 /* The value of an object member; the last one when a name repeats. */

@@ -34,6 +34,7 @@
 #define LQ_MAX_LANGS		16
 #define LQ_MAX_QUESTIONS	20
 #define LQ_MAX_DAYS			36600	/* about a century */
+#define LQ_MAX_WEIGHT		1e6
 #define LQ_MAX_JSON_DEPTH	16		/* nesting of a model's JSON text */
 #define LQ_MAX_JSON_MEMBERS 1000	/* members of one object or array */
 #define LQ_MAX_MODEL_BYTES	(1024 * 1024)	/* the encoded model */
@@ -93,6 +94,7 @@ typedef struct LqCriterion
 	double		default_grade;	/* ... this one, when default_known */
 
 	/* derived when decoding, not stored */
+	double		share;			/* weight / total weight of the model */
 	char	  **folded;			/* values[] trimmed, ASCII lower case */
 	int		   *folded_len;
 } LqCriterion;
@@ -143,8 +145,9 @@ typedef struct JNode
 	const char *dupkey;			/* a member name the object repeats */
 } JNode;
 
-extern JNode *lq_json_parse(const char *text, int len, const char *what,
-							int maxdepth, int maxmembers);
+extern JNode *lq_json_parse_model(const char *text, int len);
+extern JNode *lq_json_parse_evidence(const char *text, int len);
+extern char *lq_clip(const char *s, int maxbytes);
 extern JNode *lq_json_member(const JNode *obj, const char *key);
 extern const char *lq_json_type_name(JNodeType type);
 
@@ -182,6 +185,7 @@ extern Tuplestorestate *lq_srf_begin(FunctionCallInfo fcinfo, TupleDesc *desc);
 extern void lq_registry_init(void);
 extern struct varlena *lq_registry_fetch(const char *name, bool missing_ok);
 extern uint64 lq_registry_generation(void);
+extern uint64 lq_schema_generation(void);
 
 /* ----------------------------------------------------------------
  * Evidence values and evaluation (evidence.c, rules.c)
@@ -255,6 +259,7 @@ extern void lq_grade_criterion(const LqModel *m, int i, const LqValue *v,
 extern void lq_outcome(const LqModel *m, const LqGrade *grades, LqOutcome *out);
 extern const char *lq_status_name(LqStatus status);
 extern double lq_points(const LqModel *m, int i, const LqGrade *g);
+extern double lq_model_score(const LqModel *m, const LqGrade *grades);
 extern LqAsOf lq_asof_from_timestamptz(Datum ts, bool isnull);
 
 /* evidence.c: where the values of one call come from */

@@ -262,6 +262,8 @@ lq_model_decode(const struct varlena *raw)
 		c->description = get_loc(&r, "criterion description");
 		c->questions = get_loc(&r, "questions");
 		c->weight = get_f64(&r, "weight");
+		if (c->weight < 0 || c->weight > LQ_MAX_WEIGHT)
+			corrupt("weight");
 		c->knockout = get_u8(&r, "knockout") != 0;
 		rule = get_u8(&r, "rule");
 		dir = get_u8(&r, "direction");
@@ -348,6 +350,8 @@ lq_model_finish(LqModel *m)
 			c->folded[k] = lq_fold(c->values[k], strlen(c->values[k]),
 								   &c->folded_len[k]);
 	}
+	for (int i = 0; i < m->ncriteria; i++)
+		m->criteria[i].share = m->total_weight > 0 ? m->criteria[i].weight / m->total_weight : 0;
 }
 
 /*

@@ -102,7 +102,7 @@ check_fields(const JNode *obj, const char *path, const char *const *allowed,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid model: field \"%s\" appears more than once",
-						join_path(path, obj->dupkey))));
+						join_path(path, lq_clip(obj->dupkey, 64)))));
 	for (int i = 0; i < obj->nitems; i++)
 	{
 		bool		known = false;
@@ -113,7 +113,7 @@ check_fields(const JNode *obj, const char *path, const char *const *allowed,
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid model: unknown field \"%s\"",
-							join_path(path, obj->keys[i])),
+							join_path(path, lq_clip(obj->keys[i], 64))),
 					 errhint("The fields of %s are: %s.", what, list_names(allowed))));
 	}
 }
@@ -160,7 +160,7 @@ number_value(const JNode *n, const char *path)
 	v = strtod(n->str, NULL);
 	if (!isfinite(v))
 		field_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, path,
-					"%s is out of range", n->str);
+					"%s is out of range", lq_clip(n->str, 40));
 	return v == 0.0 ? 0.0 : v;	/* no negative zero */
 }
 
@@ -171,7 +171,7 @@ number_between(const JNode *n, const char *path, double lo, double hi)
 
 	if (v < lo || v > hi)
 		field_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, path,
-					"must be between %g and %g, not %s", lo, hi, n->str);
+					"must be between %g and %g, not %s", lo, hi, lq_clip(n->str, 40));
 	return v;
 }
 
@@ -182,10 +182,10 @@ integer_between(const JNode *n, const char *path, int lo, int hi)
 
 	if (v != floor(v))
 		field_error(ERRCODE_INVALID_PARAMETER_VALUE, path,
-					"must be a whole number, not %s", n->str);
+					"must be a whole number, not %s", lq_clip(n->str, 40));
 	if (v < lo || v > hi)
 		field_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, path,
-					"must be between %d and %d, not %s", lo, hi, n->str);
+					"must be between %d and %d, not %s", lo, hi, lq_clip(n->str, 40));
 	return (int) v;
 }
 
@@ -266,7 +266,7 @@ localized_value(const JNode *n, const char *path, bool many)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid model: field \"%s\" appears more than once",
-						join_path(path, n->dupkey))));
+						join_path(path, lq_clip(n->dupkey, 64)))));
 	if (n->nitems > LQ_MAX_LANGS)
 		field_error(ERRCODE_INVALID_PARAMETER_VALUE, path,
 					"has more than %d languages", LQ_MAX_LANGS);
@@ -276,9 +276,9 @@ localized_value(const JNode *n, const char *path, bool many)
 	for (int i = 0; i < n->nitems; i++)
 	{
 		if (!valid_lang(n->keys[i]))
-			field_error(ERRCODE_INVALID_PARAMETER_VALUE, join_path(path, n->keys[i]),
+			field_error(ERRCODE_INVALID_PARAMETER_VALUE, join_path(path, lq_clip(n->keys[i], 16)),
 						"\"%s\" is not a language code such as \"en\", \"nl\" or \"es\"",
-						n->keys[i]);
+						lq_clip(n->keys[i], 16));
 		order[i] = n->keys[i];
 	}
 	qsort(order, n->nitems, sizeof(char *), lang_cmp);
@@ -414,7 +414,7 @@ parse_rule(const JNode *n, const char *path, LqCriterion *c)
 	if (kind == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid model field \"%s\": unknown rule type \"%s\"", tpath, t->str),
+				 errmsg("invalid model field \"%s\": unknown rule type \"%s\"", tpath, lq_clip(t->str, 64)),
 				 errhint("The rule types are: %s.", list_names(rule_types + 1))));
 	c->rule = (LqRuleKind) kind;
 
@@ -490,7 +490,7 @@ parse_rule(const JNode *n, const char *path, LqCriterion *c)
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("invalid model: field \"%s\" appears more than once",
-									join_path(gpath, f->dupkey))));
+									join_path(gpath, lq_clip(f->dupkey, 64)))));
 				if (f->nitems == 0)
 					field_error(ERRCODE_INVALID_PARAMETER_VALUE, gpath, "must not be empty");
 				if (f->nitems > LQ_MAX_VALUES)
@@ -501,7 +501,7 @@ parse_rule(const JNode *n, const char *path, LqCriterion *c)
 				c->grades = palloc(sizeof(double) * f->nitems);
 				for (int i = 0; i < f->nitems; i++)
 				{
-					char	   *epath = join_path(gpath, f->keys[i]);
+					char	   *epath = join_path(gpath, lq_clip(f->keys[i], 64));
 
 					if (strlen(f->keys[i]) > LQ_MAX_VALUE_LEN)
 						field_error(ERRCODE_STRING_DATA_RIGHT_TRUNCATION, epath,
@@ -538,7 +538,7 @@ parse_rule(const JNode *n, const char *path, LqCriterion *c)
 					c->direction = LQ_DIR_EITHER;
 				else
 					field_error(ERRCODE_INVALID_PARAMETER_VALUE, dpath,
-								"must be \"ahead\", \"behind\" or \"either\", not \"%s\"", f->str);
+								"must be \"ahead\", \"behind\" or \"either\", not \"%s\"", lq_clip(f->str, 40));
 			}
 			break;
 	}
@@ -580,7 +580,10 @@ parse_criterion(const JNode *n, const char *path, LqCriterion *c)
 		c->weight = number_value(f, join_path(path, "weight"));
 		if (c->weight < 0)
 			field_error(ERRCODE_INVALID_PARAMETER_VALUE, join_path(path, "weight"),
-						"must not be negative, not %s", f->str);
+						"must not be negative, not %s", lq_clip(f->str, 40));
+		if (c->weight > LQ_MAX_WEIGHT)
+			field_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, join_path(path, "weight"),
+						"must be at most %g, not %s", LQ_MAX_WEIGHT, lq_clip(f->str, 40));
 	}
 	if ((f = lq_json_member(n, "source")) != NULL)
 		c->source = string_value(f, join_path(path, "source"), LQ_MAX_NAME_LEN);
@@ -650,9 +653,6 @@ lq_model_from_json(const JNode *root)
 							m->criteria[i].key, j);
 		total += m->criteria[i].weight;
 	}
-	if (!isfinite(total))
-		field_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "criteria",
-					"the weights add up to more than a double can hold");
 	if (total <= 0)
 		field_error(ERRCODE_INVALID_PARAMETER_VALUE, "criteria",
 					"at least one criterion needs a weight above 0");
@@ -696,8 +696,7 @@ lq_model_from_json(const JNode *root)
 LqModel *
 lq_model_parse_text(const char *text, int len)
 {
-	JNode	   *root = lq_json_parse(text, len, "model", LQ_MAX_JSON_DEPTH,
-									 LQ_MAX_JSON_MEMBERS);
+	JNode	   *root = lq_json_parse_model(text, len);
 
 	return lq_model_from_json(root);
 }

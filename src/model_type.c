@@ -63,17 +63,33 @@ lq_model_from_text(const char *s, int len)
 {
 	const char *p = s;
 	int			n = len;
+	bool		wordlike = true;
 
 	lq_trim(&p, &n);
-	if (n > 0 && n <= LQ_MAX_NAME_LEN && *p != '{')
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a model cannot be empty"),
+				 errhint("Write a model as JSON, or give the name of a registered model.")));
+
+	/* letters, digits and underscores only: meant as a name */
+	for (int i = 0; i < n && wordlike; i++)
+		wordlike = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
+			(p[i] >= '0' && p[i] <= '9') || p[i] == '_';
+	if (wordlike)
 	{
 		char		name[LQ_MAX_NAME_LEN + 1];
 
+		if (n > LQ_MAX_NAME_LEN || (p[0] >= '0' && p[0] <= '9'))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"%s\" is not a valid model name", lq_clip(pnstrdup(p, n), 64)),
+					 errdetail("A model name has at most %d letters, digits and underscores, and does not start with a digit.",
+							   LQ_MAX_NAME_LEN)));
 		for (int i = 0; i < n; i++)
 			name[i] = lq_ascii_lower(p[i]);
 		name[n] = '\0';
-		if (lq_valid_identifier(name))
-			return lq_registry_fetch(name, false);
+		return lq_registry_fetch(name, false);
 	}
 	return (struct varlena *) compile_model_text(s, len);
 }

@@ -41,6 +41,7 @@ typedef struct CallCache
 	bool		model_is_const; /* model argument is a Const in the query */
 
 	MemoryContext model_cxt;	/* the model and what is derived from it */
+	MemoryContext binding_cxt;	/* the row binding; reset when rebinding */
 	LqModel    *model;
 	struct varlena *raw;		/* by value: the argument the model came from */
 	char	   *name;			/* by name: the text given (not terminated) */
@@ -97,6 +98,8 @@ get_cache(FunctionCallInfo fcinfo)
 	cache->model_is_const = arg_is_const(flinfo, 0);
 	cache->model_cxt = AllocSetContextCreate(flinfo->fn_mcxt, "lead_qual model",
 											 ALLOCSET_SMALL_SIZES);
+	cache->binding_cxt = AllocSetContextCreate(flinfo->fn_mcxt, "lead_qual row binding",
+											   ALLOCSET_SMALL_SIZES);
 	for (int s = 0; s < 4; s++)
 	{
 		MemoryContext old = MemoryContextSwitchTo(flinfo->fn_mcxt);
@@ -110,15 +113,17 @@ get_cache(FunctionCallInfo fcinfo)
 	return cache;
 }
 
-/* Decode a model into the cache, with the per-model scratch space. */
+/*
+ * Decode a model into the cache, with the per-model scratch space.  The
+ * model is published last: after an error half way (caught, say, by a
+ * PL/pgSQL exception block) the cache holds no model and starts over.
+ */
 static void
 install_model(CallCache *cache, const struct varlena *detoasted)
 {
 	MemoryContext old = MemoryContextSwitchTo(cache->model_cxt);
 	LqModel    *m = lq_model_decode(detoasted);
 
-	cache->model = m;
-	cache->binding = NULL;
 	cache->name_text = CStringGetTextDatum(m->name);
 	cache->key_texts = palloc(sizeof(Datum) * m->ncriteria);
 	for (int i = 0; i < m->ncriteria; i++)
@@ -127,6 +132,17 @@ install_model(CallCache *cache, const struct varlena *detoasted)
 	cache->grades = palloc0(sizeof(LqGrade) * m->ncriteria);
 	cache->scratch = palloc(sizeof(Datum) * m->ncriteria);
 	MemoryContextSwitchTo(old);
+	cache->model = m;
+}
+
+/* Forget the model, and the row binding made for it. */
+static void
+forget_model(CallCache *cache)
+{
+	cache->model = NULL;
+	cache->binding = NULL;
+	MemoryContextReset(cache->binding_cxt);
+	MemoryContextReset(cache->model_cxt);
 }
 
 static const LqModel *
@@ -146,9 +162,7 @@ model_from_value(CallCache *cache, Datum arg)
 		memcmp(cmp, cache->raw, VARSIZE_ANY(cmp)) == 0)
 		return cache->model;
 
-	MemoryContextReset(cache->model_cxt);
-	cache->model = NULL;
-	cache->binding = NULL;
+	forget_model(cache);
 	cache->raw = MemoryContextAlloc(cache->model_cxt, VARSIZE_ANY(cmp));
 	memcpy(cache->raw, cmp, VARSIZE_ANY(cmp));
 	install_model(cache, (struct varlena *) PG_DETOAST_DATUM_PACKED(PointerGetDatum(cache->raw)));
@@ -167,9 +181,7 @@ model_from_text(CallCache *cache, text *arg)
 		 (cache->namelen == len && memcmp(cache->name, VARDATA_ANY(arg), len) == 0)))
 		return cache->model;
 
-	MemoryContextReset(cache->model_cxt);
-	cache->model = NULL;
-	cache->binding = NULL;
+	forget_model(cache);
 	cache->name = MemoryContextAlloc(cache->model_cxt, len);
 	memcpy(cache->name, VARDATA_ANY(arg), len);
 	cache->namelen = len;
@@ -214,7 +226,11 @@ evaluate(FunctionCallInfo fcinfo)
 		int32		typmod = HeapTupleHeaderGetTypMod(row);
 
 		if (!lq_row_binding_matches(cache->binding, typid, typmod))
-			cache->binding = lq_row_bind(m, typid, typmod, cache->model_cxt);
+		{
+			cache->binding = NULL;
+			MemoryContextReset(cache->binding_cxt);
+			cache->binding = lq_row_bind(m, typid, typmod, cache->binding_cxt);
+		}
 		lq_values_from_row(m, cache->binding, row, cache->values);
 	}
 

@@ -10,7 +10,8 @@
  * invalidation for it; every backend counts those in a generation number,
  * and a cache made at an older generation is stale.  This also covers the
  * case where a function's cache outlives one statement (PL/pgSQL keeps
- * the state of simple expressions for the whole transaction).
+ * the state of simple expressions for the whole transaction).  A second
+ * counter does the same for the column layouts of row types.
  *
  *-------------------------------------------------------------------------
  */
@@ -23,29 +24,51 @@
 #include "utils/inval.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 
 #include "lead_qual.h"
 
 static uint64 generation = 1;
+static uint64 schema_generation = 1;
 static Oid	registry_relid = InvalidOid;
 
 static void
-registry_inval(Datum arg, Oid relid)
+relcache_inval(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || relid == registry_relid)
 		generation++;
+	/* a table or composite type may have changed its columns */
+	schema_generation++;
+}
+
+static void
+enum_inval(Datum arg, int cacheid, uint32 hashvalue)
+{
+	/* an enum label may have been renamed */
+	schema_generation++;
 }
 
 void
 lq_registry_init(void)
 {
-	CacheRegisterRelcacheCallback(registry_inval, (Datum) 0);
+	CacheRegisterRelcacheCallback(relcache_inval, (Datum) 0);
+	CacheRegisterSyscacheCallback(ENUMOID, enum_inval, (Datum) 0);
 }
 
 uint64
 lq_registry_generation(void)
 {
 	return generation;
+}
+
+/*
+ * Counts invalidations that may change how rows of a composite type read:
+ * a bound row type (evidence.c) is stale once this has moved on.
+ */
+uint64
+lq_schema_generation(void)
+{
+	return schema_generation;
 }
 
 /*
@@ -77,12 +100,14 @@ lq_registry_fetch(const char *name, bool missing_ok)
 		elog(ERROR, "reading lead_qual.models failed: %s", SPI_result_code_string(rc));
 	if (SPI_processed > 0)
 	{
-		bool		isnull;
-		Datum		model = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-		Datum		relid = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+		bool		model_null;
+		bool		relid_null;
+		Datum		model = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &model_null);
+		Datum		relid = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &relid_null);
 
-		registry_relid = DatumGetObjectId(relid);
-		if (!isnull)
+		if (!relid_null)
+			registry_relid = DatumGetObjectId(relid);
+		if (!model_null)
 		{
 			MemoryContext spi = MemoryContextSwitchTo(caller);
 

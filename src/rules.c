@@ -27,7 +27,7 @@ static void
 evidence_error(const LqModel *m, const LqCriterion *c, int code, const char *why,
 			   const LqValue *v)
 {
-	char	   *shown = (v->kind == LQV_NESTED) ? NULL : lq_value_display(v);
+	char	   *shown = (v->kind == LQV_NESTED) ? NULL : lq_clip(lq_value_display(v), 100);
 
 	ereport(ERROR,
 			(errcode(code),
@@ -309,14 +309,29 @@ round6(double x)
 double
 lq_points(const LqModel *m, int i, const LqGrade *g)
 {
-	return round6(100.0 * m->criteria[i].weight * g->grade / 10.0 / m->total_weight);
+	return round6(10.0 * m->criteria[i].share * g->grade);
+}
+
+/*
+ * The score alone: 100 * sum(weight * grade / 10) / sum(weight), computed
+ * from each criterion's share of the total weight (so that neither huge nor
+ * tiny weights lose the sum).  Unknown criteria have grade 0.
+ */
+double
+lq_model_score(const LqModel *m, const LqGrade *grades)
+{
+	double		sum = 0;
+
+	for (int i = 0; i < m->ncriteria; i++)
+		sum += m->criteria[i].share * grades[i].grade;
+	return round6(10.0 * sum);
 }
 
 void
 lq_outcome(const LqModel *m, const LqGrade *grades, LqOutcome *out)
 {
 	double		sum = 0,
-				unknown_weight = 0;
+				unknown_share = 0;
 	int			unknown = 0;
 	bool		knockout_failed = false;
 	bool		knockouts_met = true;
@@ -333,13 +348,13 @@ lq_outcome(const LqModel *m, const LqGrade *grades, LqOutcome *out)
 		if (g->state == LQ_UNKNOWN)
 		{
 			unknown++;
-			unknown_weight += c->weight;
+			unknown_share += c->share;
 			if (c->knockout)
 				knockouts_met = false;
 			continue;
 		}
 		out->known++;
-		sum += c->weight * g->grade / 10.0;
+		sum += c->share * g->grade;
 		if (g->state == LQ_MET)
 			out->met++;
 		else if (c->knockout)
@@ -348,9 +363,9 @@ lq_outcome(const LqModel *m, const LqGrade *grades, LqOutcome *out)
 			knockouts_met = false;
 		}
 	}
-	out->score = round6(100.0 * sum / m->total_weight);
+	out->score = round6(10.0 * sum);
 	/* the score if every unknown criterion turned out fully met */
-	best = round6(100.0 * (sum + unknown_weight) / m->total_weight);
+	best = round6(10.0 * sum + 100.0 * unknown_share);
 
 	if (knockout_failed)
 		out->status = LQ_STATUS_DISQUALIFIED;

@@ -60,6 +60,7 @@ BEGIN
            AND NOT EXISTS (SELECT 1 FROM unnest(p.proargtypes::regtype[]) t
                             WHERE t IN ('internal'::regtype, 'cstring'::regtype))
            AND p.proname NOT IN ('define_model', 'drop_model')
+           AND p.provariadic = 0            -- the *_columns twins: see rows.sql
     LOOP
         FOR pos IN 0 .. f.n LOOP            -- 0: every argument NULL
             args := ARRAY[]::text[];

@@ -218,44 +218,71 @@ CREATE TYPE lead_qual.explanation AS (
     question text
 );
 
+-- Planner support for the row forms: over a plain table, the call is
+-- rewritten to its *_columns twin, which takes the table's columns as
+-- arguments instead of the whole row (see src/support.c).
+CREATE FUNCTION lead_qual.row_support(internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'lq_row_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 -- A model given as a value: IMMUTABLE.  By name: STABLE (reads the registry).
 CREATE FUNCTION lead_qual.qualify(model lead_qual.model, evidence jsonb, as_of timestamptz DEFAULT now())
     RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.qualify(model lead_qual.model, evidence text, as_of timestamptz DEFAULT now())
     RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.qualify(model lead_qual.model, evidence record, as_of timestamptz DEFAULT now())
-    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C IMMUTABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.qualify(model text, evidence jsonb, as_of timestamptz DEFAULT now())
     RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.qualify(model text, evidence text, as_of timestamptz DEFAULT now())
     RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.qualify(model text, evidence record, as_of timestamptz DEFAULT now())
-    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 
 CREATE FUNCTION lead_qual.score(model lead_qual.model, evidence jsonb, as_of timestamptz DEFAULT now())
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.score(model lead_qual.model, evidence text, as_of timestamptz DEFAULT now())
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.score(model lead_qual.model, evidence record, as_of timestamptz DEFAULT now())
-    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C IMMUTABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.score(model text, evidence jsonb, as_of timestamptz DEFAULT now())
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.score(model text, evidence text, as_of timestamptz DEFAULT now())
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.score(model text, evidence record, as_of timestamptz DEFAULT now())
-    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 
 CREATE FUNCTION lead_qual.is_qualified(model lead_qual.model, evidence jsonb, as_of timestamptz DEFAULT now())
     RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.is_qualified(model lead_qual.model, evidence text, as_of timestamptz DEFAULT now())
     RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.is_qualified(model lead_qual.model, evidence record, as_of timestamptz DEFAULT now())
-    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C IMMUTABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.is_qualified(model text, evidence jsonb, as_of timestamptz DEFAULT now())
     RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.is_qualified(model text, evidence text, as_of timestamptz DEFAULT now())
     RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.is_qualified(model text, evidence record, as_of timestamptz DEFAULT now())
+    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
+
+-- The twins the row forms are rewritten to: the row's columns as arguments,
+-- with the row type and the column names.  Not meant to be called by hand.
+CREATE FUNCTION lead_qual.qualify_columns(model lead_qual.model, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
+    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.qualify_columns(model text, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
+    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.score_columns(model lead_qual.model, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.score_columns(model text, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.is_qualified_columns(model lead_qual.model, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
+    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.is_qualified_columns(model text, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
     RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE;
 
 CREATE FUNCTION lead_qual.explain(model lead_qual.model, evidence jsonb, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
@@ -721,6 +748,13 @@ COMMENT ON FUNCTION lead_qual.is_qualified(lead_qual.model, record, timestamptz)
 COMMENT ON FUNCTION lead_qual.is_qualified(text, jsonb, timestamptz) IS 'True when the lead is qualified under a registered model: evidence as a jsonb object';
 COMMENT ON FUNCTION lead_qual.is_qualified(text, text, timestamptz) IS 'True when the lead is qualified under a registered model: evidence as JSON text';
 COMMENT ON FUNCTION lead_qual.is_qualified(text, record, timestamptz) IS 'True when the lead is qualified under a registered model: evidence read from a row';
+COMMENT ON FUNCTION lead_qual.row_support(internal) IS 'Planner support: rewrites the row forms of qualify, score and is_qualified over a table to their *_columns twins';
+COMMENT ON FUNCTION lead_qual.qualify_columns(lead_qual.model, timestamptz, regtype, text[], "any") IS 'qualify() with the row given as its columns (what the planner rewrites qualify(model, row) into)';
+COMMENT ON FUNCTION lead_qual.qualify_columns(text, timestamptz, regtype, text[], "any") IS 'qualify() by model name with the row given as its columns (what the planner rewrites qualify(name, row) into)';
+COMMENT ON FUNCTION lead_qual.score_columns(lead_qual.model, timestamptz, regtype, text[], "any") IS 'score() with the row given as its columns (what the planner rewrites score(model, row) into)';
+COMMENT ON FUNCTION lead_qual.score_columns(text, timestamptz, regtype, text[], "any") IS 'score() by model name with the row given as its columns (what the planner rewrites score(name, row) into)';
+COMMENT ON FUNCTION lead_qual.is_qualified_columns(lead_qual.model, timestamptz, regtype, text[], "any") IS 'is_qualified() with the row given as its columns (what the planner rewrites is_qualified(model, row) into)';
+COMMENT ON FUNCTION lead_qual.is_qualified_columns(text, timestamptz, regtype, text[], "any") IS 'is_qualified() by model name with the row given as its columns (what the planner rewrites is_qualified(name, row) into)';
 COMMENT ON FUNCTION lead_qual.explain(lead_qual.model, jsonb, timestamptz, text) IS 'One row per criterion: value, grade, weight, points, met/known, and the question to ask next';
 COMMENT ON FUNCTION lead_qual.explain(lead_qual.model, text, timestamptz, text) IS 'One row per criterion (evidence as JSON text)';
 COMMENT ON FUNCTION lead_qual.explain(lead_qual.model, record, timestamptz, text) IS 'One row per criterion (evidence read from a row)';

@@ -148,24 +148,71 @@ CREATE TABLE many_leads AS
     FROM generate_series(1, 20000) i;
 ANALYZE many_leads;
 CREATE TABLE serial_result AS
-  SELECT (qualify('acme_rows', l, '2026-01-01 12:00+00')).status, count(*), sum(score('acme_rows', l, '2026-01-01 12:00+00')::numeric) AS total
-    FROM many_leads l GROUP BY 1;
+  SELECT count(*) FILTER (WHERE is_qualified('acme_rows', l, '2026-01-01 12:00+00')) AS qualified,
+         sum(score('acme_rows', l, '2026-01-01 12:00+00')::numeric) AS total,
+         sum((qualify('acme_rows', l, '2026-01-01 12:00+00')).met) AS met
+    FROM many_leads l;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
+-- The functions run in the workers, below the Gather.
 EXPLAIN (COSTS OFF)
-  SELECT (qualify('acme_rows', l, '2026-01-01 12:00+00')).status, count(*) FROM many_leads l GROUP BY 1;
-SELECT s.status, s.count, p.count = s.count AS same_count, p.total = s.total AS same_total
-  FROM serial_result s
-  LEFT JOIN (SELECT (qualify('acme_rows', l, '2026-01-01 12:00+00')).status, count(*),
-                    sum(score('acme_rows', l, '2026-01-01 12:00+00')::numeric) AS total
-               FROM many_leads l GROUP BY 1) p USING (status)
- ORDER BY 1;
+  SELECT count(*) FILTER (WHERE is_qualified('acme_rows', l, '2026-01-01 12:00+00')) AS qualified,
+         sum(score('acme_rows', l, '2026-01-01 12:00+00')::numeric) AS total,
+         sum((qualify('acme_rows', l, '2026-01-01 12:00+00')).met) AS met
+    FROM many_leads l;
+SELECT s.*, p = s AS same_in_parallel
+  FROM serial_result s,
+       (SELECT count(*) FILTER (WHERE is_qualified('acme_rows', l, '2026-01-01 12:00+00')) AS qualified,
+               sum(score('acme_rows', l, '2026-01-01 12:00+00')::numeric) AS total,
+               sum((qualify('acme_rows', l, '2026-01-01 12:00+00')).met) AS met
+          FROM many_leads l) p;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
+
+-- Over a plain table the planner passes the row's columns instead of the
+-- whole row (the *_columns twins); other rows keep the row form.
+EXPLAIN (VERBOSE, COSTS OFF) SELECT score('acme_rows', l, '2026-01-01') FROM leads l;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT score('acme_rows', l, '2026-01-01') FROM (SELECT * FROM leads OFFSET 0) l;
+-- Both give the same results, for every function and lead.
+SELECT count(*) AS leads,
+       count(*) FILTER (WHERE t.q = s.q AND t.sc = s.sc AND t.iq = s.iq) AS same
+  FROM (SELECT id, qualify('acme_rows', l, '2026-01-01') AS q, score('acme_rows', l, '2026-01-01') AS sc,
+               is_qualified('acme_rows', l, '2026-01-01') AS iq FROM many_leads l) t
+  JOIN (SELECT id, qualify('acme_rows', l, '2026-01-01') AS q, score('acme_rows', l, '2026-01-01') AS sc,
+               is_qualified('acme_rows', l, '2026-01-01') AS iq FROM (SELECT * FROM many_leads OFFSET 0) l) s USING (id);
+-- A row an outer join did not find is NULL: nothing is known.
+SELECT x.i, (qualify('acme_rows', l, '2026-01-01')).status, (qualify('acme_rows', l, '2026-01-01')).known
+  FROM generate_series(1, 2) x(i) LEFT JOIN leads l ON l.id = x.i * 1000 ORDER BY 1 LIMIT 1;
+-- A prepared statement keeps working when the table or the model changes.
+PREPARE scored AS SELECT id, score('acme_rows', l, '2026-01-01') FROM leads l WHERE id IN (1, 4) ORDER BY id;
+EXECUTE scored;
+ALTER TABLE leads ADD COLUMN extra text DEFAULT 'x';
+EXECUTE scored;
+SELECT define_model('acme_rows', '{"criteria": [{"key": "fit"}, {"key": "extra", "rule": {"type": "one_of", "values": ["x"]}}]}') IS NOT NULL AS redefined;
+EXECUTE scored;
+DEALLOCATE scored;
+-- A table with more columns than a function takes arguments keeps the row form.
+SELECT format('CREATE TABLE wide (%s)', string_agg(format('c%s int', i), ', ')) FROM generate_series(1, 120) i \gexec
+INSERT INTO wide (c1, c120) VALUES (9, 3);
+EXPLAIN (VERBOSE, COSTS OFF) SELECT score('{"name": "w", "criteria": [{"key": "c1"}, {"key": "c120"}]}', w) FROM wide w;
+SELECT score('{"name": "w", "criteria": [{"key": "c1"}, {"key": "c120"}]}', w) FROM wide w;
+-- Partitioned tables, and the twins given NULLs.
+CREATE TABLE parted (id int, budget int, authority int, need int, timeframe int) PARTITION BY RANGE (id);
+CREATE TABLE parted_1 PARTITION OF parted FOR VALUES FROM (0) TO (100);
+CREATE TABLE parted_2 PARTITION OF parted FOR VALUES FROM (100) TO (200);
+INSERT INTO parted VALUES (1, 9, 9, 9, NULL), (150, 2, NULL, 7, 7);
+SELECT id, score('bant', p) FROM parted p ORDER BY id;
+SELECT score_columns('bant', NULL, 'parted'::regtype, '{budget,authority,need,timeframe}', 1, 2, 3, 4) AS null_as_of,
+       score_columns('bant', '2026-01-01', 'parted'::regtype, '{budget,authority,need,timeframe}', NULL::int, 8, NULL::int, 8) AS null_values,
+       score_columns(NULL::model, '2026-01-01', 'parted'::regtype, '{budget}', 1) AS null_model;
+SELECT * FROM regress.err($$SELECT lead_qual.score_columns('bant', '2026-01-01', 'parted'::regtype, NULL, 1)$$);
+SELECT * FROM regress.err($$SELECT lead_qual.score_columns('bant', '2026-01-01', 'parted'::regtype, '{budget,need}', 1)$$);
+SELECT * FROM regress.err($$SELECT lead_qual.score_columns('bant', '2026-01-01', 'parted'::regtype, '{budget}', 1)$$);
+DROP TABLE wide, parted;
 
 DROP VIEW lead_view;
 DROP TABLE leads, text_leads, wrong_types, wrong_types2, wrong_types3, nan_leads, many_leads, serial_result, other_types, changing;

@@ -25,6 +25,7 @@
 #include "common/shortest_dec.h"
 #include "datatype/timestamp.h"
 #include "executor/tuptable.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
 #include "utils/date.h"
@@ -211,6 +212,53 @@ load_enum_labels(LqColumn *col, Oid typid)
 }
 
 /*
+ * How to read a column of this type for this criterion, or an error if the
+ * criterion's rule cannot use it.
+ */
+static void
+bind_column(const LqModel *m, const LqCriterion *c, LqColumn *col, Oid coltype,
+			MemoryContext mcxt)
+{
+	Oid			atttype = getBaseType(coltype);
+
+	col->kind = col_kind(atttype);
+	if (!col_fits_rule(col->kind, c->rule))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("column \"%s\" of type %s cannot feed criterion \"%s\" of model \"%s\"",
+						c->source, format_type_be(atttype), c->key, m->name),
+				 errdetail("A rule of type %s needs %s.", lq_rule_type_name(c->rule),
+						   rule_needs(c->rule))));
+	if (col->kind == COL_OTHER && !text_form_is_stable(atttype))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("column \"%s\" of type %s cannot feed criterion \"%s\" of model \"%s\"",
+						c->source, format_type_be(atttype), c->key, m->name),
+				 errdetail("Columns are read as booleans, numbers, text, dates, timestamps, jsonb, enums, or types whose text does not depend on settings."),
+				 errhint("Cast the column in a view, or pass the evidence as jsonb.")));
+	if (col->kind == COL_ENUM || col->kind == COL_OTHER)
+	{
+		Oid			outfn;
+		bool		varlena;
+
+		getTypeOutputInfo(atttype, &outfn, &varlena);
+		fmgr_info_cxt(outfn, &col->output, mcxt);
+		if (col->kind == COL_ENUM)
+			load_enum_labels(col, atttype);
+	}
+}
+
+static void
+no_such_column(const LqModel *m, const LqCriterion *c, Oid typid)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_COLUMN),
+			 errmsg("row type %s has no column \"%s\" for criterion \"%s\" of model \"%s\"",
+					format_type_be(typid), c->source, c->key, m->name),
+			 errhint("Add or rename the column, set the criterion's \"source\", or pass the evidence as jsonb.")));
+}
+
+/*
  * Resolve, for each criterion of the model, the column it reads in rows of
  * this type.  Everything is allocated in mcxt and kept for later rows.
  */
@@ -233,7 +281,6 @@ lq_row_bind(const LqModel *m, Oid typid, int32 typmod, MemoryContext mcxt)
 		const LqCriterion *c = &m->criteria[i];
 		LqColumn   *col = &b->cols[i];
 		int			found = -1;
-		Oid			atttype;
 
 		for (int a = 0; a < b->tupdesc->natts && found < 0; a++)
 		{
@@ -243,40 +290,10 @@ lq_row_bind(const LqModel *m, Oid typid, int32 typmod, MemoryContext mcxt)
 				found = a;
 		}
 		if (found < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("row type %s has no column \"%s\" for criterion \"%s\" of model \"%s\"",
-							format_type_be(typid), c->source, c->key, m->name),
-					 errhint("Add or rename the column, set the criterion's \"source\", or pass the evidence as jsonb.")));
+			no_such_column(m, c, typid);
 		col->attno = found;
 		b->natts_needed = Max(b->natts_needed, found + 1);
-
-		atttype = getBaseType(TupleDescAttr(b->tupdesc, found)->atttypid);
-		col->kind = col_kind(atttype);
-		if (!col_fits_rule(col->kind, c->rule))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("column \"%s\" of type %s cannot feed criterion \"%s\" of model \"%s\"",
-							c->source, format_type_be(atttype), c->key, m->name),
-					 errdetail("A rule of type %s needs %s.", lq_rule_type_name(c->rule),
-							   rule_needs(c->rule))));
-		if (col->kind == COL_OTHER && !text_form_is_stable(atttype))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("column \"%s\" of type %s cannot feed criterion \"%s\" of model \"%s\"",
-							c->source, format_type_be(atttype), c->key, m->name),
-					 errdetail("Columns are read as booleans, numbers, text, dates, timestamps, jsonb, enums, or types whose text does not depend on settings."),
-					 errhint("Cast the column in a view, or pass the evidence as jsonb.")));
-		if (col->kind == COL_ENUM || col->kind == COL_OTHER)
-		{
-			Oid			outfn;
-			bool		varlena;
-
-			getTypeOutputInfo(atttype, &outfn, &varlena);
-			fmgr_info_cxt(outfn, &col->output, mcxt);
-			if (col->kind == COL_ENUM)
-				load_enum_labels(col, atttype);
-		}
+		bind_column(m, c, col, TupleDescAttr(b->tupdesc, found)->atttypid, mcxt);
 	}
 	MemoryContextSwitchTo(old);
 	return b;
@@ -292,6 +309,74 @@ lq_row_binding_matches(const LqRowBinding *b, Oid typid, int32 typmod)
 {
 	return b != NULL && b->typid == typid && b->typmod == typmod &&
 		b->generation == lq_schema_generation();
+}
+
+/*
+ * Bind the criteria to the arguments of a *_columns call (see support.c):
+ * argument names_arg holds the column names, and the values follow from
+ * argument first_arg on, in that order, of the types the call gives them.
+ */
+LqRowBinding *
+lq_columns_bind(const LqModel *m, FunctionCallInfo fcinfo, int names_arg,
+				int first_arg, Oid rowtype, MemoryContext mcxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(mcxt);
+	LqRowBinding *b = palloc0(sizeof(LqRowBinding));
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(names_arg);
+	Datum	   *names;
+	bool	   *nulls;
+	int			n;
+
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &names, &nulls, &n);
+	if (ARR_NDIM(arr) > 1 || n != PG_NARGS() - first_arg)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%d column names given for %d column values",
+						n, PG_NARGS() - first_arg)));
+	b->typid = rowtype;
+	b->typmod = -1;
+	b->generation = lq_schema_generation();
+	b->cols = palloc0(sizeof(LqColumn) * m->ncriteria);
+	for (int i = 0; i < m->ncriteria; i++)
+	{
+		const LqCriterion *c = &m->criteria[i];
+		int			found = -1;
+		Oid			coltype;
+
+		for (int j = 0; j < n && found < 0; j++)
+			if (!nulls[j] && strcmp(TextDatumGetCString(names[j]), c->source) == 0)
+				found = j;
+		if (found < 0)
+			no_such_column(m, c, rowtype);
+		b->cols[i].attno = first_arg + found;
+		coltype = get_fn_expr_argtype(fcinfo->flinfo, first_arg + found);
+		if (!OidIsValid(coltype))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("the types of the column values are not known in this call")));
+		bind_column(m, c, &b->cols[i], coltype, mcxt);
+	}
+	MemoryContextSwitchTo(old);
+	return b;
+}
+
+static void value_from_datum(LqColumn *col, Datum d, LqValue *v);
+
+/* The criteria's values from the arguments of a *_columns call. */
+void
+lq_values_from_args(const LqModel *m, LqRowBinding *b, FunctionCallInfo fcinfo,
+					LqValue *values)
+{
+	for (int i = 0; i < m->ncriteria; i++)
+	{
+		int			arg = b->cols[i].attno;
+
+		memset(&values[i], 0, sizeof(LqValue));
+		if (PG_ARGISNULL(arg))
+			values[i].kind = LQV_NULL;
+		else
+			value_from_datum(&b->cols[i], PG_GETARG_DATUM(arg), &values[i]);
+	}
 }
 
 static void

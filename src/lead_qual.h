@@ -95,6 +95,8 @@ typedef struct LqCriterion
 
 	/* derived when decoding, not stored */
 	double		share;			/* weight / total weight of the model */
+	Numeric		lo_num;			/* lo and hi as numeric, for numeric values */
+	Numeric		hi_num;
 	char	  **folded;			/* values[] trimmed, ASCII lower case */
 	int		   *folded_len;
 } LqCriterion;
@@ -267,7 +269,8 @@ typedef enum LqEvidenceKind
 {
 	LQ_EVIDENCE_JSONB,
 	LQ_EVIDENCE_TEXT,			/* JSON text */
-	LQ_EVIDENCE_ROW
+	LQ_EVIDENCE_ROW,
+	LQ_EVIDENCE_COLUMNS			/* a row's columns as arguments (support.c) */
 } LqEvidenceKind;
 
 typedef struct LqRowBinding LqRowBinding;
@@ -277,6 +280,11 @@ extern LqRowBinding *lq_row_bind(const LqModel *m, Oid typid, int32 typmod,
 extern bool lq_row_binding_matches(const LqRowBinding *b, Oid typid, int32 typmod);
 extern void lq_values_from_row(const LqModel *m, LqRowBinding *b,
 							   HeapTupleHeader row, LqValue *values);
+extern LqRowBinding *lq_columns_bind(const LqModel *m, FunctionCallInfo fcinfo,
+									 int names_arg, int first_arg, Oid rowtype,
+									 MemoryContext mcxt);
+extern void lq_values_from_args(const LqModel *m, LqRowBinding *b,
+								FunctionCallInfo fcinfo, LqValue *values);
 extern void lq_values_from_jsonb(const LqModel *m, Jsonb *jb, LqValue *values);
 extern void lq_values_from_json_text(const LqModel *m, text *t, LqValue *values);
 extern char *lq_value_display(const LqValue *v);

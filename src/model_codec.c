@@ -24,6 +24,9 @@
 
 #include <math.h>
 
+#include "utils/fmgrprotos.h"
+#include "utils/numeric.h"
+
 #include "lead_qual.h"
 
 #define LQ_FORMAT_VERSION	1
@@ -351,7 +354,17 @@ lq_model_finish(LqModel *m)
 								   &c->folded_len[k]);
 	}
 	for (int i = 0; i < m->ncriteria; i++)
-		m->criteria[i].share = m->total_weight > 0 ? m->criteria[i].weight / m->total_weight : 0;
+	{
+		LqCriterion *c = &m->criteria[i];
+
+		c->share = m->total_weight > 0 ? c->weight / m->total_weight : 0;
+		if (c->rule == LQ_RULE_AT_LEAST || c->rule == LQ_RULE_AT_MOST ||
+			c->rule == LQ_RULE_BETWEEN)
+		{
+			c->lo_num = DatumGetNumeric(DirectFunctionCall1(float8_numeric, Float8GetDatum(c->lo)));
+			c->hi_num = DatumGetNumeric(DirectFunctionCall1(float8_numeric, Float8GetDatum(c->hi)));
+		}
+	}
 }
 
 /*

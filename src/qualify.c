@@ -38,7 +38,9 @@ typedef struct CallCache
 {
 	bool		by_name;		/* model argument is text: a name or JSON */
 	LqEvidenceKind evidence;
+	int			asof_arg;		/* where as_of is among the arguments */
 	bool		model_is_const; /* model argument is a Const in the query */
+	bool		names_are_const;	/* columns: the names argument is a Const */
 
 	MemoryContext model_cxt;	/* the model and what is derived from it */
 	MemoryContext binding_cxt;	/* the row binding; reset when rebinding */
@@ -48,7 +50,8 @@ typedef struct CallCache
 	int			namelen;
 	uint64		generation;		/* by name: registry generation of the lookup */
 
-	LqRowBinding *binding;		/* for row evidence */
+	LqRowBinding *binding;		/* for row or column evidence */
+	struct varlena *names;		/* columns: the names the binding was made for */
 	Datum		name_text;		/* model name as text */
 	Datum	   *key_texts;		/* criterion keys as text */
 	LqValue    *values;			/* per criterion, rewritten each row */
@@ -59,6 +62,11 @@ typedef struct CallCache
 	Datum		status_text[4];
 	Datum		tier_text[4];
 } CallCache;
+
+/* The argument layout of the *_columns functions (see support.c). */
+#define COLUMNS_ROWTYPE		2
+#define COLUMNS_NAMES		3
+#define COLUMNS_FIRST_VALUE 4
 
 static bool
 arg_is_const(FmgrInfo *flinfo, int argno)
@@ -88,7 +96,15 @@ get_cache(FunctionCallInfo fcinfo)
 	if (nargs < 3)
 		elog(ERROR, "lead_qual scoring function declared with %d arguments", nargs);
 	cache->by_name = (argtypes[0] == TEXTOID);
-	if (argtypes[1] == JSONBOID)
+	cache->asof_arg = 2;
+	if (nargs == COLUMNS_FIRST_VALUE + 1 && argtypes[COLUMNS_FIRST_VALUE] == ANYOID)
+	{
+		/* f_columns(model, as_of, row type, names, VARIADIC "any") */
+		cache->evidence = LQ_EVIDENCE_COLUMNS;
+		cache->asof_arg = 1;
+		cache->names_are_const = arg_is_const(flinfo, COLUMNS_NAMES);
+	}
+	else if (argtypes[1] == JSONBOID)
 		cache->evidence = LQ_EVIDENCE_JSONB;
 	else if (argtypes[1] == TEXTOID)
 		cache->evidence = LQ_EVIDENCE_TEXT;
@@ -141,6 +157,7 @@ forget_model(CallCache *cache)
 {
 	cache->model = NULL;
 	cache->binding = NULL;
+	cache->names = NULL;
 	MemoryContextReset(cache->binding_cxt);
 	MemoryContextReset(cache->model_cxt);
 }
@@ -191,6 +208,28 @@ model_from_text(CallCache *cache, text *arg)
 }
 
 /*
+ * The column names of a *_columns call, kept (in binding_cxt, with the
+ * binding) to tell whether a later call names the same columns.
+ */
+static void
+remember_names(CallCache *cache, Datum names)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(names);
+
+	cache->names = MemoryContextAlloc(cache->binding_cxt, VARSIZE_ANY(v));
+	memcpy(cache->names, v, VARSIZE_ANY(v));
+}
+
+static bool
+same_names(CallCache *cache, Datum names)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(names);
+
+	return cache->names != NULL && VARSIZE_ANY(v) == VARSIZE_ANY(cache->names) &&
+		memcmp(v, cache->names, VARSIZE_ANY(v)) == 0;
+}
+
+/*
  * Work shared by all four functions: load the model, read the evidence and
  * grade every criterion.  Returns NULL when the result is NULL (a NULL
  * model or as_of); NULL evidence means that nothing is known yet.
@@ -202,18 +241,37 @@ evaluate(FunctionCallInfo fcinfo)
 	const LqModel *m;
 	LqAsOf		asof;
 
-	if (PG_NARGS() < 3)
-		elog(ERROR, "lead_qual scoring function declared without as_of");
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(2))
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(cache->asof_arg))
 		return NULL;
 	if (cache->by_name)
 		m = model_from_text(cache, PG_GETARG_TEXT_PP(0));
 	else
 		m = model_from_value(cache, PG_GETARG_DATUM(0));
 
-	asof = lq_asof_from_timestamptz(PG_GETARG_DATUM(2), false);
+	asof = lq_asof_from_timestamptz(PG_GETARG_DATUM(cache->asof_arg), false);
 
-	if (PG_ARGISNULL(1))
+	if (cache->evidence == LQ_EVIDENCE_COLUMNS)
+	{
+		Oid			rowtype = PG_ARGISNULL(COLUMNS_ROWTYPE) ? RECORDOID :
+			DatumGetObjectId(PG_GETARG_DATUM(COLUMNS_ROWTYPE));
+
+		if (PG_ARGISNULL(COLUMNS_NAMES))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("the column names must not be null")));
+		if (!lq_row_binding_matches(cache->binding, rowtype, -1) ||
+			(!cache->names_are_const && !same_names(cache, PG_GETARG_DATUM(COLUMNS_NAMES))))
+		{
+			cache->binding = NULL;
+			cache->names = NULL;
+			MemoryContextReset(cache->binding_cxt);
+			cache->binding = lq_columns_bind(m, fcinfo, COLUMNS_NAMES, COLUMNS_FIRST_VALUE,
+											 rowtype, cache->binding_cxt);
+			remember_names(cache, PG_GETARG_DATUM(COLUMNS_NAMES));
+		}
+		lq_values_from_args(m, cache->binding, fcinfo, cache->values);
+	}
+	else if (PG_ARGISNULL(1))
 		memset(cache->values, 0, sizeof(LqValue) * m->ncriteria);
 	else if (cache->evidence == LQ_EVIDENCE_JSONB)
 		lq_values_from_jsonb(m, PG_GETARG_JSONB_P(1), cache->values);
@@ -228,6 +286,7 @@ evaluate(FunctionCallInfo fcinfo)
 		if (!lq_row_binding_matches(cache->binding, typid, typmod))
 		{
 			cache->binding = NULL;
+			cache->names = NULL;
 			MemoryContextReset(cache->binding_cxt);
 			cache->binding = lq_row_bind(m, typid, typmod, cache->binding_cxt);
 		}
@@ -305,12 +364,10 @@ Datum
 lq_score(PG_FUNCTION_ARGS)
 {
 	CallCache  *cache = evaluate(fcinfo);
-	LqOutcome	out;
 
 	if (cache == NULL)
 		PG_RETURN_NULL();
-	lq_outcome(cache->model, cache->grades, &out);
-	PG_RETURN_FLOAT8(out.score);
+	PG_RETURN_FLOAT8(lq_model_score(cache->model, cache->grades));
 }
 
 PG_FUNCTION_INFO_V1(lq_is_qualified);

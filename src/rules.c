@@ -16,6 +16,8 @@
 
 #include "datatype/timestamp.h"
 #include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/numeric.h"
 #include "utils/timestamp.h"
 
 #include "lead_qual.h"
@@ -187,6 +189,13 @@ match_value(const LqModel *m, const LqCriterion *c, const LqValue *v)
 	return -1;
 }
 
+static inline int
+numeric_cmp_datum(Numeric a, Numeric b)
+{
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(a),
+											 NumericGetDatum(b)));
+}
+
 static inline void
 set_grade(LqGrade *g, double grade, bool met)
 {
@@ -243,19 +252,33 @@ lq_grade_criterion(const LqModel *m, int i, const LqValue *v,
 			break;
 
 		case LQ_RULE_AT_LEAST:
-			x = as_number(m, c, v);
-			set_grade(g, x >= c->lo ? 10 : 0, x >= c->lo);
-			break;
-
 		case LQ_RULE_AT_MOST:
-			x = as_number(m, c, v);
-			set_grade(g, x <= c->hi ? 10 : 0, x <= c->hi);
-			break;
-
 		case LQ_RULE_BETWEEN:
-			x = as_number(m, c, v);
-			set_grade(g, (x >= c->lo && x <= c->hi) ? 10 : 0, x >= c->lo && x <= c->hi);
-			break;
+			{
+				bool		above_lo,
+							below_hi,
+							met;
+
+				if (v->kind == LQV_NUMERIC)
+				{
+					/* compare as numeric: exact, and no conversion to text */
+					if (numeric_is_nan(v->numeric))
+						evidence_error(m, c, ERRCODE_INVALID_PARAMETER_VALUE,
+									   "NaN is not a usable number", v);
+					above_lo = numeric_cmp_datum(v->numeric, c->lo_num) >= 0;
+					below_hi = numeric_cmp_datum(v->numeric, c->hi_num) <= 0;
+				}
+				else
+				{
+					x = as_number(m, c, v);
+					above_lo = x >= c->lo;
+					below_hi = x <= c->hi;
+				}
+				met = (c->rule == LQ_RULE_AT_LEAST) ? above_lo :
+					(c->rule == LQ_RULE_AT_MOST) ? below_hi : (above_lo && below_hi);
+				set_grade(g, met ? 10 : 0, met);
+				break;
+			}
 
 		case LQ_RULE_ONE_OF:
 			if (match_value(m, c, v) >= 0)

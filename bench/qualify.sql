@@ -1,0 +1,100 @@
+-- Setup for bench/qualify.sh: the leads table, the bench_bant model, and the
+-- same scoring written by hand as PL/pgSQL functions.
+-- Run with psql -v rows=N on an empty database.
+
+CREATE EXTENSION lead_qual;
+
+-- A pseudo-random integer in [0, n) for lead i, the same on every run;
+-- each column uses its own seed.
+CREATE FUNCTION pick(i int, seed int, n int) RETURNS int
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((hashint4extended(i, seed) & 2147483647) % n)::int;
+
+CREATE TABLE leads (
+    id int,
+    budget_eur numeric,
+    decision_role text,
+    need int,
+    purchase_date date,
+    evidence jsonb
+);
+
+-- 12-18% NULL per column; budgets 0-49999.99 EUR, need a 0-10 mark,
+-- purchase dates from half a year before to half a year after 2026-01-01.
+-- evidence holds the same values under the column names, NULLs left out.
+INSERT INTO leads
+SELECT g.*,
+       jsonb_strip_nulls(jsonb_build_object('budget_eur', g.budget_eur,
+                                            'decision_role', g.decision_role,
+                                            'need', g.need,
+                                            'purchase_date', g.purchase_date))
+  FROM (SELECT i,
+               CASE WHEN pick(i, 1, 100) >= 15 THEN pick(i, 2, 5000000) * 0.01 END,
+               CASE WHEN pick(i, 3, 100) >= 12
+                    THEN (ARRAY['owner', 'cfo', 'purchasing', 'manager', 'intern'])[1 + pick(i, 4, 5)] END,
+               CASE WHEN pick(i, 5, 100) >= 18 THEN pick(i, 6, 11) END,
+               CASE WHEN pick(i, 7, 100) >= 14 THEN DATE '2026-01-01' - 182 + pick(i, 8, 365) END
+          FROM generate_series(1, :rows) AS i)
+       AS g(id, budget_eur, decision_role, need, purchase_date);
+
+-- All-visible, with statistics: every timed query is a plain sequential scan.
+VACUUM ANALYZE leads;
+
+SELECT lead_qual.define_model('bench_bant', $${
+  "min_met": 3,
+  "criteria": [
+    {"key": "budget", "source": "budget_eur", "weight": 1,
+     "rule": {"type": "at_least", "value": 10000}},
+    {"key": "authority", "source": "decision_role", "weight": 1,
+     "rule": {"type": "one_of", "values": ["owner", "cfo", "purchasing"]}},
+    {"key": "need", "source": "need", "weight": 1,
+     "rule": {"type": "grade", "pass": 6}},
+    {"key": "timeframe", "source": "purchase_date", "weight": 1,
+     "rule": {"type": "within_days", "days": 90}}
+  ]}$$) IS NOT NULL AS defined;
+
+-- The bench_bant score as a user would write it in PL/pgSQL: one point per
+-- criterion met, need counts as need/10, as a percentage of four points.
+CREATE FUNCTION bench_score(budget_eur numeric, decision_role text, need int,
+                            purchase_date date, as_of timestamptz)
+    RETURNS double precision
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+DECLARE
+    today date := (as_of AT TIME ZONE 'UTC')::date;
+    points numeric := COALESCE(need, 0) / 10.0;
+BEGIN
+    IF budget_eur >= 10000 THEN
+        points := points + 1;
+    END IF;
+    IF decision_role IN ('owner', 'cfo', 'purchasing') THEN
+        points := points + 1;
+    END IF;
+    IF purchase_date BETWEEN today AND today + 90 THEN
+        points := points + 1;
+    END IF;
+    RETURN points * 100 / 4;
+END
+$$;
+
+-- The same, reading the values from a jsonb object.
+CREATE FUNCTION bench_score_jsonb(evidence jsonb, as_of timestamptz)
+    RETURNS double precision
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+DECLARE
+    today date := (as_of AT TIME ZONE 'UTC')::date;
+    points numeric := COALESCE((evidence ->> 'need')::int, 0) / 10.0;
+BEGIN
+    IF (evidence ->> 'budget_eur')::numeric >= 10000 THEN
+        points := points + 1;
+    END IF;
+    IF evidence ->> 'decision_role' IN ('owner', 'cfo', 'purchasing') THEN
+        points := points + 1;
+    END IF;
+    IF (evidence ->> 'purchase_date')::date BETWEEN today AND today + 90 THEN
+        points := points + 1;
+    END IF;
+    RETURN points * 100 / 4;
+END
+$$;

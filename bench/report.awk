@@ -1,0 +1,162 @@
+# Report of bench/qualify.sh from the raw psql output (-A -t) it saved.
+#
+# The output holds, after markers written by the generated script:
+#   @info|KEY|VALUE                      facts about the server and the table
+#   @variant|SECTION|KIND|NAME|REF       then per run: the result row and
+#                                        "Time: N ms"; the first run is a warm-up
+#   @plan|NAME                           then the lines of an EXPLAIN
+#   @end
+# Variables: date, machine, runs, targets (lines of
+# "label|variant|compared with|ratio <= or speed-up >=|limit").
+# Exits 1 if the variants do not return the same result.
+
+function after(line, n,    i) {    # the text after the n-th "|"
+    for (i = 0; i < n; i++)
+        line = substr(line, index(line, "|") + 1)
+    return line
+}
+
+function sort(a, n,    i, j, x) {  # insertion sort of a[1..n]
+    for (i = 2; i <= n; i++) {
+        x = a[i]
+        for (j = i - 1; j >= 1 && a[j] > x; j--)
+            a[j + 1] = a[j]
+        a[j + 1] = x
+    }
+}
+
+function median(v,    a, i, n) {
+    n = ntimes[v]
+    for (i = 1; i <= n; i++)
+        a[i] = times[v, i]
+    sort(a, n)
+    return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+
+function minimum(v,    i, m) {
+    m = times[v, 1]
+    for (i = 2; i <= ntimes[v]; i++)
+        if (times[v, i] < m)
+            m = times[v, i]
+    return m
+}
+
+function abs(x) { return x < 0 ? -x : x }
+
+/^@info\|/ {
+    split($0, f, "|")
+    info[f[2]] = after($0, 2)
+    mode = ""
+    next
+}
+/^@variant\|/ {
+    split($0, f, "|")
+    cur = f[2] SUBSEP f[4]
+    section[cur] = f[2]; kind[cur] = f[3]; name[cur] = f[4]; ref[cur] = f[5]
+    order[++nvariants] = cur
+    ntimes[cur] = -1            # the warm-up run is not kept
+    mode = "variant"
+    next
+}
+/^@plan\|/ {
+    cur = after($0, 1)
+    nplan[cur] = 0
+    mode = "plan"
+    next
+}
+/^@end$/ { mode = ""; next }
+mode == "variant" && /^Time: / {
+    if (++ntimes[cur] > 0)
+        times[cur, ntimes[cur]] = $2 + 0
+    next
+}
+mode == "variant" { result[cur, ++nresults[cur]] = $0; next }
+mode == "plan" { plan[cur, ++nplan[cur]] = $0; next }
+
+END {
+    for (i = 1; i <= nvariants; i++) {
+        v = order[i]
+        if (ntimes[v] != runs) {
+            printf "FAIL: %d timed runs of %s, expected %d\n", ntimes[v], name[v], runs
+            exit 1
+        }
+        med[v] = median(v)
+        min[v] = minimum(v)
+    }
+
+    printf "lead_qual benchmark (bench/qualify.sh), %s\n", date
+    printf "server:   %s\n", info["server"]
+    printf "machine:  %s\n", machine
+    printf "leads:    %s rows, %s; as_of 2026-01-01 00:00+00\n", info["rows"], info["size"]
+    printf "runs:     %d timed runs per variant after a warm-up run; psql \\timing wall time in ms\n", runs
+    printf "settings: %s\n", info["settings"]
+    print ""
+
+    # Every run of a query returning scores must return the same sum, serial
+    # or parallel; every run of any other query its own first result.
+    for (i = 1; i <= nvariants; i++) {
+        v = order[i]
+        if (kind[v] == "score" && sum == "")
+            sum = result[v, 1]
+        expected = (kind[v] == "score") ? sum : result[v, 1]
+        for (k = 1; k <= nresults[v]; k++)
+            if (abs(result[v, k] - expected) > 1e-6 * abs(expected)) {
+                printf "FAIL: %s %s returns %s in run %d (0: the warm-up), expected %s\n", section[v], name[v],
+                    result[v, k], k - 1, expected
+                failed = 1
+            }
+        if (kind[v] == "count")
+            counts = counts sprintf("; %s: %d leads", name[v], expected)
+    }
+    if (failed)
+        exit 1
+    printf "check:    every variant scores each lead as the SQL CASE does; sum of scores %.1f%s\n",
+        sum, counts
+    print ""
+
+    printf "%-24s %10s %10s %8s\n", "serial", "median ms", "min ms", "vs CASE"
+    for (i = 1; i <= nvariants; i++) {
+        v = order[i]
+        if (section[v] == "serial")
+            printf "%-24s %10.1f %10.1f %8.2f\n", name[v], med[v], min[v],
+                med[v] / med["serial", ref[v]]
+    }
+    print "(vs CASE: median / median of the SQL CASE over the same evidence, columns or jsonb)"
+    print ""
+
+    print "parallel: max_parallel_workers_per_gather = 2, parallel_setup_cost = parallel_tuple_cost = 0"
+    printf "%-24s %10s %10s %10s %8s\n", "", "median ms", "min ms", "speed-up", "workers"
+    for (i = 1; i <= nvariants; i++) {
+        v = order[i]
+        if (section[v] != "parallel")
+            continue
+        workers = "?"
+        for (j = 1; j <= nplan[name[v]]; j++)
+            if (match(plan[name[v], j], /Workers Launched: [0-9]+/))
+                workers = substr(plan[name[v], j], RSTART + 18, RLENGTH - 18)
+        printf "%-24s %10.1f %10.1f %9.2fx %8s\n", name[v], med[v], min[v],
+            med["serial", ref[v]] / med[v], workers
+        if (planned == "")
+            planned = name[v]
+    }
+    print "(speed-up: serial median / parallel median)"
+    printf "plan of %s, parallel:\n", planned
+    for (j = 1; j <= nplan[planned]; j++)
+        printf "  %s\n", plan[planned, j]
+    print ""
+
+    print "targets"
+    n = split(targets, lines, "\n")
+    for (i = 1; i <= n; i++) {
+        if (split(lines[i], t, "|") != 5)
+            continue
+        x = med["serial", t[2]] / med["serial", t[3]]
+        split(t[4], how, " ")
+        ok = (how[2] == "<=") ? x <= t[5] + 0 : x >= t[5] + 0
+        if (how[1] == "speed-up")
+            shown = sprintf("%s %.1fx (target %s %sx)", how[1], x, how[2], t[5])
+        else
+            shown = sprintf("%s %.2f (target %s %s)", how[1], x, how[2], t[5])
+        printf "%-30s %-40s %s\n", t[1] ":", shown, ok ? "PASS" : "MISS"
+    }
+}

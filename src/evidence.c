@@ -371,7 +371,7 @@ lq_values_from_args(const LqModel *m, LqRowBinding *b, FunctionCallInfo fcinfo,
 	{
 		int			arg = b->cols[i].attno;
 
-		memset(&values[i], 0, sizeof(LqValue));
+		values[i].str = NULL;
 		if (PG_ARGISNULL(arg))
 			values[i].kind = LQV_NULL;
 		else
@@ -399,6 +399,10 @@ set_days_from_timestamp(LqValue *v, int64 ts)
 
 static void value_from_jsonb_value(const JsonbValue *jv, LqValue *v);
 
+/*
+ * Read a column value.  Sets the fields its kind uses; the caller has set
+ * v->str to NULL (a number read from a row has no text as written).
+ */
 static void
 value_from_datum(LqColumn *col, Datum d, LqValue *v)
 {
@@ -435,9 +439,24 @@ value_from_datum(LqColumn *col, Datum d, LqValue *v)
 			v->num = DatumGetFloat8(d);
 			break;
 		case COL_NUMERIC:
-			v->kind = LQV_NUMERIC;
-			v->numeric = DatumGetNumeric(d);
-			break;
+			{
+				struct varlena *p = (struct varlena *) DatumGetPointer(d);
+
+				v->kind = LQV_NUMERIC;
+				if (VARATT_IS_SHORT(p) &&
+					VARSIZE_SHORT(p) - VARHDRSZ_SHORT + VARHDRSZ <= sizeof(v->numbuf.data))
+				{
+					/* a short header as stored in a row: widen it here */
+					Size		len = VARSIZE_SHORT(p) - VARHDRSZ_SHORT;
+
+					SET_VARSIZE(v->numbuf.data, len + VARHDRSZ);
+					memcpy(VARDATA(v->numbuf.data), VARDATA_SHORT(p), len);
+					v->numeric = (Numeric) v->numbuf.data;
+				}
+				else
+					v->numeric = DatumGetNumeric(d);
+				break;
+			}
 		case COL_TEXT:
 			{
 				text	   *t = DatumGetTextPP(d);
@@ -524,7 +543,7 @@ lq_values_from_row(const LqModel *m, LqRowBinding *b, HeapTupleHeader row,
 	{
 		LqColumn   *col = &b->cols[i];
 
-		memset(&values[i], 0, sizeof(LqValue));
+		values[i].str = NULL;
 		if (slot->tts_isnull[col->attno])
 			values[i].kind = LQV_NULL;
 		else
@@ -594,7 +613,7 @@ lq_values_from_jsonb(const LqModel *m, Jsonb *jb, LqValue *values)
 		JsonbValue	buf;
 		JsonbValue *jv;
 
-		memset(&values[i], 0, sizeof(LqValue));
+		values[i].str = NULL;
 		jv = getKeyJsonValueFromContainer(&jb->root, src, strlen(src), &buf);
 		if (jv == NULL)
 			values[i].kind = LQV_NULL;
@@ -615,7 +634,7 @@ lq_values_from_json_text(const LqModel *m, text *t, LqValue *values)
 		JNode	   *n = lq_json_member(root, m->criteria[i].source);
 		LqValue    *v = &values[i];
 
-		memset(v, 0, sizeof(LqValue));
+		v->str = NULL;
 		if (n == NULL || n->type == JN_NULL)
 			v->kind = LQV_NULL;
 		else if (n->type == JN_BOOL)

@@ -214,6 +214,12 @@ typedef struct LqValue
 	const char *str;
 	int			len;
 	int32		days;
+	/* room for a small numeric read from a row, to spare a palloc per row */
+	union
+	{
+		int32		align;
+		char		data[48];
+	}			numbuf;
 } LqValue;
 
 typedef enum LqState

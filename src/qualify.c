@@ -30,6 +30,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
 #include "lead_qual.h"
@@ -57,6 +58,10 @@ typedef struct CallCache
 	LqValue    *values;			/* per criterion, rewritten each row */
 	LqGrade    *grades;
 	Datum	   *scratch;		/* for building arrays */
+
+	TimestampTz last_asof;		/* the last as_of seen, and its day */
+	LqAsOf		last_asof_day;
+	bool		have_asof;
 
 	TupleDesc	result_desc;	/* qualify(): the qualification type */
 	Datum		status_text[4];
@@ -248,7 +253,13 @@ evaluate(FunctionCallInfo fcinfo)
 	else
 		m = model_from_value(cache, PG_GETARG_DATUM(0));
 
-	asof = lq_asof_from_timestamptz(PG_GETARG_DATUM(cache->asof_arg), false);
+	if (!cache->have_asof || cache->last_asof != PG_GETARG_TIMESTAMPTZ(cache->asof_arg))
+	{
+		cache->last_asof = PG_GETARG_TIMESTAMPTZ(cache->asof_arg);
+		cache->last_asof_day = lq_asof_from_timestamptz(PG_GETARG_DATUM(cache->asof_arg), false);
+		cache->have_asof = true;
+	}
+	asof = cache->last_asof_day;
 
 	if (cache->evidence == LQ_EVIDENCE_COLUMNS)
 	{

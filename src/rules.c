@@ -255,9 +255,9 @@ lq_grade_criterion(const LqModel *m, int i, const LqValue *v,
 		case LQ_RULE_AT_MOST:
 		case LQ_RULE_BETWEEN:
 			{
-				bool		above_lo,
-							below_hi,
-							met;
+				bool		check_lo = (c->rule != LQ_RULE_AT_MOST);
+				bool		check_hi = (c->rule != LQ_RULE_AT_LEAST);
+				bool		met;
 
 				if (v->kind == LQV_NUMERIC)
 				{
@@ -265,17 +265,14 @@ lq_grade_criterion(const LqModel *m, int i, const LqValue *v,
 					if (numeric_is_nan(v->numeric))
 						evidence_error(m, c, ERRCODE_INVALID_PARAMETER_VALUE,
 									   "NaN is not a usable number", v);
-					above_lo = numeric_cmp_datum(v->numeric, c->lo_num) >= 0;
-					below_hi = numeric_cmp_datum(v->numeric, c->hi_num) <= 0;
+					met = (!check_lo || numeric_cmp_datum(v->numeric, c->lo_num) >= 0) &&
+						(!check_hi || numeric_cmp_datum(v->numeric, c->hi_num) <= 0);
 				}
 				else
 				{
 					x = as_number(m, c, v);
-					above_lo = x >= c->lo;
-					below_hi = x <= c->hi;
+					met = (!check_lo || x >= c->lo) && (!check_hi || x <= c->hi);
 				}
-				met = (c->rule == LQ_RULE_AT_LEAST) ? above_lo :
-					(c->rule == LQ_RULE_AT_MOST) ? below_hi : (above_lo && below_hi);
 				set_grade(g, met ? 10 : 0, met);
 				break;
 			}

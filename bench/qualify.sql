@@ -98,3 +98,56 @@ BEGIN
     RETURN points * 100 / 4;
 END
 $$;
+
+-- What qualify() does for bench_bant, written in PL/pgSQL: unknown values,
+-- met/known counts, score, status, tier, and the missing and failed lists.
+CREATE FUNCTION bench_qualify(budget_eur numeric, decision_role text, need int,
+                              purchase_date date, as_of timestamptz)
+    RETURNS lead_qual.qualification
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+DECLARE
+    today date := (as_of AT TIME ZONE 'UTC')::date;
+    keys text[] := ARRAY['budget', 'authority', 'need', 'timeframe'];
+    known boolean[] := ARRAY[budget_eur IS NOT NULL, decision_role IS NOT NULL,
+                             need IS NOT NULL, purchase_date IS NOT NULL];
+    met boolean[] := ARRAY[budget_eur >= 10000,
+                           lower(btrim(decision_role)) IN ('owner', 'cfo', 'purchasing'),
+                           need >= 6,
+                           purchase_date BETWEEN today AND today + 90];
+    grades numeric[] := ARRAY[CASE WHEN budget_eur >= 10000 THEN 10 ELSE 0 END,
+                              CASE WHEN lower(btrim(decision_role)) IN ('owner', 'cfo', 'purchasing') THEN 10 ELSE 0 END,
+                              COALESCE(need, 0),
+                              CASE WHEN purchase_date BETWEEN today AND today + 90 THEN 10 ELSE 0 END];
+    r lead_qual.qualification;
+    points numeric := 0;
+BEGIN
+    r.model := 'bench_bant';
+    r.met := 0;
+    r.known := 0;
+    r.total := 4;
+    r.missing := '{}';
+    r.failed := '{}';
+    FOR i IN 1 .. 4 LOOP
+        IF known[i] THEN
+            r.known := r.known + 1;
+            points := points + grades[i];
+            IF met[i] THEN
+                r.met := r.met + 1;
+            ELSE
+                r.failed := r.failed || keys[i];
+            END IF;
+        ELSE
+            r.missing := r.missing || keys[i];
+        END IF;
+    END LOOP;
+    r.score := round(points * 100 / 40, 6);
+    r.status := CASE WHEN r.met >= 3 THEN 'qualified'
+                     WHEN r.known < 4 AND r.met + (4 - r.known) >= 3 THEN 'needs_info'
+                     ELSE 'nurture' END;
+    r.qualified := r.status = 'qualified';
+    r.tier := CASE WHEN r.score >= 75 THEN 'A' WHEN r.score >= 50 THEN 'B'
+                   WHEN r.score >= 25 THEN 'C' ELSE 'D' END;
+    RETURN r;
+END
+$$;

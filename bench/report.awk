@@ -7,7 +7,8 @@
 #   @plan|NAME                           then the lines of an EXPLAIN
 #   @end
 # Variables: date, machine, runs, targets (lines of
-# "label|variant|compared with|ratio <= or speed-up >=|limit").
+# "label|variant|compared with|ratio <= or speed-up >=|limit"), extras (lines
+# of "label|slower variant|faster variant").
 # Exits 1 if the variants do not return the same result.
 
 function after(line, n,    i) {    # the text after the n-th "|"
@@ -158,5 +159,19 @@ END {
         else
             shown = sprintf("%s %.2f (target %s %s)", how[1], x, how[2], t[5])
         printf "%-30s %-40s %s\n", t[1] ":", shown, ok ? "PASS" : "MISS"
+    }
+
+    # Speed-ups that are not targets: "label|slower variant|faster variant".
+    # "net of the scan" leaves out what every variant pays to read the table.
+    print ""
+    print "other speed-ups (slower / faster; net: both minus \"scan only\")"
+    n = split(extras, lines, "\n")
+    scan = med["serial", "scan only"]
+    for (i = 1; i <= n; i++) {
+        if (split(lines[i], t, "|") != 3)
+            continue
+        printf "%-30s %5.1fx   net of the scan %5.1fx\n", t[1] ":",
+               med["serial", t[2]] / med["serial", t[3]],
+               (med["serial", t[2]] - scan) / (med["serial", t[3]] - scan)
     }
 }

@@ -3,7 +3,8 @@
  * qualify.c
  *	  qualify(), score(), is_qualified() and explain(): the scoring
  *	  functions, for a model given as a value or by name, and evidence given
- *	  as jsonb, JSON text or a table row.
+ *	  as jsonb, JSON text, a table row, or a row's columns (the *_columns
+ *	  twins that the planner rewrites row forms into, see support.c).
  *
  * Each SQL overload points at one of four C functions; which kind of model
  * and evidence it takes is read once from its declaration.  The decoded
@@ -13,7 +14,8 @@
  *	   argument is compared byte for byte with the cached one;
  *	 - a model name is looked up in the registry once, and again only when
  *	   the name changes or the registry has changed (registry.c);
- *	 - a row type is bound once, and again only if another type arrives.
+ *	 - a row type (or a list of column names) is bound once, and again only
+ *	   if another arrives or the type's columns changed.
  * Per row, nothing is looked up and nothing is kept: what is allocated goes
  * into the caller's per-row memory.
  *

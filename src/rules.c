@@ -115,9 +115,6 @@ as_number(const LqModel *m, const LqCriterion *c, const LqValue *v)
 	if (isnan(x))
 		evidence_error(m, c, ERRCODE_INVALID_PARAMETER_VALUE,
 					   "NaN is not a usable number", v);
-	if (isinf(x) && c->rule == LQ_RULE_GRADE)
-		evidence_error(m, c, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
-					   "a grade must be between 0 and 10", v);
 	return x;
 }
 

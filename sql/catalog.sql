@@ -61,6 +61,7 @@ BEGIN
                             WHERE t IN ('internal'::regtype, 'cstring'::regtype))
            AND p.proname NOT IN ('define_model', 'drop_model')
            AND p.provariadic = 0            -- the *_columns twins: see rows.sql
+           AND p.prokind = 'f' AND p.provolatile <> 'v'   -- what changes things: see its suite
     LOOP
         FOR pos IN 0 .. f.n LOOP            -- 0: every argument NULL
             args := ARRAY[]::text[];

@@ -1,6 +1,6 @@
 -- explain(): one row per criterion, showing how the score came about and,
 -- for what is still unknown, which question to ask next.
-SET search_path = lead_qual, public;
+SET search_path = public, lead_qual;
 
 SELECT * FROM explain('bant', '{"budget": 8, "authority": false}');
 

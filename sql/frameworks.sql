@@ -1,6 +1,6 @@
 -- The built-in frameworks, with scenarios taken from the articles they come
 -- from.  Each scenario states the status it should get; "as_expected" checks it.
-SET search_path = lead_qual, public;
+SET search_path = public, lead_qual;
 
 -- The calls that must work without casts: a model name and evidence as
 -- untyped literals, and a model name with a table row.

@@ -1,6 +1,6 @@
 -- Every kind of malformed model is an ERROR of SQLSTATE class 22 whose
 -- message names the field; nothing is stored.
-SET search_path = lead_qual, public;
+SET search_path = public, lead_qual;
 
 CREATE TABLE model_errors_cases (n serial, what text, definition text);
 INSERT INTO model_errors_cases (what, definition) VALUES

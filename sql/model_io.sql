@@ -1,6 +1,6 @@
 -- The lead_qual.model type: input, canonical output, defaults, round trips,
 -- equality, hashing, casts and binary send/receive.
-SET search_path = lead_qual, public;
+SET search_path = public, lead_qual;
 
 -- A minimal model: every default is filled in and shown.
 -- label from the name, min_met = half the criteria rounded up, default tiers,

@@ -1,6 +1,6 @@
 -- The registry of named models: defining, replacing and dropping models,
 -- protection of the built-ins, privileges, and sessions seeing changes.
-SET search_path = lead_qual, public;
+SET search_path = public, lead_qual;
 
 -- Define, use, replace, drop.
 SELECT define_model('acme', '{"criteria": [{"key": "budget"}, {"key": "need"}]}');
@@ -48,10 +48,11 @@ SELECT * FROM regress.err($$INSERT INTO lead_qual.models (name, model) VALUES ('
 SELECT count(*) AS builtins FROM models WHERE builtin;
 
 -- pg_dump keeps the user's models and leaves the built-ins to the extension.
-SELECT c.relname, e.extcondition
-  FROM pg_extension e, unnest(e.extconfig) WITH ORDINALITY AS cfg(oid, n)
+SELECT c.relname, cfg.condition
+  FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS cfg(oid, condition)
   JOIN pg_class c ON c.oid = cfg.oid
- WHERE e.extname = 'lead_qual';
+ WHERE e.extname = 'lead_qual'
+ ORDER BY 1;
 
 -- Privileges: everyone may read and use models; changing the registry takes
 -- the privileges the table owner grants.
@@ -79,7 +80,7 @@ CREATE FUNCTION public.to_jsonb(anyelement) RETURNS jsonb LANGUAGE sql AS $$ SEL
 SELECT lead_qual.define_model('acme', '{"criteria": [{"key": "budget"}]}') IS NOT NULL AS defined;
 SELECT (lead_qual.qualify('acme', '{"budget": 7}')).score;
 DROP FUNCTION public.to_jsonb(anyelement);
-SET search_path = lead_qual, public;
+SET search_path = public, lead_qual;
 
 SELECT drop_model('acme');
 SELECT count(*) AS models_left, count(*) FILTER (WHERE builtin) AS builtins FROM models;

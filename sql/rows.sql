@@ -1,6 +1,6 @@
 -- Evidence read from table rows: criteria read columns by name, of many
 -- types, with NULLs, domains, enums, added and dropped columns.
-SET search_path = lead_qual, public;
+SET search_path = public, lead_qual;
 
 CREATE DOMAIN euro AS numeric(12,2) CHECK (VALUE >= 0);
 CREATE TYPE decision_role AS ENUM ('intern', 'manager', 'owner', 'cfo', 'purchasing');

@@ -1,6 +1,6 @@
 -- Custom models: every rule kind at its boundaries, dates against as_of,
 -- weights, pass_score, tiers, and how NULLs and unknowns are treated.
-SET search_path = lead_qual, public;
+SET search_path = public, lead_qual;
 
 -- One criterion per rule kind; "check" runs one value through one criterion.
 CREATE TABLE rule_models (rule text PRIMARY KEY, m model);

@@ -538,6 +538,15 @@ lq_values_from_row(const LqModel *m, LqRowBinding *b, HeapTupleHeader row,
 	tuple.t_data = row;
 
 	ExecStoreHeapTuple(&tuple, slot, false);
+	lq_values_from_slot(m, b, slot, values);
+	ExecClearTuple(slot);
+}
+
+/* The criteria's values from a slot holding a row of the bound type. */
+void
+lq_values_from_slot(const LqModel *m, LqRowBinding *b, TupleTableSlot *slot,
+					LqValue *values)
+{
 	slot_getsomeattrs(slot, b->natts_needed);
 	for (int i = 0; i < m->ncriteria; i++)
 	{
@@ -549,7 +558,13 @@ lq_values_from_row(const LqModel *m, LqRowBinding *b, HeapTupleHeader row,
 		else
 			value_from_datum(col, slot->tts_values[col->attno], &values[i]);
 	}
-	ExecClearTuple(slot);
+}
+
+/* The column (0-based) that criterion i reads in the bound row type. */
+int
+lq_row_binding_column(const LqRowBinding *b, int i)
+{
+	return b->cols[i].attno;
 }
 
 /* ---------------------------------------------------------------------

@@ -286,6 +286,9 @@ extern LqRowBinding *lq_row_bind(const LqModel *m, Oid typid, int32 typmod,
 extern bool lq_row_binding_matches(const LqRowBinding *b, Oid typid, int32 typmod);
 extern void lq_values_from_row(const LqModel *m, LqRowBinding *b,
 							   HeapTupleHeader row, LqValue *values);
+extern void lq_values_from_slot(const LqModel *m, LqRowBinding *b,
+								struct TupleTableSlot *slot, LqValue *values);
+extern int	lq_row_binding_column(const LqRowBinding *b, int i);
 extern LqRowBinding *lq_columns_bind(const LqModel *m, FunctionCallInfo fcinfo,
 									 int names_arg, int first_arg, Oid rowtype,
 									 MemoryContext mcxt);
@@ -321,5 +324,21 @@ lq_ascii_lower(char c)
 extern bool lq_parse_number(const char *s, int len, double *out);
 extern bool lq_parse_iso_date(const char *s, int len, int32 *days);
 extern double lq_numeric_to_double(Numeric n);
+
+/* qualify.c: building lead_qual.qualification values */
+typedef struct LqResultMaker
+{
+	TupleDesc	desc;			/* blessed descriptor of lead_qual.qualification */
+	Datum		name_text;		/* the model's name as text */
+	Datum	   *key_texts;		/* the criteria's keys as text */
+	Datum	   *scratch;		/* room for building the arrays */
+	Datum		status_text[4];
+	Datum		tier_text[4];
+} LqResultMaker;
+
+extern void lq_result_maker_init(LqResultMaker *rm, const LqModel *m, TupleDesc desc,
+								 MemoryContext cxt);
+extern Datum lq_make_qualification(LqResultMaker *rm, const LqModel *m,
+								   const LqGrade *grades);
 
 #endif							/* LEAD_QUAL_H */

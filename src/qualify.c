@@ -55,19 +55,14 @@ typedef struct CallCache
 
 	LqRowBinding *binding;		/* for row or column evidence */
 	struct varlena *names;		/* columns: the names the binding was made for */
-	Datum		name_text;		/* model name as text */
-	Datum	   *key_texts;		/* criterion keys as text */
 	LqValue    *values;			/* per criterion, rewritten each row */
 	LqGrade    *grades;
-	Datum	   *scratch;		/* for building arrays */
+	LqResultMaker result;		/* qualify(): building the result */
 
 	TimestampTz last_asof;		/* the last as_of seen, and its day */
 	LqAsOf		last_asof_day;
 	bool		have_asof;
 
-	TupleDesc	result_desc;	/* qualify(): the qualification type */
-	Datum		status_text[4];
-	Datum		tier_text[4];
 } CallCache;
 
 /* The argument layout of the *_columns functions (see support.c). */
@@ -123,15 +118,6 @@ get_cache(FunctionCallInfo fcinfo)
 											 ALLOCSET_SMALL_SIZES);
 	cache->binding_cxt = AllocSetContextCreate(flinfo->fn_mcxt, "lead_qual row binding",
 											   ALLOCSET_SMALL_SIZES);
-	for (int s = 0; s < 4; s++)
-	{
-		MemoryContext old = MemoryContextSwitchTo(flinfo->fn_mcxt);
-		char		tier[2] = {(char) ('A' + s), '\0'};
-
-		cache->status_text[s] = CStringGetTextDatum(lq_status_name((LqStatus) s));
-		cache->tier_text[s] = CStringGetTextDatum(tier);
-		MemoryContextSwitchTo(old);
-	}
 	flinfo->fn_extra = cache;
 	return cache;
 }
@@ -147,14 +133,10 @@ install_model(CallCache *cache, const struct varlena *detoasted)
 	MemoryContext old = MemoryContextSwitchTo(cache->model_cxt);
 	LqModel    *m = lq_model_decode(detoasted);
 
-	cache->name_text = CStringGetTextDatum(m->name);
-	cache->key_texts = palloc(sizeof(Datum) * m->ncriteria);
-	for (int i = 0; i < m->ncriteria; i++)
-		cache->key_texts[i] = CStringGetTextDatum(m->criteria[i].key);
 	cache->values = palloc0(sizeof(LqValue) * m->ncriteria);
 	cache->grades = palloc0(sizeof(LqGrade) * m->ncriteria);
-	cache->scratch = palloc(sizeof(Datum) * m->ncriteria);
 	MemoryContextSwitchTo(old);
+	lq_result_maker_init(&cache->result, m, cache->result.desc, cache->model_cxt);
 	cache->model = m;
 }
 
@@ -311,25 +293,73 @@ evaluate(FunctionCallInfo fcinfo)
 	return cache;
 }
 
-static Datum
-key_array(CallCache *cache, bool unknown)
+/*
+ * Prepare what building qualifications for this model needs: the model's
+ * name and criterion keys as text, and room for the arrays.  desc is the
+ * blessed descriptor of lead_qual.qualification (or NULL, set later).
+ */
+void
+lq_result_maker_init(LqResultMaker *rm, const LqModel *m, TupleDesc desc,
+					 MemoryContext cxt)
 {
-	const LqModel *m = cache->model;
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+
+	rm->desc = desc;
+	rm->name_text = CStringGetTextDatum(m->name);
+	rm->key_texts = palloc(sizeof(Datum) * m->ncriteria);
+	for (int i = 0; i < m->ncriteria; i++)
+		rm->key_texts[i] = CStringGetTextDatum(m->criteria[i].key);
+	rm->scratch = palloc(sizeof(Datum) * m->ncriteria);
+	for (int s = 0; s < 4; s++)
+	{
+		char		tier[2] = {(char) ('A' + s), '\0'};
+
+		rm->status_text[s] = CStringGetTextDatum(lq_status_name((LqStatus) s));
+		rm->tier_text[s] = CStringGetTextDatum(tier);
+	}
+	MemoryContextSwitchTo(old);
+}
+
+static Datum
+key_array(LqResultMaker *rm, const LqModel *m, const LqGrade *grades, bool unknown)
+{
 	int			n = 0;
 
 	for (int k = 0; k < m->ncriteria; k++)
 	{
 		/* unknown ones in the order to ask them, failed ones in model order */
 		int			i = unknown ? m->ask_order[k] : k;
-		LqState		st = cache->grades[i].state;
+		LqState		st = grades[i].state;
 
 		if (unknown ? st == LQ_UNKNOWN : st == LQ_UNMET)
-			cache->scratch[n++] = cache->key_texts[i];
+			rm->scratch[n++] = rm->key_texts[i];
 	}
 	if (n == 0)
 		return PointerGetDatum(construct_empty_array(TEXTOID));
-	return PointerGetDatum(construct_array(cache->scratch, n, TEXTOID, -1, false,
+	return PointerGetDatum(construct_array(rm->scratch, n, TEXTOID, -1, false,
 										   TYPALIGN_INT));
+}
+
+/* A lead_qual.qualification datum, in the current memory context. */
+Datum
+lq_make_qualification(LqResultMaker *rm, const LqModel *m, const LqGrade *grades)
+{
+	LqOutcome	out;
+	Datum		values[10];
+	bool		nulls[10] = {0};
+
+	lq_outcome(m, grades, &out);
+	values[0] = rm->name_text;
+	values[1] = Float8GetDatum(out.score);
+	values[2] = BoolGetDatum(out.status == LQ_STATUS_QUALIFIED);
+	values[3] = rm->status_text[out.status];
+	values[4] = rm->tier_text[out.tier - 'A'];
+	values[5] = Int32GetDatum(out.met);
+	values[6] = Int32GetDatum(out.known);
+	values[7] = Int32GetDatum(out.total);
+	values[8] = key_array(rm, m, grades, true);
+	values[9] = key_array(rm, m, grades, false);
+	return HeapTupleGetDatum(heap_form_tuple(rm->desc, values, nulls));
 }
 
 PG_FUNCTION_INFO_V1(lq_qualify);
@@ -337,13 +367,10 @@ Datum
 lq_qualify(PG_FUNCTION_ARGS)
 {
 	CallCache  *cache = evaluate(fcinfo);
-	LqOutcome	out;
-	Datum		values[10];
-	bool		nulls[10] = {0};
 
 	if (cache == NULL)
 		PG_RETURN_NULL();
-	if (cache->result_desc == NULL)
+	if (cache->result.desc == NULL)
 	{
 		TupleDesc	desc;
 		MemoryContext old;
@@ -351,25 +378,13 @@ lq_qualify(PG_FUNCTION_ARGS)
 		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 			elog(ERROR, "lead_qual.qualify must return a composite type");
 		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-		cache->result_desc = BlessTupleDesc(CreateTupleDescCopy(desc));
+		cache->result.desc = BlessTupleDesc(CreateTupleDescCopy(desc));
 		MemoryContextSwitchTo(old);
-		if (cache->result_desc->natts != 10)
+		if (cache->result.desc->natts != 10)
 			elog(ERROR, "lead_qual.qualification has %d fields, expected 10",
-				 cache->result_desc->natts);
+				 cache->result.desc->natts);
 	}
-
-	lq_outcome(cache->model, cache->grades, &out);
-	values[0] = cache->name_text;
-	values[1] = Float8GetDatum(out.score);
-	values[2] = BoolGetDatum(out.status == LQ_STATUS_QUALIFIED);
-	values[3] = cache->status_text[out.status];
-	values[4] = cache->tier_text[out.tier - 'A'];
-	values[5] = Int32GetDatum(out.met);
-	values[6] = Int32GetDatum(out.known);
-	values[7] = Int32GetDatum(out.total);
-	values[8] = key_array(cache, true);
-	values[9] = key_array(cache, false);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->result_desc, values, nulls)));
+	PG_RETURN_DATUM(lq_make_qualification(&cache->result, cache->model, cache->grades));
 }
 
 PG_FUNCTION_INFO_V1(lq_score);

@@ -156,10 +156,10 @@ DECLARE
     scorer record;
     sql text;
     page bigint := 0;
-    pages bigint;
+    pages bigint := pg_catalog.pg_relation_size(target) OPERATOR(pg_catalog./)
+                    pg_catalog.current_setting('block_size')::integer;
     changed bigint;
     rescored bigint := 0;
-    block_size integer := pg_catalog.current_setting('block_size')::integer;
 BEGIN
     IF batch_pages IS NULL OR batch_pages < 1 THEN
         RAISE EXCEPTION 'batch_pages must be at least 1' USING ERRCODE = 'invalid_parameter_value';
@@ -202,7 +202,7 @@ BEGIN
     INSERT INTO lead_qual.rescore_progress AS p
            (table_name, started_at, updated_at, finished_at, pages_done, pages_total, rows_rescored)
     VALUES (qualified_name, pg_catalog.clock_timestamp(), pg_catalog.clock_timestamp(), NULL, page,
-            pg_catalog.pg_relation_size(target) OPERATOR(pg_catalog./) block_size, rescored)
+            pages, rescored)
     ON CONFLICT (table_name) DO UPDATE
        SET started_at = CASE WHEN EXCLUDED.pages_done OPERATOR(pg_catalog.=) 0
                              THEN EXCLUDED.started_at ELSE p.started_at END,
@@ -211,8 +211,10 @@ BEGIN
            rows_rescored = EXCLUDED.rows_rescored;
     COMMIT;
 
+    -- The pages the table has now.  Rows written after this point, and the
+    -- new versions this writes, are scored by the trigger with the model as
+    -- it is: there is no need to follow the table as it grows.
     LOOP
-        pages := pg_catalog.pg_relation_size(target) OPERATOR(pg_catalog./) block_size;
         EXIT WHEN page OPERATOR(pg_catalog.>=) pages;
         EXECUTE sql USING pg_catalog.format('(%s,0)', page)::pg_catalog.tid,
                           pg_catalog.format('(%s,0)', page OPERATOR(pg_catalog.+) batch_pages)::pg_catalog.tid;
@@ -220,8 +222,7 @@ BEGIN
         page := LEAST(page OPERATOR(pg_catalog.+) batch_pages, pages);
         rescored := rescored OPERATOR(pg_catalog.+) changed;
         UPDATE lead_qual.rescore_progress
-           SET updated_at = pg_catalog.clock_timestamp(), pages_done = page, pages_total = pages,
-               rows_rescored = rescored
+           SET updated_at = pg_catalog.clock_timestamp(), pages_done = page, rows_rescored = rescored
          WHERE table_name OPERATOR(pg_catalog.=) qualified_name;
         RAISE NOTICE 'lead_qual.rescore(%): % of % pages, % rows rescored',
             qualified_name, page, pages, rescored;

@@ -313,12 +313,19 @@ same_column(TupleTableSlot *a, TupleTableSlot *b, AttrNumber attnum)
 	return datumIsEqual(av, bv, att->attbyval, att->attlen);
 }
 
-/* Does the UPDATE from oldslot to newslot leave every input as it was? */
+/*
+ * Does the UPDATE from oldslot to newslot leave every input as it was, with
+ * a qualification already stored?  (A row stored before the trigger came
+ * has none yet: any UPDATE fills it in.)
+ */
 static bool
 inputs_unchanged(TrigState *st, const LqModel *m, TupleTableSlot *oldslot,
 				 TupleTableSlot *newslot)
 {
-	if (!same_column(oldslot, newslot, st->target))
+	bool		isnull;
+
+	(void) slot_getattr(oldslot, st->target, &isnull);
+	if (isnull || !same_column(oldslot, newslot, st->target))
 		return false;
 	if (st->as_of != 0 && !same_column(oldslot, newslot, st->as_of))
 		return false;
@@ -505,8 +512,16 @@ changed_criteria(TrigState *st, const LqModel *m, const Stored *before,
 	for (int i = 0; i < m->ncriteria; i++)
 	{
 		const char *key = m->criteria[i].key;
-		bool		changed = criterion_state(before, key) != criterion_state(after, key);
+		bool		changed;
 
+		/* a new lead: the criteria known from the start */
+		if (!before->present)
+		{
+			if (criterion_state(after, key) >= 2)
+				keys[n++] = CStringGetTextDatum(key);
+			continue;
+		}
+		changed = criterion_state(before, key) != criterion_state(after, key);
 		if (!changed && oldslot != NULL)
 		{
 			if (st->evidence == 0)
@@ -530,8 +545,6 @@ changed_criteria(TrigState *st, const LqModel *m, const Stored *before,
 				changed = !same_jsonb_value(ov, nvv);
 			}
 		}
-		else if (!changed && oldslot == NULL)
-			changed = criterion_state(after, key) > 1;	/* known from the start */
 		if (changed)
 			keys[n++] = CStringGetTextDatum(key);
 	}

@@ -1,0 +1,137 @@
+-- Score history: enable_history() records every change of status, tier or
+-- score that the autoscore triggers of a table make; and rescore().
+SET search_path = public, lead_qual;
+
+CREATE TABLE deals (id int PRIMARY KEY, budget int, authority int, need int, timeframe int,
+                    q qualification);
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON deals
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
+SELECT enable_history('deals');
+SELECT trigger_name, history FROM autoscore_triggers('deals');
+
+-- The dynamic lead score: a lead rises as urgency goes up.
+INSERT INTO deals (id, budget, authority, need) VALUES (1, 7, 6, 8);
+UPDATE deals SET timeframe = 3 WHERE id = 1;     -- known now, but low: only the score changes
+UPDATE deals SET timeframe = 9 WHERE id = 1;     -- urgency rises: tier A
+UPDATE deals SET need = 8 WHERE id = 1;          -- nothing changes: no history row
+UPDATE deals SET authority = 2, budget = 2 WHERE id = 1;   -- falls back
+INSERT INTO deals (id) VALUES (2);               -- a new lead nobody has asked yet
+CREATE FUNCTION show_history() RETURNS TABLE (lead text, old_status text, new_status text,
+    old_tier text, new_tier text, old_score float8, new_score float8, changed text[],
+    by_me boolean, model text, table_name text)
+LANGUAGE sql AS $$
+    SELECT lead_key, old_status, new_status, old_tier, new_tier, old_score, new_score,
+           changed_criteria, changed_by = current_user, model, table_name
+      FROM lead_qual.history ORDER BY id
+$$;
+SELECT * FROM show_history();
+-- In order of id, the times never go back, and every row takes over where
+-- the previous row of its lead ended.
+SELECT bool_and(changed_at >= prev_at) AS in_order,
+       bool_and(old_status IS NOT DISTINCT FROM prev_status AND old_score IS NOT DISTINCT FROM prev_score) AS linked
+  FROM (SELECT changed_at, old_status, old_score,
+               lag(changed_at, 1, '-infinity') OVER w AS prev_at,
+               lag(new_status) OVER w AS prev_status, lag(new_score) OVER w AS prev_score
+          FROM lead_qual.history WINDOW w AS (PARTITION BY lead_key ORDER BY id)) h;
+-- and the last row of each lead is what is stored now.
+SELECT d.id, (d.q).status = h.new_status AND (d.q).score = h.new_score AS matches_stored
+  FROM deals d JOIN LATERAL (SELECT new_status, new_score FROM lead_qual.history
+                              WHERE lead_key = d.id::text ORDER BY id DESC LIMIT 1) h ON true
+ ORDER BY d.id;
+
+-- Evidence in a jsonb column: which criteria changed, from the evidence.
+CREATE TABLE touched (email text PRIMARY KEY, evidence jsonb, q qualification);
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON touched
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q', 'evidence');
+SELECT enable_history('touched', key_column => 'email');
+INSERT INTO touched VALUES ('ana@example.com', '{"budget": 8, "need": 7}');
+UPDATE touched SET evidence = evidence || '{"need": 9, "authority": true}';
+UPDATE touched SET evidence = evidence || '{"budget": 8.0}';   -- the same number: no change
+UPDATE touched SET evidence = '{"budget": 8, "need": 9, "authority": false}';
+SELECT lead, old_status, new_status, old_score, new_score, changed, table_name FROM show_history() WHERE lead LIKE '%@%';
+
+-- Errors: no autoscore trigger, no key, a key column that does not exist.
+CREATE TABLE bare (id int PRIMARY KEY);
+SELECT * FROM regress.err($$SELECT lead_qual.enable_history('bare')$$);
+CREATE TABLE keyless (budget int, q qualification);
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON keyless
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
+SELECT * FROM regress.err($$SELECT lead_qual.enable_history('keyless')$$);
+SELECT * FROM regress.err($$SELECT lead_qual.enable_history('keyless', 'nope')$$);
+
+-- Enabling twice keeps one history trigger; disabling removes it, and the
+-- rows recorded stay.
+SELECT enable_history('deals');
+SELECT count(*) AS history_triggers FROM pg_trigger
+ WHERE tgrelid = 'deals'::regclass AND tgfoid = 'lead_qual.record_history()'::regprocedure;
+SELECT disable_history('deals');
+UPDATE deals SET budget = 9 WHERE id = 1;
+SELECT count(*) AS history_rows_of_deals FROM lead_qual.history WHERE table_name = 'public.deals';
+SELECT trigger_name, history FROM autoscore_triggers('deals');
+SELECT enable_history('deals');
+
+-- Privileges: writers of leads need no rights on the history, cannot write
+-- it themselves, and read the history of the tables they may read only.
+CREATE ROLE regress_lq_writer;
+CREATE ROLE regress_lq_outsider;
+GRANT SELECT, INSERT, UPDATE ON deals TO regress_lq_writer;
+SET ROLE regress_lq_writer;
+UPDATE deals SET timeframe = 1 WHERE id = 1;
+INSERT INTO deals (id, budget, authority, need, timeframe) VALUES (3, 9, 9, 9, 9);
+SELECT lead_key, new_status, changed_by = 'regress_lq_writer' AS by_writer
+  FROM lead_qual.history WHERE table_name = 'public.deals' ORDER BY id DESC LIMIT 2;
+SELECT * FROM regress.err($$INSERT INTO lead_qual.history (table_name, lead_key, model, changed_by) VALUES ('public.deals', '1', 'bant', 'x')$$);
+SELECT * FROM regress.err($$UPDATE lead_qual.history SET new_status = 'qualified'$$);
+SELECT * FROM regress.err($$DELETE FROM lead_qual.history$$);
+RESET ROLE;
+SET ROLE regress_lq_outsider;
+SELECT count(*) AS history_rows_visible_to_outsider FROM lead_qual.history;
+RESET ROLE;
+SELECT count(*) > 0 AS history_rows_visible_to_owner FROM lead_qual.history;
+REVOKE ALL ON deals FROM regress_lq_writer;
+DROP ROLE regress_lq_writer;
+DROP ROLE regress_lq_outsider;
+
+-- rescore(): after a model is redefined, the stored qualifications are out
+-- of date; rescore rewrites those (and only those), batch by batch, and
+-- the history records what changed.
+CREATE TABLE many (id int PRIMARY KEY, budget int, need int, pad text, q qualification);
+SELECT define_model('acme_h', '{"criteria": [{"key": "budget"}, {"key": "need"}]}') IS NOT NULL AS defined;
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON many
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('acme_h', 'q');
+INSERT INTO many SELECT i, i % 11, (i * 3) % 11, repeat('x', 200) FROM generate_series(1, 3000) i;
+SELECT enable_history('many');
+SELECT define_model('acme_h', '{"criteria": [{"key": "budget", "weight": 2}, {"key": "need"}]}') IS NOT NULL AS redefined;
+SELECT count(*) FILTER (WHERE q = qualify('acme_h', m)) AS current_before FROM many m;
+CALL lead_qual.rescore('many', batch_pages => 40);
+SELECT count(*) FILTER (WHERE q = qualify('acme_h', m)) AS current_after, count(*) FROM many m;
+SELECT pages_done = pages_total AS all_pages, rows_rescored, finished_at IS NOT NULL AS finished
+  FROM lead_qual.rescore_progress WHERE table_name = 'public.many';
+SELECT count(*) AS history_rows_from_rescore FROM lead_qual.history WHERE table_name = 'public.many';
+-- Running it again changes nothing.
+CALL lead_qual.rescore('many', batch_pages => 1000);
+SELECT rows_rescored FROM lead_qual.rescore_progress WHERE table_name = 'public.many';
+-- An interrupted run resumes where it was: here, a run marked as stopped
+-- after 20 pages of a table that has not moved.  The rows in those pages
+-- stay as they are; restart => true does them all.
+CREATE TABLE resumed (id int PRIMARY KEY, budget int, need int, pad text, q qualification);
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON resumed
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('acme_h', 'q');
+INSERT INTO resumed SELECT i, 10, 0, repeat('x', 200) FROM generate_series(1, 1000) i;
+SELECT define_model('acme_h', '{"criteria": [{"key": "budget", "weight": 3}, {"key": "need"}]}') IS NOT NULL AS redefined;
+INSERT INTO lead_qual.rescore_progress VALUES ('public.resumed', now(), now(), NULL, 20,
+    pg_relation_size('resumed') / current_setting('block_size')::int, 0);
+CALL lead_qual.rescore('resumed', batch_pages => 1000);
+SELECT (ctid::text::point)[0] < 20 AS in_first_20_pages,
+       count(*) FILTER (WHERE q = qualify('acme_h', r)) AS current,
+       count(*) FILTER (WHERE q <> qualify('acme_h', r)) AS stale
+  FROM resumed r GROUP BY 1 ORDER BY 1;
+CALL lead_qual.rescore('resumed', restart => true);
+SELECT count(*) FILTER (WHERE q = qualify('acme_h', r)) AS current_after_restart, count(*) FROM resumed r;
+SELECT * FROM regress.err($$CALL lead_qual.rescore('bare')$$);
+SELECT * FROM regress.err($$CALL lead_qual.rescore('many', batch_pages => 0)$$);
+
+SELECT disable_history('many'), disable_history('touched'), disable_history('deals');
+DROP TABLE deals, touched, bare, keyless, many, resumed;
+DROP FUNCTION show_history();
+SELECT drop_model('acme_h');

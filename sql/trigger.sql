@@ -1,0 +1,132 @@
+-- lead_qual.autoscore(): the trigger that keeps a stored qualification
+-- current as rows are inserted and updated.
+SET search_path = public, lead_qual;
+
+-- The row itself as evidence.
+CREATE TABLE leads (id int PRIMARY KEY, company text, budget int, authority int, need int,
+                    timeframe int, q lead_qual.qualification);
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON leads
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
+INSERT INTO leads (id, company, budget, authority, need, timeframe) VALUES
+    (1, 'Brightwater', 8, 7, 9, NULL),
+    (2, 'Orchid', NULL, NULL, NULL, NULL),
+    (3, 'Vega', 2, 1, 3, 9);
+SELECT id, q FROM leads ORDER BY id;
+-- The stored value is what qualify() says.
+SELECT count(*) FILTER (WHERE q = qualify('bant', l)) AS current, count(*) FROM leads l;
+
+-- Updating evidence updates the qualification.
+UPDATE leads SET timeframe = 8 WHERE id = 1;
+UPDATE leads SET budget = 9, need = 7 WHERE id = 2;
+SELECT id, q FROM leads ORDER BY id;
+
+-- A value written into the target column by hand is put right.
+UPDATE leads SET q = NULL WHERE id = 3;
+SELECT id, q FROM leads WHERE id = 3;
+UPDATE leads SET q = ('bant', 100, true, 'qualified', 'A', 4, 4, 4, '{}', '{}')::qualification WHERE id = 3;
+SELECT id, q FROM leads WHERE id = 3;
+
+-- An UPDATE of other columns does not evaluate the lead again: redefine
+-- the model the trigger uses, and only rows whose evidence changes follow.
+CREATE TABLE acme_leads (id int PRIMARY KEY, note text, budget int, need int, q qualification);
+SELECT define_model('acme_t', '{"criteria": [{"key": "budget"}, {"key": "need"}]}') IS NOT NULL AS defined;
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON acme_leads
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('acme_t', 'q');
+INSERT INTO acme_leads VALUES (1, 'a', 8, 4), (2, 'b', 8, 4);
+SELECT define_model('acme_t', '{"criteria": [{"key": "budget", "weight": 3}, {"key": "need"}]}') IS NOT NULL AS redefined;
+UPDATE acme_leads SET note = 'only the note' WHERE id = 1;
+UPDATE acme_leads SET need = 4 WHERE id = 2;          -- the same value: nothing to do
+UPDATE acme_leads SET need = 5 WHERE id = 2;          -- new evidence: evaluated again
+SELECT id, note, (q).score FROM acme_leads ORDER BY id;
+-- rescore() puts the stale one right (see history.sql for more).
+CALL lead_qual.rescore('acme_leads');
+SELECT id, note, (q).score FROM acme_leads ORDER BY id;
+
+-- Evidence in a jsonb column, and as_of from a column of each date type.
+CREATE TABLE touches (id int PRIMARY KEY, evidence jsonb, seen date, seen_ts timestamp,
+                      seen_tz timestamptz, q1 qualification, q2 qualification, q3 qualification,
+                      q4 qualification);
+SELECT define_model('timely', '{"min_met": 2, "criteria": [{"key": "budget", "rule": "boolean"},
+    {"key": "timeframe", "rule": {"type": "within_days", "days": 30}}]}') IS NOT NULL AS defined;
+CREATE TRIGGER s1 BEFORE INSERT OR UPDATE ON touches FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('timely', 'q1', 'evidence', 'seen');
+CREATE TRIGGER s2 BEFORE INSERT OR UPDATE ON touches FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('timely', 'q2', 'evidence', 'seen_ts');
+CREATE TRIGGER s3 BEFORE INSERT OR UPDATE ON touches FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('timely', 'q3', 'evidence', 'seen_tz');
+CREATE TRIGGER s4 BEFORE INSERT OR UPDATE ON touches FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('timely', 'q4', 'evidence');
+INSERT INTO touches (id, evidence, seen, seen_ts, seen_tz) VALUES
+    (1, '{"budget": true, "timeframe": "2026-01-20"}', '2026-01-01', '2026-01-01 23:00', '2026-01-01 23:00+00'),
+    (2, '{"budget": true, "timeframe": "2026-01-20"}', '2025-12-01', '2025-12-01 00:00', '2025-12-01 00:00+00'),
+    (3, NULL, '2026-01-01', NULL, '2026-01-01 00:00+00');
+SELECT id, (q1).status AS by_date, (q2).status AS by_timestamp, (q3).status AS by_timestamptz,
+       (q1).known, q2 IS NULL AS q2_null, (q4).status AS by_clock
+  FROM touches ORDER BY id;
+-- 1: 19 days after as_of: met. 2: 50 days after: not met. 3: no evidence at
+-- all, and a NULL as_of gives a NULL qualification (as qualify() does).
+-- by_clock judges against the transaction's start, today: long past.
+
+-- A partitioned table: the trigger runs on every partition.
+CREATE TABLE parted (id int, budget int, authority int, need int, timeframe int, q qualification)
+    PARTITION BY RANGE (id);
+CREATE TABLE parted_low PARTITION OF parted FOR VALUES FROM (0) TO (100);
+CREATE TABLE parted_high (budget int, authority int, need int, timeframe int, q qualification, id int);
+ALTER TABLE parted ATTACH PARTITION parted_high FOR VALUES FROM (100) TO (200);
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON parted FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
+INSERT INTO parted VALUES (1, 9, 9, 9, NULL), (150, 1, 9, NULL, 9);
+SELECT id, q FROM parted ORDER BY id;
+UPDATE parted SET id = 120 WHERE id = 1;     -- moves to the other partition
+SELECT id, q = qualify('bant', p) AS current FROM parted p ORDER BY id;
+
+-- Many rows in one statement, the binding made once.
+INSERT INTO leads (id, budget, authority, need, timeframe)
+SELECT i, i % 11, (i * 7) % 11, (i * 3) % 11, CASE WHEN i % 4 = 0 THEN NULL ELSE i % 11 END
+  FROM generate_series(10, 5009) i;
+SELECT count(*) AS leads, count(*) FILTER (WHERE q = qualify('bant', l)) AS current,
+       count(*) FILTER (WHERE (q).qualified) AS qualified
+  FROM leads l;
+
+-- Which tables are auto-scored, and how.
+SELECT table_name, trigger_name, model, target_column, evidence_column, as_of_column, history
+  FROM autoscore_triggers() ORDER BY 1, 2;
+SELECT trigger_name FROM autoscore_triggers('touches') ORDER BY 1;
+
+-- Wrong use is an error on the first row, naming what is wrong.
+CREATE TABLE misuse (id int, budget int, authority int, need int, timeframe int,
+                     q qualification, notq text, ev text, asof text);
+CREATE FUNCTION try_trigger(definition text) RETURNS TABLE (state text, message text)
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE 'DROP TRIGGER IF EXISTS t ON misuse';
+    EXECUTE 'CREATE TRIGGER t ' || definition;
+    RETURN QUERY SELECT r.state, r.message FROM regress.err('INSERT INTO misuse (id) VALUES (1)') r;
+END
+$$;
+SELECT d AS trigger, t.*
+  FROM (VALUES
+    ('AFTER INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'', ''q'')'),
+    ('BEFORE INSERT ON misuse FOR EACH STATEMENT EXECUTE FUNCTION lead_qual.autoscore(''bant'', ''q'')'),
+    ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore()'),
+    ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'')'),
+    ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'', ''q'', '''', '''', ''x'')'),
+    ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''no_such_model'', ''q'')'),
+    ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'', ''nope'')'),
+    ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'', ''notq'')'),
+    ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'', '''')'),
+    ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'', ''q'', ''nope'')'),
+    ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'', ''q'', ''ev'')'),
+    ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'', ''q'', '''', ''asof'')'),
+    ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''six_signals'', ''q'')'),
+    ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history(''t'', ''id'', ''misuse'')')
+  ) AS v(d), try_trigger(d) t;
+DROP TRIGGER IF EXISTS t ON misuse;
+-- On DELETE there is nothing to score.
+CREATE TRIGGER t BEFORE DELETE ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
+INSERT INTO misuse (id) VALUES (1);
+SELECT * FROM regress.err('DELETE FROM misuse');
+-- Evidence a rule cannot read stops the statement, and nothing is written.
+DROP TRIGGER t ON misuse;
+CREATE TRIGGER t BEFORE INSERT OR UPDATE ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
+SELECT * FROM regress.err('INSERT INTO misuse (id, budget) VALUES (2, 1), (3, 11)');
+SELECT count(*) AS rows_left FROM misuse;
+
+DROP TABLE leads, acme_leads, touches, parted, misuse;
+DROP FUNCTION try_trigger(text);
+SELECT drop_model('acme_t'), drop_model('timely');

@@ -334,7 +334,18 @@ typedef struct LqResultMaker
 	Datum	   *scratch;		/* room for building the arrays */
 	Datum		status_text[4];
 	Datum		tier_text[4];
+
+	/*
+	 * The arrays of keys (missing, failed) built so far, by which criteria
+	 * they hold (bit i: criterion i), for models of at most
+	 * LQ_KEY_ARRAY_CACHE criteria: there are few such sets, and a lead's
+	 * arrays are then copied rather than built.
+	 */
+	MemoryContext cxt;
+	Datum	   *key_arrays[2];	/* [0] missing, [1] failed; NULL until used */
 } LqResultMaker;
+
+#define LQ_KEY_ARRAY_CACHE	8
 
 extern void lq_result_maker_init(LqResultMaker *rm, const LqModel *m, TupleDesc desc,
 								 MemoryContext cxt);

@@ -305,6 +305,8 @@ lq_result_maker_init(LqResultMaker *rm, const LqModel *m, TupleDesc desc,
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 
 	rm->desc = desc;
+	rm->cxt = cxt;
+	rm->key_arrays[0] = rm->key_arrays[1] = NULL;
 	rm->name_text = CStringGetTextDatum(m->name);
 	rm->key_texts = palloc(sizeof(Datum) * m->ncriteria);
 	for (int i = 0; i < m->ncriteria; i++)
@@ -323,21 +325,46 @@ lq_result_maker_init(LqResultMaker *rm, const LqModel *m, TupleDesc desc,
 static Datum
 key_array(LqResultMaker *rm, const LqModel *m, const LqGrade *grades, bool unknown)
 {
+	LqState		want = unknown ? LQ_UNKNOWN : LQ_UNMET;
+	Datum	   *cached = NULL;
+	uint32		set = 0;
 	int			n = 0;
+	Datum		array;
+
+	if (m->ncriteria <= LQ_KEY_ARRAY_CACHE)
+	{
+		for (int i = 0; i < m->ncriteria; i++)
+			if (grades[i].state == want)
+				set |= (uint32) 1 << i;
+		if (rm->key_arrays[unknown ? 0 : 1] == NULL)
+			rm->key_arrays[unknown ? 0 : 1] =
+				MemoryContextAllocZero(rm->cxt, sizeof(Datum) << m->ncriteria);
+		cached = &rm->key_arrays[unknown ? 0 : 1][set];
+		if (*cached != (Datum) 0)
+			return *cached;
+	}
 
 	for (int k = 0; k < m->ncriteria; k++)
 	{
 		/* unknown ones in the order to ask them, failed ones in model order */
 		int			i = unknown ? m->ask_order[k] : k;
-		LqState		st = grades[i].state;
 
-		if (unknown ? st == LQ_UNKNOWN : st == LQ_UNMET)
+		if (grades[i].state == want)
 			rm->scratch[n++] = rm->key_texts[i];
 	}
-	if (n == 0)
-		return PointerGetDatum(construct_empty_array(TEXTOID));
-	return PointerGetDatum(construct_array(rm->scratch, n, TEXTOID, -1, false,
-										   TYPALIGN_INT));
+	if (cached == NULL)
+		return n == 0 ? PointerGetDatum(construct_empty_array(TEXTOID)) :
+			PointerGetDatum(construct_array(rm->scratch, n, TEXTOID, -1, false, TYPALIGN_INT));
+
+	{
+		MemoryContext old = MemoryContextSwitchTo(rm->cxt);
+
+		array = n == 0 ? PointerGetDatum(construct_empty_array(TEXTOID)) :
+			PointerGetDatum(construct_array(rm->scratch, n, TEXTOID, -1, false, TYPALIGN_INT));
+		MemoryContextSwitchTo(old);
+	}
+	*cached = array;
+	return array;
 }
 
 /* A lead_qual.qualification datum, in the current memory context. */

@@ -80,6 +80,8 @@ typedef struct TrigState
 	LqResultMaker result;
 	bool		can_skip;		/* an unchanged UPDATE need not be evaluated */
 	TupleDesc	qual_desc;		/* lead_qual.qualification, blessed */
+	Datum	   *row_values;		/* room for forming the new row */
+	bool	   *row_nulls;
 
 	Oid			history_owner;	/* record_history: who writes the history */
 } TrigState;
@@ -240,6 +242,8 @@ setup_state(FunctionCallInfo fcinfo, const char *fname, char **args, int nargs)
 			column_type_error(td, args[3], "as_of", st->as_of_type,
 							  "timestamptz, timestamp or date");
 	}
+	st->row_values = palloc(sizeof(Datum) * RelationGetDescr(td->tg_relation)->natts);
+	st->row_nulls = palloc(sizeof(bool) * RelationGetDescr(td->tg_relation)->natts);
 	MemoryContextSwitchTo(old);
 
 	trigger_model(st, td);
@@ -337,6 +341,25 @@ inputs_unchanged(TrigState *st, const LqModel *m, TupleTableSlot *oldslot,
 	return true;
 }
 
+/*
+ * The row in slot with the qualification q in the target column.  The slot
+ * holds the row the trigger was given, its columns already taken apart by
+ * PostgreSQL when it made the tuple (or by reading the evidence): forming
+ * the new row from them saves taking the tuple apart again.
+ */
+static HeapTuple
+row_with(TrigState *st, TupleTableSlot *slot, Datum q, bool isnull)
+{
+	int			natts = slot->tts_tupleDescriptor->natts;
+
+	slot_getallattrs(slot);
+	memcpy(st->row_values, slot->tts_values, sizeof(Datum) * natts);
+	memcpy(st->row_nulls, slot->tts_isnull, sizeof(bool) * natts);
+	st->row_values[st->target - 1] = q;
+	st->row_nulls[st->target - 1] = isnull;
+	return heap_form_tuple(slot->tts_tupleDescriptor, st->row_values, st->row_nulls);
+}
+
 PG_FUNCTION_INFO_V1(lq_autoscore);
 Datum
 lq_autoscore(PG_FUNCTION_ARGS)
@@ -349,7 +372,6 @@ lq_autoscore(PG_FUNCTION_ARGS)
 	const LqModel *m;
 	Datum		q = (Datum) 0;
 	bool		isnull = true;
-	int			target;
 
 	if (st == NULL)
 	{
@@ -364,7 +386,6 @@ lq_autoscore(PG_FUNCTION_ARGS)
 	slot = update ? td->tg_newslot : td->tg_trigslot;
 	tuple = update ? td->tg_newtuple : td->tg_trigtuple;
 	m = trigger_model(st, td);
-	target = st->target;
 
 	if (update && st->can_skip && inputs_unchanged(st, m, td->tg_trigslot, slot))
 		return PointerGetDatum(tuple);
@@ -374,8 +395,7 @@ lq_autoscore(PG_FUNCTION_ARGS)
 		q = lq_make_qualification(&st->result, m, st->grades);
 		isnull = false;
 	}
-	return PointerGetDatum(heap_modify_tuple_by_cols(tuple, RelationGetDescr(td->tg_relation),
-													 1, &target, &q, &isnull));
+	return PointerGetDatum(row_with(st, slot, q, isnull));
 }
 
 /* ---------------------------------------------------------------------

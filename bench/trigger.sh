@@ -1,0 +1,405 @@
+#!/usr/bin/env bash
+# Time bulk writes to a table of leads with the lead_qual.autoscore() trigger
+# against the same writes without a trigger and with PL/pgSQL triggers that
+# store the same qualification, on a throwaway PostgreSQL 15 cluster.
+#
+# Usage: bench/trigger.sh [rows] [runs]     (defaults: 1000000 rows, 5 runs)
+#
+# Writes the generated SQL, the raw psql output and the server's log to
+# bench/out/ and prints the report (see bench/README.md).
+set -euo pipefail
+
+rows=${1:-1000000}
+runs=${2:-5}
+if ! [[ $rows =~ ^[1-9][0-9]*$ && $runs =~ ^[1-9][0-9]*$ ]]; then
+    echo "usage: $0 [rows] [runs]" >&2
+    exit 2
+fi
+
+bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(dirname "$bench")
+pg_config=/usr/lib/postgresql/15/bin/pg_config
+
+if [[ ! -f $("$pg_config" --sharedir)/extension/lead_qual.control ]]; then
+    echo "lead_qual is not installed; installing it" >&2
+    make -s -C "$repo" PG_CONFIG="$pg_config" install
+fi
+
+mkdir -p "$bench/out"
+script=$bench/out/trigger-$rows.sql
+log=$bench/out/trigger-$rows.log
+server_log=$bench/out/trigger-$rows.server.log
+
+# Server settings.  shared_buffers holds the table being written; with
+# max_wal_size=4GB and checkpoint_timeout=30min no checkpoint starts during
+# a statement (each timed statement follows a CHECKPOINT).  autovacuum is
+# off, so that no vacuum of the last table written runs during the next
+# statement.  synchronous_commit=off and jit=off as a bulk load would
+# have them; test/with-pg runs the server with fsync=off.
+settings=(shared_buffers=512MB max_wal_size=4GB checkpoint_timeout=30min
+          synchronous_commit=off autovacuum=off jit=off)
+# The settings the report shows (with-pg's fsync included).
+shown_settings="shared_buffers max_wal_size checkpoint_timeout synchronous_commit autovacuum jit
+                wal_level full_page_writes fsync"
+
+# ---------------------------------------------------------------------------
+# The statements compared.
+# ---------------------------------------------------------------------------
+cols="id, budget_eur, decision_role, need, purchase_date"
+# The leads, without a qualification (a trigger adds it) ...
+generated="SELECT * FROM generated_leads"
+# ... with the qualification of model $1, computed in the SELECT ...
+generated_q() {
+    echo "SELECT g.*, lead_qual.qualify('$1', g, now()) FROM generated_leads g"
+}
+# ... or with one qualification for all.
+constant_q='(bench_bant,25,f,nurture,C,1,4,4,{},"{budget,need,timeframe}")'
+
+# ---------------------------------------------------------------------------
+# The variants, in this order: section, name, the variant it is compared
+# with (same section), table, the model whose qualification the table holds
+# afterwards (- for none: q stays NULL), the untimed statements that prepare
+# the table after it is emptied, and the timed statement.
+# ---------------------------------------------------------------------------
+keys=()
+declare -A section name baseline table model prepare statement
+variant() {
+    local key="$1|$2"
+    keys+=("$key")
+    section[$key]=$1 name[$key]=$2 baseline[$key]="$1|$3" table[$key]=$4 model[$key]=$5
+    prepare[$key]=$6 statement[$key]=$7
+}
+
+# INSERT ... SELECT of the generated leads into a logged table.
+variant insert "no trigger" "no trigger" leads_plain - "" \
+    "INSERT INTO leads_plain ($cols) $generated"
+variant insert "no trigger, qualify() in SELECT" "no trigger" leads_plain bench_bant "" \
+    "INSERT INTO leads_plain ($cols, q) $(generated_q bench_bant)"
+# The cost of storing a qualification without computing one: the same,
+# typical qualification (142 bytes, the average size of those of bench_bant)
+# for every lead.
+variant insert "no trigger, constant q in SELECT" "no trigger" leads_plain constant "" \
+    "INSERT INTO leads_plain ($cols, q) SELECT g.*, '$constant_q'::lead_qual.qualification FROM generated_leads g"
+variant insert "autoscore trigger" "no trigger" leads_autoscore bench_bant "" \
+    "INSERT INTO leads_autoscore ($cols) $generated"
+variant insert "PL/pgSQL trigger, qualify()" "no trigger" leads_plpgsql bench_bant "" \
+    "INSERT INTO leads_plpgsql ($cols) $generated"
+variant insert "PL/pgSQL trigger, by hand" "no trigger" leads_byhand bench_bant "" \
+    "INSERT INTO leads_byhand ($cols) $generated"
+
+# The same into an unlogged table: no WAL, so the trigger's share is larger.
+variant unlogged "no trigger" "no trigger" leads_plain_unlogged - "" \
+    "INSERT INTO leads_plain_unlogged ($cols) $generated"
+variant unlogged "autoscore trigger" "no trigger" leads_autoscore_unlogged bench_bant "" \
+    "INSERT INTO leads_autoscore_unlogged ($cols) $generated"
+
+# UPDATE of the note, which no model reads, on every lead of a table loaded
+# with the qualifications (by the trigger, or computed in the SELECT for the
+# table without one) and vacuumed.  Each trigger is compared with the table
+# without a trigger holding the same model's qualifications, as wide.
+update="SET note = 'called'"
+variant update "no trigger, q of bench_bant" "no trigger, q of bench_bant" leads_plain bench_bant \
+    "INSERT INTO leads_plain ($cols, q) $(generated_q bench_bant); VACUUM leads_plain;" \
+    "UPDATE leads_plain $update"
+variant update "autoscore, bench_bant" "no trigger, q of bench_bant" leads_autoscore bench_bant \
+    "INSERT INTO leads_autoscore ($cols) $generated; VACUUM leads_autoscore;" \
+    "UPDATE leads_autoscore $update"
+variant update "no trigger, q of bench_ban" "no trigger, q of bench_ban" leads_plain bench_ban \
+    "INSERT INTO leads_plain ($cols, q) $(generated_q bench_ban); VACUUM leads_plain;" \
+    "UPDATE leads_plain $update"
+variant update "autoscore, bench_ban" "no trigger, q of bench_ban" leads_autoscore_ban bench_ban \
+    "INSERT INTO leads_autoscore_ban ($cols) $generated; VACUUM leads_autoscore_ban;" \
+    "UPDATE leads_autoscore_ban $update"
+# What any BEFORE UPDATE row trigger costs: PostgreSQL's own
+# suppress_redundant_updates_trigger(), in C, which compares the old and the
+# new row and, as the note changed, lets the update through.
+variant update "C trigger, no scoring" "no trigger, q of bench_ban" leads_noop bench_ban \
+    "INSERT INTO leads_noop ($cols, q) $(generated_q bench_ban); VACUUM leads_noop;" \
+    "UPDATE leads_noop $update"
+
+# The target: INSERT with autoscore / INSERT without a trigger.
+target_variant="insert|autoscore trigger"
+target_limit=1.3
+
+# ---------------------------------------------------------------------------
+# The psql script, run after bench/trigger.sql.  Lines starting with @ mark
+# what the following output is, for the report below.
+# ---------------------------------------------------------------------------
+{
+    echo "SELECT '@info|server|' || version();"
+    echo "SELECT '@info|settings|' || string_agg(name || '=' || current_setting(name), ' ' ORDER BY ord)"
+    echo "  FROM unnest(string_to_array('$(echo $shown_settings)', ' ')) WITH ORDINALITY AS s(name, ord);"
+
+    # Every way of storing a qualification must store the same one for each
+    # lead.  In one transaction, so that now(), the as_of of every variant,
+    # is the same for all; rolled back.
+    cat <<EOF
+\\warn 'checking that every variant stores the same qualification for each lead'
+BEGIN;
+SET LOCAL work_mem = '256MB';
+INSERT INTO leads_plain ($cols, q) $(generated_q bench_bant);
+INSERT INTO leads_autoscore ($cols) $generated;
+INSERT INTO leads_plpgsql ($cols) $generated;
+INSERT INTO leads_byhand ($cols) $generated;
+INSERT INTO leads_autoscore_unlogged ($cols) $generated;
+INSERT INTO leads_autoscore_ban ($cols) $generated;
+UPDATE leads_autoscore $update;
+UPDATE leads_autoscore_ban $update;
+DO \$check\$
+DECLARE
+    r record;
+BEGIN
+    SELECT count(*) FILTER (WHERE a.id IS NULL OR s.id IS NULL OR p.id IS NULL OR h.id IS NULL
+                                  OR u.id IS NULL OR b.id IS NULL) AS "leads missing from a table",
+           count(*) - $rows AS "leads more than generated",
+           count(*) FILTER (WHERE a.q IS NULL) AS "autoscore: not scored",
+           count(*) FILTER (WHERE a.q IS DISTINCT FROM lead_qual.qualify('bench_bant', a, now())) AS "autoscore vs qualify()",
+           count(*) FILTER (WHERE s.q IS DISTINCT FROM a.q) AS "qualify() in SELECT",
+           count(*) FILTER (WHERE p.q IS DISTINCT FROM a.q) AS "PL/pgSQL trigger, qualify()",
+           count(*) FILTER (WHERE h.q IS DISTINCT FROM a.q) AS "PL/pgSQL trigger, by hand",
+           count(*) FILTER (WHERE u.q IS DISTINCT FROM a.q) AS "unlogged autoscore",
+           count(*) FILTER (WHERE b.q IS NULL
+                               OR b.q IS DISTINCT FROM lead_qual.qualify('bench_ban', b, now())) AS "autoscore bench_ban vs qualify()",
+           count(*) FILTER (WHERE a.note IS DISTINCT FROM 'called'
+                               OR b.note IS DISTINCT FROM 'called') AS "notes not updated"
+      INTO r
+      FROM leads_autoscore a
+      FULL JOIN leads_plain s USING (id)
+      FULL JOIN leads_plpgsql p USING (id)
+      FULL JOIN leads_byhand h USING (id)
+      FULL JOIN leads_autoscore_unlogged u USING (id)
+      FULL JOIN leads_autoscore_ban b USING (id);
+    IF EXISTS (SELECT FROM json_each_text(row_to_json(r)) WHERE value::bigint <> 0) THEN
+        RAISE EXCEPTION 'variants disagree; leads counted, per check: %', row_to_json(r);
+    END IF;
+END
+\$check\$;
+ROLLBACK;
+EOF
+    # Start the timing with empty tables and a checkpoint behind.
+    echo "TRUNCATE $(printf '%s\n' "${table[@]}" | sort -u | paste -s -d, -);"
+    echo "CHECKPOINT;"
+
+    # Round 0 warms up, rounds 1 to runs are timed.  Each round runs every
+    # variant once, so that a stretch of load from elsewhere on the machine
+    # falls on all variants alike rather than on one.  Before each timed
+    # statement: its table emptied, prepared, and a checkpoint; after it,
+    # what the table holds.
+    for ((r = 0; r <= runs; r++)); do
+        if ((r == 0)); then
+            echo "\\warn 'warm-up round'"
+        else
+            echo "\\warn 'round $r of $runs'"
+        fi
+        for key in "${keys[@]}"; do
+            t=${table[$key]}
+            echo "TRUNCATE $t;"
+            [[ -z ${prepare[$key]} ]] || echo "${prepare[$key]}"
+            echo "CHECKPOINT;"
+            echo "\\echo '@run|$key|$r'"
+            echo '\timing on'
+            echo "${statement[$key]};"
+            echo '\timing off'
+            echo "SELECT '@result|' || count(*) || '|' || count(q) || '|' || count(*) FILTER (WHERE note = 'called')"
+            echo "       || '|' || COALESCE(sum((q).score), 0) || '|' || count(*) FILTER (WHERE (q).qualified)"
+            echo "       || '|' || pg_table_size('$t') FROM $t;"
+        done
+    done
+    echo "\\echo '@end'"
+} >"$script"
+
+# ---------------------------------------------------------------------------
+# Run on a throwaway cluster (test/with-pg: in a temporary directory, so that
+# no cluster of the machine is touched).
+# ---------------------------------------------------------------------------
+pg_options=()
+for s in "${settings[@]}"; do
+    pg_options+=(-o "$s")
+done
+
+echo "bench/trigger.sh: $rows rows, $runs runs; progress below, raw output in $log" >&2
+# The load of the machine before and after (1, 5 and 15 minute averages):
+# other work on it shows here.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# The server's log is kept too: it tells which checkpoints ran.
+if ! "$repo/test/with-pg" "${pg_options[@]}" bash -c '
+        status=0
+        psql -X -q -A -t -v ON_ERROR_STOP=1 -v rows="$1" -f "$2" -f "$3" >"$4" || status=$?
+        cp "$PG_SERVER_LOG" "$5"
+        exit "$status"' \
+    trigger.sh "$rows" "$bench/trigger.sql" "$script" "$log" "$server_log"; then
+    echo "bench/trigger.sh: FAILED; the end of $log:" >&2
+    tail -n 40 "$log" >&2
+    exit 1
+fi
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# Every checkpoint should be one of ours, before a statement: none started
+# by checkpoint_timeout or max_wal_size, which could land in a statement.
+requested=$(grep -c 'checkpoint starting: immediate force wait' "$server_log" || true)
+automatic=$(grep -cE 'checkpoint starting:.*\b(time|wal)\b' "$server_log" || true)
+
+# ---------------------------------------------------------------------------
+# The report, from the raw output.  For each variant: the times of rounds
+# 1..runs (median, minimum), and what the table held after each round,
+# which must be the same in every round and agree with the other variants.
+# ---------------------------------------------------------------------------
+variants_list=$(for key in "${keys[@]}"; do
+    printf '%s|%s|%s|%s\n' "$key" "${baseline[$key]}" "${model[$key]}" "${table[$key]}"
+done)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+
+awk -v date="$(date -u '+%Y-%m-%d %H:%M UTC')" \
+    -v machine="$(nproc) CPUs, ${cpu:-unknown CPU}, $(uname -srm)" \
+    -v rows="$rows" -v runs="$runs" -v variants="$variants_list" \
+    -v load="$load_before before, $load_after after" \
+    -v checkpoints="$requested requested (CHECKPOINT before each statement), $automatic by time or WAL volume" \
+    -v target="$target_variant" -v limit="$target_limit" '
+function sort(a, n,    i, j, x) {  # insertion sort of a[1..n]
+    for (i = 2; i <= n; i++) {
+        x = a[i]
+        for (j = i - 1; j >= 1 && a[j] > x; j--)
+            a[j + 1] = a[j]
+        a[j + 1] = x
+    }
+}
+function median(k,    a, i, n) {
+    n = ntimes[k]
+    for (i = 1; i <= n; i++)
+        a[i] = times[k, i]
+    sort(a, n)
+    return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function minimum(k,    i, m) {
+    m = times[k, 1]
+    for (i = 2; i <= ntimes[k]; i++)
+        if (times[k, i] < m)
+            m = times[k, i]
+    return m
+}
+function fail(msg) { printf "FAIL: %s\n", msg; failed = 1 }
+function abs(x) { return x < 0 ? -x : x }
+# Two results "rows|scored|noted|sum|qualified" alike: the sum of scores
+# (double precision, added up in table order) within 1e-9 relative, the
+# counts exactly.
+function same(a, b,    x, y) {
+    split(a, x, "|"); split(b, y, "|")
+    return x[1] == y[1] && x[2] == y[2] && x[3] == y[3] && x[5] == y[5] &&
+        abs(x[4] - y[4]) <= 1e-9 * abs(x[4])
+}
+
+BEGIN {
+    # variants: section|name|baseline section|baseline name|model|table
+    nv = split(variants, lines, "\n")
+    for (i = 1; i <= nv; i++) {
+        split(lines[i], f, "|")
+        k = f[1] "|" f[2]
+        order[i] = k; sect[k] = f[1]; label[k] = f[2]
+        base[k] = f[3] "|" f[4]; mdl[k] = f[5]; tbl[k] = f[6]
+    }
+}
+/^@info\|/ {
+    key = substr($0, 7); key = substr(key, 1, index(key, "|") - 1)
+    info[key] = substr($0, 8 + length(key))
+    next
+}
+/^@run\|/ {
+    n = split($0, f, "|")
+    cur = f[2] "|" f[3]; run = f[4] + 0
+    next
+}
+/^Time: / && cur != "" {
+    if (run > 0)
+        times[cur, ++ntimes[cur]] = $2 + 0
+    next
+}
+/^@result\|/ {
+    split($0, f, "|")
+    # rows|scored|noted|sum of scores|qualified|table size
+    res = f[2] "|" f[3] "|" f[4] "|" f[5] "|" f[6]
+    if (!(cur in result))
+        result[cur] = res
+    else if (!same(result[cur], res))
+        fail(sprintf("%s: %s after round %d, %s after round 0 (rows|scored|noted|sum|qualified)",
+                     cur, res, run, result[cur]))
+    size[cur] = f[7]
+    next
+}
+
+END {
+    for (i = 1; i <= nv; i++) {
+        k = order[i]
+        if (ntimes[k] != runs) {
+            fail(sprintf("%d timed runs of %s, expected %d", ntimes[k], k, runs))
+            continue
+        }
+        med[k] = median(k); mn[k] = minimum(k)
+        # What the table holds: every lead, scored unless there is no
+        # model, noted after an UPDATE; the same sum and count as the other
+        # variants holding the same model.
+        split(result[k], f, "|")
+        if (f[1] != rows)
+            fail(sprintf("%s: %s leads in %s, expected %d", k, f[1], tbl[k], rows))
+        if (f[2] != (mdl[k] == "-" ? 0 : rows))
+            fail(sprintf("%s: %s leads scored, expected %d", k, f[2], mdl[k] == "-" ? 0 : rows))
+        if (f[3] != (sect[k] == "update" ? rows : 0))
+            fail(sprintf("%s: %s notes updated", k, f[3]))
+        if (mdl[k] != "-") {
+            if (!(mdl[k] in agreed)) {
+                agreed[mdl[k]] = "0|0|0|" f[4] "|" f[5]
+                sums[mdl[k]] = f[4]; qualified[mdl[k]] = f[5]
+            } else if (!same(agreed[mdl[k]], "0|0|0|" f[4] "|" f[5]))
+                fail(sprintf("%s: sum of scores %s, %s qualified; other variants with %s: %s, %s",
+                             k, f[4], f[5], mdl[k], sums[mdl[k]], qualified[mdl[k]]))
+        }
+    }
+    if (failed)
+        exit 1
+
+    printf "lead_qual trigger benchmark (bench/trigger.sh), %s\n", date
+    printf "server:   %s\n", info["server"]
+    printf "machine:  %s\n", machine
+    printf "leads:    %d rows per statement, generated as in bench/qualify.sql; as_of the transaction start\n", rows
+    printf "runs:     %d timed rounds after a warm-up round, each variant once per round;\n", runs
+    printf "          psql \\timing wall time of the INSERT or UPDATE alone, in ms\n"
+    printf "settings: %s\n", info["settings"]
+    printf "load:     %s (1, 5, 15 min averages)\n", load
+    printf "ckpts:    %s\n", checkpoints
+    print ""
+    printf "check:    lead by lead, in one transaction: autoscore stores what qualify() returns, and so\n"
+    printf "          do qualify() in the SELECT, both PL/pgSQL triggers, autoscore on the unlogged table,\n"
+    printf "          and autoscore after the UPDATE (bench_bant and bench_ban); after every timed statement\n"
+    printf "          every lead is there and scored: bench_bant sum of scores %.1f, %d qualified;\n",
+        sums["bench_bant"], qualified["bench_bant"]
+    printf "          bench_ban sum of scores %.1f, %d qualified\n", sums["bench_ban"], qualified["bench_ban"]
+
+    titles["insert"] = "INSERT ... SELECT, logged table"
+    titles["unlogged"] = "INSERT ... SELECT, unlogged table"
+    titles["update"] = "UPDATE SET note (read by no model)"
+    for (i = 1; i <= nv; i++) {
+        k = order[i]
+        if (sect[k] != last) {
+            print ""
+            printf "%-38s %10s %10s %7s %9s\n", titles[sect[k]], "median ms", "min ms", "ratio", "table MB"
+            last = sect[k]
+        }
+        printf "%-38s %10.1f %10.1f %7.2f %9.0f\n", label[k], med[k], mn[k],
+            med[k] / med[base[k]], size[k] / 1048576
+    }
+    print "(ratio: median / median of the \"no trigger\" row above it that holds the same model)"
+
+    print ""
+    print "per lead (median difference / rows)"
+    for (i = 1; i <= nv; i++) {
+        k = order[i]
+        if (base[k] != k)
+            printf "%-42s %+6.2f us vs %s\n", sect[k] ": " label[k],
+                (med[k] - med[base[k]]) * 1000 / rows, substr(base[k], index(base[k], "|") + 1)
+    }
+
+    print ""
+    print "target"
+    x = med[target] / med["insert|no trigger"]
+    printf "INSERT with autoscore vs without: ratio %.2f (target <= %s) %s\n", x, limit,
+        x <= limit + 0 ? "PASS" : "MISS"
+}' "$log"

@@ -200,7 +200,7 @@ if ! "$repo/test/with-pg" "${pg_options[@]}" \
 fi
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-awk -f "$bench/report.awk" \
+awk -f "$bench/stats.awk" -f "$bench/report.awk" \
     -v date="$(date -u '+%Y-%m-%d %H:%M UTC')" \
     -v machine="$(nproc) CPUs, ${cpu:-unknown CPU}, $(uname -srm)" \
     -v runs="$runs" \

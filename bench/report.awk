@@ -9,40 +9,14 @@
 # Variables: date, machine, runs, targets (lines of
 # "label|variant|compared with|ratio <= or speed-up >=|limit"), extras (lines
 # of "label|slower variant|faster variant").
-# Exits 1 if the variants do not return the same result.
+# Exits 1 if the variants do not return the same result.  Run with
+# bench/stats.awk, which has the statistics.
 
 function after(line, n,    i) {    # the text after the n-th "|"
     for (i = 0; i < n; i++)
         line = substr(line, index(line, "|") + 1)
     return line
 }
-
-function sort(a, n,    i, j, x) {  # insertion sort of a[1..n]
-    for (i = 2; i <= n; i++) {
-        x = a[i]
-        for (j = i - 1; j >= 1 && a[j] > x; j--)
-            a[j + 1] = a[j]
-        a[j + 1] = x
-    }
-}
-
-function median(v,    a, i, n) {
-    n = ntimes[v]
-    for (i = 1; i <= n; i++)
-        a[i] = times[v, i]
-    sort(a, n)
-    return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
-
-function minimum(v,    i, m) {
-    m = times[v, 1]
-    for (i = 2; i <= ntimes[v]; i++)
-        if (times[v, i] < m)
-            m = times[v, i]
-    return m
-}
-
-function abs(x) { return x < 0 ? -x : x }
 
 /^@info\|/ {
     split($0, f, "|")

@@ -258,6 +258,20 @@ lq_json_parse_model(const char *text, int len)
 	return parse_tree(text, len, &st);
 }
 
+/* Another JSON document of lead_qual's (what names it in messages). */
+JNode *
+lq_json_parse_document(const char *text, int len, const char *what)
+{
+	TreeState	st;
+
+	memset(&st, 0, sizeof(st));
+	st.what = what;
+	st.maxdepth = LQ_MAX_JSON_DEPTH;
+	st.maxmembers = LQ_MAX_JSON_MEMBERS;
+	st.find_dups = true;
+	return parse_tree(text, len, &st);
+}
+
 /*
  * Evidence as JSON text: only the root and its members become nodes (a
  * member that is an array or object is a node without contents), so memory

@@ -149,6 +149,7 @@ typedef struct JNode
 
 extern JNode *lq_json_parse_model(const char *text, int len);
 extern JNode *lq_json_parse_evidence(const char *text, int len);
+extern JNode *lq_json_parse_document(const char *text, int len, const char *what);
 extern char *lq_clip(const char *s, int maxbytes);
 extern JNode *lq_json_member(const JNode *obj, const char *key);
 extern const char *lq_json_type_name(JNodeType type);
@@ -186,6 +187,7 @@ extern Tuplestorestate *lq_srf_begin(FunctionCallInfo fcinfo, TupleDesc *desc);
 /* registry.c */
 extern void lq_registry_init(void);
 extern struct varlena *lq_registry_fetch(const char *name, bool missing_ok);
+extern struct varlena *lq_rules_registry_fetch(const char *name, bool missing_ok);
 extern uint64 lq_registry_generation(void);
 extern uint64 lq_schema_generation(void);
 

@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * registry.c
- *	  Named models: reading lead_qual.models, and telling caches when it
- *	  has changed.
+ *	  Named models and named engagement rules: reading lead_qual.models and
+ *	  lead_qual.engagement_rule_sets, and telling caches when they have
+ *	  changed.
  *
  * A lookup reads the table through SPI, so privileges and row security
  * apply as for any query; callers cache the result for the rest of their
@@ -30,12 +31,29 @@
 
 static uint64 generation = 1;
 static uint64 schema_generation = 1;
-static Oid	registry_relid = InvalidOid;
+
+/* The registry tables seen so far (their OIDs differ between databases). */
+static Oid	registry_relids[2];
+
+static bool
+is_registry(Oid relid)
+{
+	for (int i = 0; i < (int) lengthof(registry_relids); i++)
+		if (registry_relids[i] == relid && OidIsValid(relid))
+			return true;
+	return false;
+}
+
+static void
+remember_registry(int which, Oid relid)
+{
+	registry_relids[which] = relid;
+}
 
 static void
 relcache_inval(Datum arg, Oid relid)
 {
-	if (relid == InvalidOid || relid == registry_relid)
+	if (relid == InvalidOid || is_registry(relid))
 		generation++;
 	/* a table or composite type may have changed its columns */
 	schema_generation++;
@@ -72,11 +90,12 @@ lq_schema_generation(void)
 }
 
 /*
- * The stored form of the model registered under name, copied into the
- * caller's memory context; NULL if there is none and missing_ok.
+ * The value stored under name in a registry table (query: its value and
+ * tableoid, $1 the name), copied into the caller's memory context; NULL if
+ * there is none.
  */
-struct varlena *
-lq_registry_fetch(const char *name, bool missing_ok)
+static struct varlena *
+fetch(const char *query, int which, const char *name)
 {
 	MemoryContext caller = CurrentMemoryContext;
 	Oid			argtypes[1] = {TEXTOID};
@@ -93,31 +112,38 @@ lq_registry_fetch(const char *name, bool missing_ok)
 	}
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	rc = SPI_execute_with_args("SELECT m.model, m.tableoid FROM lead_qual.models m "
-							   "WHERE m.name OPERATOR(pg_catalog.=) $1",
-							   1, argtypes, args, NULL, true, 1);
+	rc = SPI_execute_with_args(query, 1, argtypes, args, NULL, true, 1);
 	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "reading lead_qual.models failed: %s", SPI_result_code_string(rc));
+		elog(ERROR, "reading the lead_qual registry failed: %s", SPI_result_code_string(rc));
 	if (SPI_processed > 0)
 	{
-		bool		model_null;
+		bool		value_null;
 		bool		relid_null;
-		Datum		model = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &model_null);
+		Datum		value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &value_null);
 		Datum		relid = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &relid_null);
 
 		if (!relid_null)
-			registry_relid = DatumGetObjectId(relid);
-		if (!model_null)
+			remember_registry(which, DatumGetObjectId(relid));
+		if (!value_null)
 		{
 			MemoryContext spi = MemoryContextSwitchTo(caller);
 
-			result = (struct varlena *) PG_DETOAST_DATUM_COPY(model);
+			result = (struct varlena *) PG_DETOAST_DATUM_COPY(value);
 			MemoryContextSwitchTo(spi);
 		}
 	}
 	SPI_finish();
 	if (pushed)
 		PopActiveSnapshot();
+	return result;
+}
+
+/* The stored form of the model registered under name. */
+struct varlena *
+lq_registry_fetch(const char *name, bool missing_ok)
+{
+	struct varlena *result = fetch("SELECT m.model, m.tableoid FROM lead_qual.models m "
+								   "WHERE m.name OPERATOR(pg_catalog.=) $1", 0, name);
 
 	if (result == NULL && !missing_ok)
 		ereport(ERROR,
@@ -127,9 +153,25 @@ lq_registry_fetch(const char *name, bool missing_ok)
 	return result;
 }
 
+/* The stored form of the engagement rules registered under name. */
+struct varlena *
+lq_rules_registry_fetch(const char *name, bool missing_ok)
+{
+	struct varlena *result = fetch("SELECT r.rules, r.tableoid FROM lead_qual.engagement_rule_sets r "
+								   "WHERE r.name OPERATOR(pg_catalog.=) $1", 1, name);
+
+	if (result == NULL && !missing_ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("engagement rules \"%s\" do not exist", name),
+				 errhint("The registered engagement rules are listed in lead_qual.engagement_rule_sets.")));
+	return result;
+}
+
 /*
- * Statement trigger on lead_qual.models: make every backend drop the
- * models it has cached, once this change is visible to it.
+ * Statement trigger on lead_qual.models and lead_qual.engagement_rule_sets:
+ * make every backend drop what it has cached from them, once this change
+ * is visible to it.
  */
 PG_FUNCTION_INFO_V1(lq_registry_changed);
 Datum
@@ -141,7 +183,8 @@ lq_registry_changed(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("lead_qual.registry_changed() must be called as a trigger")));
-	registry_relid = RelationGetRelid(trigdata->tg_relation);
-	CacheInvalidateRelcacheByRelid(registry_relid);
+	remember_registry(strcmp(RelationGetRelationName(trigdata->tg_relation), "models") == 0 ? 0 : 1,
+					  RelationGetRelid(trigdata->tg_relation));
+	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
 	return PointerGetDatum(NULL);
 }

@@ -122,7 +122,7 @@ number_in(const JNode *n, const char *path, double lo, double hi, bool nullable,
 					lq_json_type_name(n->type));
 	v = strtod(n->str, NULL);
 	if (!isfinite(v) || v < lo || v > hi)
-		rules_error(path, "must be between %g and %g, not %s", lo, hi, lq_clip(n->str, 40));
+		rules_error(path, "must be between %.0f and %.0f, not %s", lo, hi, lq_clip(n->str, 40));
 	return v == 0.0 ? 0.0 : v;	/* no negative zero */
 }
 
@@ -574,7 +574,7 @@ compile(const char *text, int len)
 	bytea	   *result;
 
 	MemoryContextSwitchTo(work);
-	encoded = encode(rules_from_json(lq_json_parse_document(text, len, "engagement rules"),
+	encoded = encode(rules_from_json(lq_json_parse_document(text, len, "engagement rules text"),
 									 &texts),
 					 &texts);
 	MemoryContextSwitchTo(caller);

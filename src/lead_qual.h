@@ -354,4 +354,20 @@ extern void lq_result_maker_init(LqResultMaker *rm, const LqModel *m, TupleDesc 
 extern Datum lq_make_qualification(LqResultMaker *rm, const LqModel *m,
 								   const LqGrade *grades);
 
+/* ----------------------------------------------------------------
+ * Sales readiness and the next action (0.3.0)
+ * ----------------------------------------------------------------
+ */
+
+/* qualify.c: one evaluation of (model, evidence, as_of, ...), see there */
+typedef struct LqEvaluation
+{
+	const LqModel *model;
+	const LqValue *values;		/* per criterion, as read */
+	const LqGrade *grades;		/* per criterion */
+	LqAsOf		asof;
+} LqEvaluation;
+
+extern bool lq_evaluate(FunctionCallInfo fcinfo, void **cache, LqEvaluation *ev);
+
 #endif							/* LEAD_QUAL_H */

@@ -82,11 +82,15 @@ arg_is_const(FmgrInfo *flinfo, int argno)
 	return argno < list_length(args) && IsA(list_nth(args, argno), Const);
 }
 
+/*
+ * The call's cache, kept in *slot: fn_extra for the functions of this file,
+ * a field of their own cache for the callers of lq_evaluate().
+ */
 static CallCache *
-get_cache(FunctionCallInfo fcinfo)
+get_cache(FunctionCallInfo fcinfo, void **slot)
 {
 	FmgrInfo   *flinfo = fcinfo->flinfo;
-	CallCache  *cache = (CallCache *) flinfo->fn_extra;
+	CallCache  *cache = (CallCache *) *slot;
 	Oid		   *argtypes;
 	int			nargs;
 
@@ -118,7 +122,7 @@ get_cache(FunctionCallInfo fcinfo)
 											 ALLOCSET_SMALL_SIZES);
 	cache->binding_cxt = AllocSetContextCreate(flinfo->fn_mcxt, "lead_qual row binding",
 											   ALLOCSET_SMALL_SIZES);
-	flinfo->fn_extra = cache;
+	*slot = cache;
 	return cache;
 }
 
@@ -224,9 +228,9 @@ same_names(CallCache *cache, Datum names)
  * model or as_of); NULL evidence means that nothing is known yet.
  */
 static CallCache *
-evaluate(FunctionCallInfo fcinfo)
+evaluate_in(FunctionCallInfo fcinfo, void **slot)
 {
-	CallCache  *cache = get_cache(fcinfo);
+	CallCache  *cache = get_cache(fcinfo, slot);
 	const LqModel *m;
 	LqAsOf		asof;
 
@@ -291,6 +295,37 @@ evaluate(FunctionCallInfo fcinfo)
 	for (int i = 0; i < m->ncriteria; i++)
 		lq_grade_criterion(m, i, &cache->values[i], &asof, &cache->grades[i]);
 	return cache;
+}
+
+/* The functions of this file keep their cache in fn_extra. */
+static inline CallCache *
+evaluate(FunctionCallInfo fcinfo)
+{
+	return evaluate_in(fcinfo, &fcinfo->flinfo->fn_extra);
+}
+
+/*
+ * evaluate() for functions in other files (next_action() in readiness.c)
+ * that are declared like the scoring functions: (model, evidence, as_of,
+ * ...), the model as lead_qual.model or text, the evidence as jsonb, text
+ * or a row.  *cache is where the evaluation keeps its per-query cache (a
+ * field of the caller's own fn_extra state, NULL at first); it is
+ * allocated in flinfo->fn_mcxt.  Fills *ev, whose pointers stay valid
+ * until the next call with the same cache; returns false when the result
+ * is NULL (a NULL model or as_of).
+ */
+bool
+lq_evaluate(FunctionCallInfo fcinfo, void **cache, LqEvaluation *ev)
+{
+	CallCache  *c = evaluate_in(fcinfo, cache);
+
+	if (c == NULL)
+		return false;
+	ev->model = c->model;
+	ev->values = c->values;
+	ev->grades = c->grades;
+	ev->asof = c->last_asof_day;
+	return true;
 }
 
 /*

@@ -1,0 +1,692 @@
+/*-------------------------------------------------------------------------
+ *
+ * touch_state.c
+ *	  lead_qual.touch_state, the state of the multi-touch aggregates
+ *	  (touches.c): checking a state, changing it in place while the change
+ *	  fits, merging two states, and the latest values as a jsonb object.
+ *	  Its text and binary forms are in touch_io.c.
+ *
+ * The layout is described in touch_state.h.  Which observation of a key
+ * wins is decided here, by one total order, so that the result does not
+ * depend on the order of the rows nor on how partial states are merged:
+ *	 1. a dated observation beats an undated one; a later one an earlier one;
+ *	 2. at the same time (or both undated), the value that sorts greater in
+ *		jsonb's btree order (the order of ORDER BY on jsonb) wins;
+ *	 3. values that jsonb's order holds equal but that are written
+ *		differently (numbers such as 1 and 1.0, also inside arrays and
+ *		objects): the one whose text is greater bytewise wins (1.0).
+ *
+ * The functions that receive a state from outside an aggregate check it
+ * (including the inner structure of its jsonb values), so a damaged state
+ * is an error, never a crash.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+#include "port/pg_bitutils.h"
+#include "utils/jsonb.h"
+
+#include "touch_state.h"
+
+/* The layout is the same on every platform PostgreSQL runs on. */
+StaticAssertDecl(sizeof(TsHeader) == 48, "TsHeader must take 48 bytes");
+StaticAssertDecl(sizeof(TsEntry) == 32, "TsEntry must take 32 bytes");
+
+/* ----------------------------------------------------------------
+ * Errors
+ * ----------------------------------------------------------------
+ */
+
+static void corrupt(const char *what) pg_attribute_noreturn();
+
+static void
+corrupt(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("lead_qual.touch_state value is corrupted"),
+			 errdetail("Bad %s.", what)));
+}
+
+void
+ts_evidence_not_object(Jsonb *jb)
+{
+	JsonbValue	scalar;
+	const char *what = "an array";
+
+	if (JsonbExtractScalar(&jb->root, &scalar))
+		what = scalar.type == jbvString ? "a string" :
+			scalar.type == jbvNumeric ? "a number" :
+			scalar.type == jbvBool ? "a boolean" : "null";
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("evidence must be a JSON object, not %s", what),
+			 errhint("Write evidence as {\"criterion\": value, ...}.")));
+}
+
+/* ----------------------------------------------------------------
+ * Order of keys and of observations
+ * ----------------------------------------------------------------
+ */
+
+/* Keys in jsonb's order of object keys: shorter first, then bytewise. */
+int
+ts_cmp_keys(const char *a, int alen, const char *b, int blen)
+{
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	return memcmp(a, b, alen);
+}
+
+/* Position of key, or where it would go; true if found. */
+static bool
+ts_find(const TsHeader *st, const char *key, int keylen, int *pos)
+{
+	const TsEntry *e = TS_ENTRIES(st);
+	int			lo = 0,
+				hi = st->nentries;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		int			c = ts_cmp_keys(TS_KEY(st, &e[mid]), e[mid].key_len, key, keylen);
+
+		if (c == 0)
+		{
+			*pos = mid;
+			return true;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*pos = lo;
+	return false;
+}
+
+/* Dated after undated, later after earlier. */
+static int
+cmp_when(bool has_a, int64 a, bool has_b, int64 b)
+{
+	if (has_a != has_b)
+		return has_a ? 1 : -1;
+	if (!has_a || a == b)
+		return 0;
+	return a < b ? -1 : 1;
+}
+
+/*
+ * Values observed at the same time: jsonb's btree order, then the text,
+ * then (for values whose text is the same but whose bytes are not, which
+ * jsonb's own functions never produce) the bytes.  0 only for equal bytes.
+ */
+static int
+cmp_values(Jsonb *a, Jsonb *b)
+{
+	int			c = compareJsonbContainers(&a->root, &b->root);
+	char	   *ta,
+			   *tb;
+
+	if (c != 0)
+		return c;
+	if (VARSIZE(a) == VARSIZE(b) && memcmp(a, b, VARSIZE(a)) == 0)
+		return 0;
+	ta = JsonbToCString(NULL, &a->root, VARSIZE(a));
+	tb = JsonbToCString(NULL, &b->root, VARSIZE(b));
+	c = strcmp(ta, tb);
+	if (c != 0)
+		return c;
+	if (VARSIZE(a) != VARSIZE(b))
+		return VARSIZE(a) < VARSIZE(b) ? -1 : 1;
+	return memcmp(a, b, VARSIZE(a));
+}
+
+/* ----------------------------------------------------------------
+ * Checking a state
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * The inner structure of a jsonb container of len bytes at p (4-byte
+ * aligned): header, entries, offsets and the kinds and sizes of scalars,
+ * recursively.  Follows the layout of utils/jsonb.h.
+ */
+static void
+check_container(const char *p, Size len, int depth)
+{
+	uint32		header;
+	uint32		count;
+	bool		is_object;
+	bool		is_array;
+	Size		nent;
+	Size		data;
+	uint64		off = 0;
+
+	check_stack_depth();
+	CHECK_FOR_INTERRUPTS();
+	if (len < sizeof(uint32))
+		corrupt("jsonb value");
+	memcpy(&header, p, sizeof(uint32));
+	count = header & JB_CMASK;
+	is_object = (header & JB_FOBJECT) != 0;
+	is_array = (header & JB_FARRAY) != 0;
+	if (is_object == is_array ||
+		(header & ~(JB_CMASK | JB_FSCALAR | JB_FOBJECT | JB_FARRAY)) != 0 ||
+		((header & JB_FSCALAR) != 0 && (is_object || count != 1 || depth > 0)))
+		corrupt("jsonb value");
+	nent = is_object ? (Size) count * 2 : (Size) count;
+	if (nent > (len - sizeof(uint32)) / sizeof(JEntry))
+		corrupt("jsonb value");
+	data = sizeof(uint32) + nent * sizeof(JEntry);
+
+	for (Size i = 0; i < nent; i++)
+	{
+		JEntry		je;
+		uint64		start = off;
+		uint64		end;
+		uint64		aligned;
+
+		memcpy(&je, p + sizeof(uint32) + i * sizeof(JEntry), sizeof(JEntry));
+		end = JBE_HAS_OFF(je) ? JBE_OFFLENFLD(je) : start + JBE_OFFLENFLD(je);
+		if (end < start || data + end > len)
+			corrupt("jsonb value");
+		if (is_object && i < count && !JBE_ISSTRING(je))
+			corrupt("jsonb value");
+		aligned = INTALIGN(start);
+		switch (je & JENTRY_TYPEMASK)
+		{
+			case JENTRY_ISSTRING:
+				break;
+			case JENTRY_ISBOOL_FALSE:
+			case JENTRY_ISBOOL_TRUE:
+			case JENTRY_ISNULL:
+				if (end != start)
+					corrupt("jsonb value");
+				break;
+			case JENTRY_ISNUMERIC:
+				{
+					const char *n = p + data + aligned;
+					Size		avail = aligned <= end ? end - aligned : 0;
+
+					if (avail < VARHDRSZ_SHORT + sizeof(uint16) ||
+						(!VARATT_IS_SHORT(n) && !VARATT_IS_4B_U(n)) ||
+						(!VARATT_IS_SHORT(n) && avail < VARHDRSZ + sizeof(uint16)) ||
+						VARSIZE_ANY(n) != avail)
+						corrupt("jsonb number");
+					break;
+				}
+			case JENTRY_ISCONTAINER:
+				if (aligned > end)
+					corrupt("jsonb value");
+				check_container(p + data + aligned, end - aligned, depth + 1);
+				break;
+			default:
+				corrupt("jsonb value");
+		}
+		off = end;
+	}
+	if (data + off != len)
+		corrupt("jsonb value");
+}
+
+/*
+ * Check a state of size bytes: everything the code reading it relies on.
+ * deep: also the inner structure of each jsonb value (for states that did
+ * not come from this aggregate's own earlier calls).  The model's bytes
+ * are not decoded here: they are either compared with a model decoded
+ * elsewhere or decoded (and so checked) where they are used.
+ */
+static void
+ts_check(const TsHeader *st, Size size, bool deep)
+{
+	const TsEntry *e = TS_ENTRIES(st);
+	Size		dir_end;
+
+	if (size < sizeof(TsHeader) || size > TS_MAX_BYTES)
+		corrupt("size");
+	if (st->version != TS_VERSION)
+		corrupt("format version");
+	if (st->kind != TS_KIND_FOLD && st->kind != TS_KIND_QUALIFY)
+		corrupt("kind");
+	if ((st->flags & ~TS_ALL_FLAGS) != 0)
+		corrupt("flags");
+	if (st->nentries < 0 ||
+		(Size) st->nentries > (size - sizeof(TsHeader)) / sizeof(TsEntry))
+		corrupt("entry count");
+	dir_end = sizeof(TsHeader) + (Size) st->nentries * sizeof(TsEntry);
+	if (st->data_off < dir_end || st->data_off > size)
+		corrupt("data offset");
+
+	if (st->kind == TS_KIND_FOLD)
+	{
+		if (st->flags != 0 || st->model_len != 0 || st->as_of != 0 || st->latest != 0)
+			corrupt("header");
+	}
+	else
+	{
+		const struct varlena *model;
+
+		if (st->model_len < VARHDRSZ + 2 || st->model_off % 8 != 0 ||
+			st->model_off < st->data_off || (Size) st->model_off + st->model_len > size)
+			corrupt("model");
+		model = TS_MODEL(st);
+		if (!VARATT_IS_4B_U(model) || VARSIZE(model) != st->model_len)
+			corrupt("model");
+		if ((st->flags & TS_HAS_ASOF) != 0)
+		{
+			if ((st->flags & TS_HAS_LATEST) != 0 || st->latest != 0 ||
+				((st->flags & TS_ASOF_NULL) != 0 && (st->nentries != 0 || st->as_of != 0)))
+				corrupt("as_of");
+		}
+		else if ((st->flags & TS_ASOF_NULL) != 0 || st->as_of != 0 ||
+				 ((st->flags & TS_HAS_LATEST) == 0 && st->latest != 0))
+			corrupt("as_of");
+	}
+
+	for (int i = 0; i < st->nentries; i++)
+	{
+		const Jsonb *v;
+
+		if (e[i].key_off < st->data_off || (Size) e[i].key_off + e[i].key_len > size ||
+			e[i].val_off < st->data_off || e[i].val_off % 8 != 0 ||
+			e[i].val_len > e[i].val_room || (Size) e[i].val_off + e[i].val_room > size ||
+			e[i].val_len < VARHDRSZ + sizeof(uint32))
+			corrupt("entry");
+		if (e[i].has_ts > 1 || (e[i].has_ts == 0 && e[i].ts != 0))
+			corrupt("entry time");
+		if (i > 0 && ts_cmp_keys(TS_KEY(st, &e[i - 1]), e[i - 1].key_len,
+							  TS_KEY(st, &e[i]), e[i].key_len) >= 0)
+			corrupt("order of keys");
+		v = TS_VALUE(st, &e[i]);
+		if (!VARATT_IS_4B_U(v) || VARSIZE(v) != e[i].val_len)
+			corrupt("entry value");
+		if (st->kind == TS_KIND_QUALIFY && e[i].has_ts)
+		{
+			if ((st->flags & TS_HAS_ASOF) != 0 ? e[i].ts > st->as_of :
+				((st->flags & TS_HAS_LATEST) == 0 || e[i].ts > st->latest))
+				corrupt("entry time");
+		}
+		if (deep)
+		{
+			JsonbValue	scalar;
+
+			check_container(VARDATA(v), e[i].val_len - VARHDRSZ, 0);
+			if (JsonbExtractScalar((JsonbContainer *) &v->root, &scalar) &&
+				scalar.type == jbvNull)
+				corrupt("entry value");
+		}
+	}
+}
+
+/*
+ * The state in datum d, checked, in memory that is 8-byte aligned and has
+ * a 4-byte header.  *own_memory: the result is d's own memory (otherwise
+ * it is a copy in the current memory context, which the caller may
+ * change).
+ */
+TsHeader *
+ts_read(Datum d, bool deep, bool *own_memory)
+{
+	struct varlena *raw = (struct varlena *) DatumGetPointer(d);
+	struct varlena *v = PG_DETOAST_DATUM(d);
+
+	if (((uintptr_t) v) % 8 != 0)
+	{
+		struct varlena *copy = palloc(VARSIZE(v));
+
+		memcpy(copy, v, VARSIZE(v));
+		v = copy;
+	}
+	*own_memory = (v == raw);
+	ts_check((TsHeader *) v, VARSIZE(v), deep);
+	return (TsHeader *) v;
+}
+
+/* ----------------------------------------------------------------
+ * Building and changing states
+ * ----------------------------------------------------------------
+ */
+
+/* Bytes in use: header, entries, keys, values (aligned) and model. */
+Size
+ts_live_size(const TsHeader *st)
+{
+	const TsEntry *e = TS_ENTRIES(st);
+	Size		size = sizeof(TsHeader) + (Size) st->nentries * sizeof(TsEntry);
+
+	size += TYPEALIGN(8, st->model_len);
+	for (int i = 0; i < st->nentries; i++)
+		size += e[i].key_len + TYPEALIGN(8, e[i].val_len);
+	return size;
+}
+
+/*
+ * Take len bytes (aligned to align) from the bottom of the data area,
+ * keeping clear of the directory; 0 when they do not fit.
+ */
+static uint32
+alloc_down(TsHeader *st, Size len, Size align)
+{
+	Size		dir_end = sizeof(TsHeader) + (Size) st->nentries * sizeof(TsEntry);
+	Size		off;
+
+	if (len > st->data_off)
+		return 0;
+	off = (st->data_off - len) & ~(align - 1);
+	if (off < dir_end)
+		return 0;
+	st->data_off = (uint32) off;
+	return (uint32) off;
+}
+
+static Size
+checked_size(Size size)
+{
+	size = TYPEALIGN(8, size);
+	if (size > TS_MAX_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("lead_qual.touch_state would take more than %d bytes",
+						TS_MAX_BYTES),
+				 errhint("The evidence of one group has too many distinct keys or too large values.")));
+	return size;
+}
+
+/*
+ * How many bytes to allocate for a state that needs need bytes.  Outside
+ * an aggregate, just those.  Inside, some room to grow: up to 8 kB the
+ * next power of two (palloc rounds small requests up to one anyway, so
+ * the room costs no memory), above that a quarter more.
+ */
+static Size
+capacity(Size need, bool in_agg)
+{
+	if (!in_agg)
+		return checked_size(need);
+	if (need + 32 <= 8192)
+		return pg_nextpower2_32((uint32) (need + 32));
+	return checked_size(need + need / 4);
+}
+
+/*
+ * A compact copy of src, in the current memory context, with extra free
+ * bytes (and room to grow inside an aggregate).  Values are laid out from
+ * the end: model, values, then keys.
+ */
+static TsHeader *
+rebuild(const TsHeader *src, Size extra, bool in_agg)
+{
+	Size		live = ts_live_size(src);
+	Size		cap = capacity(live + extra + 8, in_agg);
+	TsHeader   *dst = palloc0(cap);
+	const TsEntry *se = TS_ENTRIES(src);
+	TsEntry    *de = TS_ENTRIES(dst);
+	Size		off = cap;
+
+	SET_VARSIZE(dst, cap);
+	dst->version = TS_VERSION;
+	dst->kind = src->kind;
+	dst->flags = src->flags;
+	dst->nentries = src->nentries;
+	dst->as_of = src->as_of;
+	dst->latest = src->latest;
+	if (src->model_len > 0)
+	{
+		off -= TYPEALIGN(8, src->model_len);
+		memcpy((char *) dst + off, TS_MODEL(src), src->model_len);
+		dst->model_off = (uint32) off;
+		dst->model_len = src->model_len;
+	}
+	for (int i = 0; i < src->nentries; i++)
+	{
+		off -= TYPEALIGN(8, se[i].val_len);
+		memcpy((char *) dst + off, TS_VALUE(src, &se[i]), se[i].val_len);
+		de[i].val_off = (uint32) off;
+		de[i].val_len = se[i].val_len;
+		de[i].val_room = (uint32) TYPEALIGN(8, se[i].val_len);
+		de[i].ts = se[i].ts;
+		de[i].has_ts = se[i].has_ts;
+	}
+	for (int i = 0; i < src->nentries; i++)
+	{
+		off -= se[i].key_len;
+		memcpy((char *) dst + off, TS_KEY(src, &se[i]), se[i].key_len);
+		de[i].key_off = (uint32) off;
+		de[i].key_len = se[i].key_len;
+	}
+	dst->data_off = (uint32) off;
+	return dst;
+}
+
+/*
+ * A new, empty state in the current memory context, with room free bytes
+ * (and, in an aggregate, room to grow).  model (qualify_touches) is a
+ * complete lead_qual.model datum.
+ */
+TsHeader *
+ts_create(uint8 kind, uint8 flags, const struct varlena *model, int64 as_of,
+		  Size room, bool in_agg)
+{
+	TsHeader	proto;
+
+	memset(&proto, 0, sizeof(proto));
+	SET_VARSIZE(&proto, sizeof(TsHeader));
+	proto.version = TS_VERSION;
+	proto.kind = kind;
+	proto.flags = flags;
+	proto.as_of = as_of;
+	proto.data_off = sizeof(TsHeader);
+	if (model == NULL)
+		return rebuild(&proto, room, in_agg);
+
+	/* rebuild() copies the model from where the header says it is */
+	{
+		Size		mlen = VARSIZE_ANY(model);
+		Size		size = TYPEALIGN(8, sizeof(TsHeader)) + TYPEALIGN(8, mlen);
+		char	   *tmp = palloc0(size);
+		TsHeader   *result;
+
+		if (mlen > LQ_MAX_MODEL_BYTES + VARHDRSZ || !VARATT_IS_4B_U(model))
+			elog(ERROR, "lead_qual.touch_state: unexpected model datum");
+		memcpy(tmp, &proto, sizeof(TsHeader));
+		memcpy(tmp + TYPEALIGN(8, sizeof(TsHeader)), model, mlen);
+		((TsHeader *) tmp)->model_off = TYPEALIGN(8, sizeof(TsHeader));
+		((TsHeader *) tmp)->model_len = (uint32) mlen;
+		result = rebuild((TsHeader *) tmp, room, in_agg);
+		pfree(tmp);
+		return result;
+	}
+}
+
+/*
+ * Make b->st writable, with at least need free bytes for new_entries more
+ * entries (rebuilding it when it is not writable or too full).
+ */
+static void
+ensure_room(TsBuf *b, int new_entries, Size need)
+{
+	TsHeader   *st = b->st;
+	Size		dir_end = sizeof(TsHeader) + (Size) (st->nentries + new_entries) * sizeof(TsEntry);
+	Size		want = need > 0 ? need + 16 : 0;
+
+	if (b->writable && st->data_off >= dir_end && st->data_off - dir_end >= want)
+		return;
+	b->st = rebuild(st, new_entries * sizeof(TsEntry) + want, b->in_agg);
+	b->writable = true;
+}
+
+void
+ts_make_writable(TsBuf *b, Size need)
+{
+	ensure_room(b, 0, need);
+}
+
+/*
+ * An observation of key (at ts, if has_ts) with a value given either as a
+ * JsonbValue jv (converted only if it is kept) or as a jsonb datum jb.
+ * Keeps it if it beats what the state holds for the key.  Returns whether
+ * the state changed.
+ */
+bool
+ts_offer(TsBuf *b, const char *key, int keylen, bool has_ts, int64 ts,
+		 JsonbValue *jv, Jsonb *jb)
+{
+	int			pos;
+	TsEntry    *e;
+	uint32		len;
+
+	if (ts_find(b->st, key, keylen, &pos))
+	{
+		int			c;
+
+		e = &TS_ENTRIES(b->st)[pos];
+		c = cmp_when(has_ts, ts, e->has_ts, e->ts);
+		if (c < 0)
+			return false;
+		if (jb == NULL)
+			jb = JsonbValueToJsonb(jv);
+		if (c == 0 && cmp_values(jb, TS_VALUE(b->st, e)) <= 0)
+			return false;
+
+		len = VARSIZE(jb);
+		if (b->writable && len <= e->val_room)
+		{
+			memcpy(TS_VALUE(b->st, e), jb, len);
+			e->val_len = len;
+		}
+		else
+		{
+			uint32		off;
+			uint32		top;
+
+			ensure_room(b, 0, TYPEALIGN(8, len) + 8);
+			e = &TS_ENTRIES(b->st)[pos];
+			if (len <= e->val_room)
+				off = e->val_off;
+			else
+			{
+				top = b->st->data_off;
+				off = alloc_down(b->st, len, 8);
+				if (off == 0)
+					elog(ERROR, "lead_qual.touch_state: no room after rebuilding");
+				e->val_off = off;
+				e->val_room = top - off;
+			}
+			memcpy((char *) b->st + off, jb, len);
+			e->val_len = len;
+		}
+		e->has_ts = has_ts ? 1 : 0;
+		e->ts = has_ts ? ts : 0;
+		return true;
+	}
+	else
+	{
+		TsHeader   *st;
+		uint32		voff;
+		uint32		koff;
+		uint32		top;
+
+		if (jb == NULL)
+			jb = JsonbValueToJsonb(jv);
+		len = VARSIZE(jb);
+		ensure_room(b, 1, (Size) keylen + TYPEALIGN(8, len) + 8);
+		st = b->st;
+		e = TS_ENTRIES(st);
+		memmove(&e[pos + 1], &e[pos], (st->nentries - pos) * sizeof(TsEntry));
+		st->nentries++;
+		top = st->data_off;
+		voff = alloc_down(st, len, 8);
+		if (voff == 0)
+			elog(ERROR, "lead_qual.touch_state: no room after rebuilding");
+		memcpy((char *) st + voff, jb, len);
+		e[pos].val_off = voff;
+		e[pos].val_len = len;
+		e[pos].val_room = top - voff;
+		koff = alloc_down(st, keylen, 1);
+		if (koff == 0)
+			elog(ERROR, "lead_qual.touch_state: no room after rebuilding");
+		memcpy((char *) st + koff, key, keylen);
+		e[pos].key_off = koff;
+		e[pos].key_len = keylen;
+		e[pos].has_ts = has_ts ? 1 : 0;
+		e[pos].ts = has_ts ? ts : 0;
+		memset(e[pos].unused, 0, sizeof(e[pos].unused));
+		return true;
+	}
+}
+
+/*
+ * Merge the observations of other into b (the caller has checked that
+ * the two states are of the same kind, model and as_of).
+ */
+void
+ts_merge(TsBuf *b, const TsHeader *other)
+{
+	const TsEntry *oe = TS_ENTRIES(other);
+
+	for (int i = 0; i < other->nentries; i++)
+		ts_offer(b, TS_KEY(other, &oe[i]), oe[i].key_len, oe[i].has_ts != 0, oe[i].ts,
+				 NULL, TS_VALUE(other, &oe[i]));
+	if ((other->flags & TS_HAS_LATEST) != 0 &&
+		((b->st->flags & TS_HAS_LATEST) == 0 || other->latest > b->st->latest))
+	{
+		ts_make_writable(b, 0);
+		b->st->flags |= TS_HAS_LATEST;
+		b->st->latest = other->latest;
+	}
+}
+
+/* The latest value of every key, as a jsonb object. */
+Jsonb *
+ts_latest_values(const TsHeader *st)
+{
+	JsonbParseState *ps = NULL;
+	const TsEntry *e = TS_ENTRIES(st);
+	JsonbValue *res;
+
+	pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
+	for (int i = 0; i < st->nentries; i++)
+	{
+		Jsonb	   *v = TS_VALUE(st, &e[i]);
+		JsonbValue	k;
+		JsonbValue	val;
+
+		k.type = jbvString;
+		k.val.string.val = TS_KEY(st, &e[i]);
+		k.val.string.len = e[i].key_len;
+		pushJsonbValue(&ps, WJB_KEY, &k);
+		if (!JsonbExtractScalar(&v->root, &val))
+		{
+			val.type = jbvBinary;
+			val.val.binary.data = &v->root;
+			val.val.binary.len = e[i].val_len - VARHDRSZ;
+		}
+		pushJsonbValue(&ps, WJB_VALUE, &val);
+	}
+	res = pushJsonbValue(&ps, WJB_END_OBJECT, NULL);
+	return JsonbValueToJsonb(res);
+}
+
+/*
+ * The model as a state carries it: without the descriptions and questions,
+ * which a qualification does not use (m itself is left as it is).
+ */
+struct varlena *
+ts_strip_model(const LqModel *m)
+{
+	LqModel		copy = *m;
+	LqCriterion *crit = palloc(sizeof(LqCriterion) * m->ncriteria);
+
+	copy.description.nlang = 0;
+	for (int i = 0; i < m->ncriteria; i++)
+	{
+		crit[i] = m->criteria[i];
+		crit[i].description.nlang = 0;
+		crit[i].questions.nlang = 0;
+	}
+	copy.criteria = crit;
+	return (struct varlena *) lq_model_encode(&copy);
+}

@@ -14,4 +14,4 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-$(OBJS): src/lead_qual.h
+$(OBJS): $(wildcard src/*.h)

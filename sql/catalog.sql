@@ -11,6 +11,19 @@ SELECT p.oid::regprocedure AS function,
    AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e'
  ORDER BY p.proname, p.oid::regprocedure::text;
 
+-- Every aggregate: a real (not internal) state type, so that partial
+-- states travel as text between the nodes of a distributed database; a
+-- combine function; parallel safe; a moving-aggregate inverse where the
+-- maths allows one (engagement).
+SELECT a.aggfnoid::regprocedure AS aggregate, a.aggtranstype::regtype AS state,
+       a.aggcombinefn AS combine, a.aggfinalfn AS final, a.aggfinalmodify AS final_modifies,
+       a.aggminvtransfn AS inverse, a.aggmtranstype::regtype AS moving_state,
+       p.proparallel AS parallel
+  FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
+  JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e'
+ WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'lead_qual')
+ ORDER BY a.aggfnoid::regprocedure::text;
+
 -- Objects of the extension without a comment (there should be none).
 SELECT pg_describe_object(d.classid, d.objid, 0) AS uncommented
   FROM pg_depend d
@@ -22,22 +35,47 @@ SELECT count(*) AS members FROM pg_depend
  WHERE refobjid = (SELECT oid FROM pg_extension WHERE extname = 'lead_qual') AND deptype = 'e';
 
 -- Table columns and triggers have comments too.
-SELECT a.attname, col_description(a.attrelid, a.attnum) IS NOT NULL AS commented
-  FROM pg_attribute a WHERE a.attrelid = 'lead_qual.models'::regclass AND a.attnum > 0 ORDER BY a.attnum;
-SELECT tgname, obj_description(oid, 'pg_trigger') IS NOT NULL AS commented
-  FROM pg_trigger WHERE tgrelid = 'lead_qual.models'::regclass ORDER BY tgname;
+SELECT a.attrelid::regclass AS "table", a.attname, col_description(a.attrelid, a.attnum) IS NOT NULL AS commented
+  FROM pg_attribute a
+ WHERE a.attrelid IN ('lead_qual.models'::regclass, 'lead_qual.engagement_rule_sets'::regclass)
+   AND a.attnum > 0
+ ORDER BY 1, a.attnum;
+SELECT tgrelid::regclass AS "table", tgname, obj_description(oid, 'pg_trigger') IS NOT NULL AS commented
+  FROM pg_trigger
+ WHERE tgrelid IN ('lead_qual.models'::regclass, 'lead_qual.engagement_rule_sets'::regclass)
+ ORDER BY 1, tgname;
 
 -- Every function called with NULL in each argument position in turn (the
 -- others given ordinary values), and with every argument NULL: the result
--- is NULL, empty or a value as documented, never an error or a crash.
-CREATE FUNCTION regress.sample_arg(t regtype, pos int) RETURNS text LANGUAGE sql AS $$
-    SELECT CASE WHEN t = 'text'::regtype AND pos = 2 THEN $j$'{"budget": 7}'::text$j$ ELSE CASE t
+-- is NULL, empty or a value as documented, never a crash.  The one error
+-- is documented too: qualify_touches_step() given a state made with one
+-- as_of and a row with another (NULL) is 22023, as_of differing in a group.
+-- An ordinary value for argument pos (of type t) of function fname, which
+-- takes nargs arguments.
+CREATE FUNCTION regress.sample_arg(t regtype, pos int, fname name, nargs int) RETURNS text LANGUAGE sql AS $$
+    SELECT CASE
+        WHEN t = 'text'::regtype AND fname IN ('engagement_step', 'engagement_unstep') AND pos = 2 THEN $r$'digital'::text$r$
+        WHEN t = 'text'::regtype AND fname IN ('engagement_step', 'engagement_unstep') AND pos = 3 THEN $k$'web_visit'::text$k$
+        WHEN t = 'text'::regtype AND fname = 'qualify_touches_step' AND pos = 2 THEN $m$'bant'::text$m$
+        WHEN t = 'text'::regtype AND pos = 2 THEN $j$'{"budget": 7}'::text$j$
+        WHEN t = 'jsonb'::regtype AND fname IN ('next_action', 'readiness') AND pos >= 4 THEN $c$'{}'::jsonb$c$
+        ELSE CASE t
         WHEN 'lead_qual.model'::regtype THEN $m$'bant'::lead_qual.model$m$
+        WHEN 'lead_qual.engagement_rules'::regtype THEN $r$'digital'::lead_qual.engagement_rules$r$
+        WHEN 'lead_qual.engagement_state'::regtype
+            THEN $s$lead_qual.engagement_step(NULL, 'digital'::text, 'web_visit', '2026-01-01', '2026-01-01')$s$
+        WHEN 'lead_qual.touch_state'::regtype THEN CASE
+            WHEN fname LIKE 'fold_evidence%' THEN $s$lead_qual.fold_evidence_step(NULL, '{"budget": 7}', '2026-01-01')$s$
+            WHEN nargs = 5 THEN $s$lead_qual.qualify_touches_step(NULL, 'bant'::text, '{"budget": 7}', '2026-01-01', '2026-01-01')$s$
+            ELSE $s$lead_qual.qualify_touches_step(NULL, 'bant'::text, '{"budget": 7}', '2026-01-01')$s$ END
+        WHEN 'lead_qual.qualification'::regtype
+            THEN $q$lead_qual.qualify('bant'::text, '{"budget": 7}'::jsonb, '2026-01-01')$q$
         WHEN 'jsonb'::regtype THEN $j$'{"budget": 7}'::jsonb$j$
         WHEN 'json'::regtype THEN $j$'{"budget": 7}'::json$j$
         WHEN 'text'::regtype THEN $t$'bant'::text$t$
         WHEN 'record'::regtype THEN '(SELECT r FROM (SELECT 7 AS budget, 7 AS authority, 7 AS need, 7 AS timeframe) r)'
         WHEN 'timestamptz'::regtype THEN $d$'2026-01-01'::timestamptz$d$
+        WHEN 'double precision'::regtype THEN '30'::text
         WHEN 'boolean'::regtype THEN 'true'
         WHEN 'bigint'::regtype THEN '1'::text
         ELSE NULL END END
@@ -51,7 +89,7 @@ DECLARE
     outcome text;
 BEGIN
     FOR f IN
-        SELECT p.oid, p.oid::regprocedure::text AS sig, p.pronargs AS n,
+        SELECT p.oid, p.proname AS name, p.oid::regprocedure::text AS sig, p.pronargs AS n,
                ARRAY(SELECT t FROM unnest(p.proargtypes::regtype[]) WITH ORDINALITY AS u(t, o) ORDER BY o) AS types
           FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid
          WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'lead_qual')
@@ -59,7 +97,7 @@ BEGIN
            AND p.prorettype <> 'trigger'::regtype
            AND NOT EXISTS (SELECT 1 FROM unnest(p.proargtypes::regtype[]) t
                             WHERE t IN ('internal'::regtype, 'cstring'::regtype))
-           AND p.proname NOT IN ('define_model', 'drop_model')
+           AND p.proname NOT IN ('define_model', 'drop_model', 'define_engagement_rules', 'drop_engagement_rules')
            AND p.provariadic = 0            -- the *_columns twins: see rows.sql
            AND p.prokind = 'f' AND p.provolatile <> 'v'   -- what changes things: see its suite
     LOOP
@@ -69,7 +107,7 @@ BEGIN
                 IF pos = 0 OR i = pos THEN
                     args := args || format('NULL::%s', f.types[i]);
                 ELSE
-                    args := args || regress.sample_arg(f.types[i], i);
+                    args := args || regress.sample_arg(f.types[i], i, f.name, f.n);
                 END IF;
             END LOOP;
             BEGIN

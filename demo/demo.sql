@@ -1,10 +1,13 @@
--- The lead_qual demo: a few sample leads qualified under three frameworks
--- and under a company's own model.  Run by demo/run on a throwaway cluster.
+-- The lead_qual demo: a few sample leads qualified under three frameworks,
+-- under a company's own model, over several touches, with their digital
+-- engagement, their readiness for sales and the next action.  Run by demo/run
+-- on a throwaway cluster.
 \pset footer off
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS lead_qual;
 SET search_path = lead_qual, public;
+SET timezone = 'UTC';
 
 -- Sample leads: what sales has learned so far.  Grades are marks out of 10;
 -- yes/no are booleans; an empty cell is not known yet.
@@ -52,3 +55,74 @@ SELECT company, role, budget_eur, purchase_date, q.score, q.status, q.tier,
   FROM leads l, qualify('acme', l, as_of => '2026-01-05') q
  ORDER BY q.score DESC;
 SELECT drop_model('acme') AS dropped;
+
+\echo
+\echo '== Evidence comes in over several touches: the latest value of each criterion, and BANT on it =='
+CREATE TEMP TABLE touches (lead_id int, touched_at timestamptz, channel text, evidence jsonb);
+INSERT INTO touches VALUES
+    (2, '2025-11-03 10:00+00', 'web form', '{"need": 6}'),
+    (2, '2025-11-20 15:30+00', 'call',     '{"budget": 5, "authority": 4}'),
+    (2, '2025-12-08 09:15+00', 'e-mail',   '{"timeframe": 7}'),
+    (2, '2025-12-19 11:00+00', 'call',     '{"budget": 8, "authority": null}'),
+    (7, '2025-12-01 14:00+00', 'call',     '{"budget": 8, "authority": 9}'),
+    (7, '2025-12-15 16:45+00', 'demo',     '{"need": 4, "timeframe": 7}');
+SELECT company, count(*) AS touches, fold_evidence(t.evidence, t.touched_at) AS latest,
+       (qualify_touches('bant', t.evidence, t.touched_at)).status AS bant
+  FROM touches t JOIN leads l ON l.id = t.lead_id
+ GROUP BY company ORDER BY company;
+
+\echo
+\echo '== Digital body language: points per event, halved every 30 days, capped (built-in rules "digital") =='
+CREATE TEMP TABLE events (lead_id int, kind text, occurred_at timestamptz);
+INSERT INTO events VALUES
+    (1, 'demo_request', '2025-12-29'), (1, 'pricing_page_visit', '2025-12-28'),
+    (1, 'email_reply', '2026-01-02'), (1, 'web_visit', '2026-01-03'),
+    (2, 'webinar_attended', '2025-12-10'), (2, 'content_download', '2025-12-11'),
+    (2, 'web_visit', '2025-12-20'), (2, 'email_click', '2025-12-22'),
+    (3, 'web_visit', '2025-09-01'), (3, 'email_open', '2025-10-01'),
+    (4, 'content_download', '2025-12-30'), (4, 'job_seeker', '2025-12-30'),
+    (5, 'unsubscribe', '2025-11-15'), (5, 'web_visit', '2025-11-14'),
+    (7, 'demo_watched', '2025-12-16'), (7, 'pricing_page_visit', '2026-01-04'),
+    (7, 'pricing_page_visit', '2026-01-04'), (7, 'email_reply', '2026-01-04'),
+    (8, 'form_submitted', '2025-12-18'), (8, 'web_visit', '2026-01-02'), (8, 'web_visit', '2026-01-03');
+SELECT company, count(e.kind) AS events,
+       engagement('digital', e.kind, e.occurred_at, '2026-01-05') AS engagement
+  FROM leads l LEFT JOIN events e ON e.lead_id = l.id
+ GROUP BY l.id, company ORDER BY engagement DESC, company;
+
+\echo
+\echo '== Ready for sales? Fit with the ideal customer, engagement and BANT give a stage and a grade =='
+SELECT define_model('icp', $${
+  "label": "Ideal customer profile", "min_met": 2,
+  "criteria": [
+    {"key": "industry", "weight": 2, "rule": {"type": "one_of", "values": ["logistics", "healthcare", "manufacturing"]}},
+    {"key": "employees", "weight": 2, "rule": {"type": "between", "min": 50, "max": 5000}},
+    {"key": "region", "knockout": true, "rule": {"type": "one_of", "values": ["benelux", "iberia", "nordics"]}}
+  ]}$$) IS NOT NULL AS defined;
+CREATE TEMP TABLE firmographics (lead_id int, industry text, employees int, region text);
+INSERT INTO firmographics VALUES
+    (1, 'logistics', 800, 'iberia'), (2, 'food', 300, 'benelux'), (3, 'healthcare', 12, 'nordics'),
+    (4, 'manufacturing', 2500, 'benelux'), (5, 'software', 120, 'north america'),
+    (6, NULL, NULL, NULL), (7, 'healthcare', 650, 'benelux'), (8, 'printing', 40, 'benelux');
+SELECT company, r.stage, r.grade, r.reason
+  FROM leads l
+  JOIN firmographics f ON f.lead_id = l.id
+  LEFT JOIN (SELECT lead_id, engagement('digital', kind, occurred_at, '2026-01-05') AS engagement
+               FROM events GROUP BY lead_id) e ON e.lead_id = l.id,
+       readiness(qualify('icp', f, '2026-01-05'), e.engagement, qualify('bant', l, '2026-01-05')) r
+ ORDER BY r.grade, company;
+
+\echo
+\echo '== What to do next, and if not now, when? (own model with a purchase date, as of 2026-01-05) =='
+SELECT define_model('acme', $${
+  "label": "Acme hardware", "min_met": 3, "pass_score": 60,
+  "criteria": [
+    {"key": "budget", "source": "budget_eur", "weight": 3, "rule": {"type": "at_least", "value": 10000}},
+    {"key": "authority", "source": "role", "weight": 2, "rule": {"type": "one_of", "values": ["owner", "cfo", "purchasing"]}},
+    {"key": "need", "weight": 2},
+    {"key": "timeframe", "source": "purchase_date", "rule": {"type": "within_days", "days": 90}}
+  ]}$$) IS NOT NULL AS defined;
+SELECT company, n.action, n.follow_up, array_to_string(n.ask, ', ') AS ask_about, n.reason
+  FROM leads l, next_action('acme', l, '2026-01-05') n
+ ORDER BY n.follow_up NULLS LAST, company;
+SELECT drop_model('acme') AS dropped, drop_model('icp') AS dropped_icp;

@@ -14,3 +14,12 @@ grep -qE '^ Brightwater Logistics +\| +85 \| qualified +\| A' test/out/demo.out
 grep -qE '^ Linden Hotels +\| +0 \| needs_info +\| D .*budget, authority, need, timeframe' test/out/demo.out
 grep -qE '^ Vega Software +\| nurture +\| disqualified' test/out/demo.out
 grep -q 'Wat kost dit probleem u op dit moment?' test/out/demo.out
+# Touches fold to the latest values (a null does not erase); engagement of a
+# lead without events is 0 and a job seeker's is negative; readiness and the
+# next action with its follow-up date.
+grep -qE '^ Kestrel Foods +\| +4 \| \{"need": 6, "budget": 8, "authority": 4, "timeframe": 7\} \| qualified' test/out/demo.out
+grep -qE '^ Linden Hotels +\| +0 \| +0$' test/out/demo.out
+grep -qE '^ Northgate Steel +\| +2 \| +-45\.647247$' test/out/demo.out
+grep -qE '^ Vega Software +\| disqualified \| C4 ' test/out/demo.out
+grep -qE '^ Brightwater Logistics \| sql +\| A2 ' test/out/demo.out
+grep -qE '^ Kestrel Foods +\| nurture +\| 2026-04-01 ' test/out/demo.out

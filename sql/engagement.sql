@@ -115,6 +115,13 @@ SELECT round(100 * power(2, -0.5)::numeric, 6) AS half_a_half_life,
 -- Without a half-life nothing decays.
 SELECT engagement('{"kinds": {"visit": 3}}', kind, occurred_at, '2026-06-30 00:00+00') AS no_decay
   FROM decay_cases WHERE kind = 'visit' AND occurred_at <= '2026-06-30 00:00+00';
+-- The oldest event and the latest as_of PostgreSQL has: their distance does
+-- not fit in 64 bits of microseconds, yet the event decays to 0 (and counts
+-- whole for a kind that does not decay).
+SELECT k AS kind,
+       engagement($${"half_life_days": 30, "kinds": {"visit": 100, "steady": {"points": 100, "half_life_days": null}}}$$::engagement_rules,
+                  k, '4713-11-24 00:00:00+00 BC', '294276-12-31 23:59:59+00') AS points
+  FROM (VALUES ('visit'), ('steady')) v(k) GROUP BY k ORDER BY k;
 
 ------------------------------------------------------------------------
 -- Caps, negative points, the overall cap and floor
@@ -245,6 +252,35 @@ SELECT count(*) AS rows,
                       OVER (ORDER BY i ROWS BETWEEN 49 PRECEDING AND CURRENT ROW) AS moving
           FROM many, timeline_rules r) m, timeline_rules r;
 
+-- Rows with NULL rules in a moving frame (the moving-aggregate transition
+-- function must never return NULL), frames without any row with rules
+-- (NULL), rows with a NULL kind (0), and other rules once the frame holds
+-- no row with rules: every frame equals the aggregate over its rows.
+CREATE TABLE gappy (n int, rules engagement_rules, kind text, occurred_at timestamptz);
+INSERT INTO gappy VALUES
+    (1, NULL, 'visit', '2026-06-01'), (2, NULL, 'visit', '2026-06-02'),
+    (3, '{"kinds": {"visit": 10}}', 'visit', '2026-06-03'),
+    (4, '{"kinds": {"visit": 10}}', NULL, '2026-06-04'),
+    (5, NULL, 'visit', '2026-06-05'), (6, NULL, 'visit', '2026-06-06'),
+    (7, '{"kinds": {"visit": 3, "demo": {"points": 5, "cap": 4}}}', 'demo', '2026-06-07'),
+    (8, '{"kinds": {"visit": 3, "demo": {"points": 5, "cap": 4}}}', 'visit', '2026-06-08'),
+    (9, NULL, 'visit', '2026-06-09'), (10, NULL, NULL, '2026-06-10'),
+    (11, '{"kinds": {"visit": 3, "demo": {"points": 5, "cap": 4}}}', 'nothing', '2026-06-11'),
+    (12, NULL, 'visit', '2026-06-12'), (13, NULL, 'visit', '2026-06-13');
+SELECT w.n, w.last_two, a.last_two AS aggregate, w.last_two IS NOT DISTINCT FROM a.last_two AS same
+  FROM (SELECT n, engagement(rules, kind, occurred_at, '2026-06-30')
+                      OVER (ORDER BY n ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS last_two
+          FROM gappy) w,
+       LATERAL (SELECT engagement(rules, kind, occurred_at, '2026-06-30') AS last_two
+                  FROM gappy x WHERE x.n BETWEEN w.n - 1 AND w.n) a
+ ORDER BY n;
+SELECT count(*) AS frames, count(*) FILTER (WHERE w.last_three IS NOT DISTINCT FROM a.last_three) AS same
+  FROM (SELECT n, engagement(rules, kind, occurred_at, '2026-06-30')
+                      OVER (ORDER BY n ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS last_three
+          FROM gappy) w,
+       LATERAL (SELECT engagement(rules, kind, occurred_at, '2026-06-30') AS last_three
+                  FROM gappy x WHERE x.n BETWEEN w.n - 2 AND w.n) a;
+
 ------------------------------------------------------------------------
 -- Parallel query gives the same result as serial
 ------------------------------------------------------------------------
@@ -338,6 +374,7 @@ SELECT * FROM regress.err($$
 SELECT * FROM regress.err($$SELECT '{}'::lead_qual.engagement_state$$);
 SELECT * FROM regress.err($$SELECT '{"version": 2, "rules": "00000000", "events": 0, "not_counted": 0, "cap": null, "floor": null, "sums": []}'::lead_qual.engagement_state$$);
 SELECT * FROM regress.err($$SELECT '{"version": 1, "rules": "xyz", "events": 0, "not_counted": 0, "cap": null, "floor": null, "sums": []}'::lead_qual.engagement_state$$);
+SELECT * FROM regress.err($$SELECT '{"version": 1, "rules": "+1234567", "events": 0, "not_counted": 0, "cap": null, "floor": null, "sums": []}'::lead_qual.engagement_state$$);
 SELECT * FROM regress.err($$SELECT '{"version": 1, "rules": "00000000", "events": 0, "not_counted": 0, "cap": null, "floor": null, "sums": [{"sum": "1.10"}]}'::lead_qual.engagement_state$$);
 SELECT * FROM regress.err($$SELECT '{"version": 1, "rules": "00000000", "events": 0, "not_counted": 0, "cap": null, "floor": null, "sums": [{"sum": "0.1"}]}'::lead_qual.engagement_state$$);
 SELECT * FROM regress.err($$SELECT '{"version": 1, "rules": "00000000", "events": 0, "not_counted": 0, "cap": null, "floor": null, "sums": [{"sum": "99999999999999"}]}'::lead_qual.engagement_state$$);
@@ -346,5 +383,26 @@ SELECT * FROM regress.err($$SELECT '{"version": 1, "rules": "00000000", "events"
 -- A sum is exact: 0.5 and 0.25 are multiples of 2^-28; so is -3.0000000037252902984619140625.
 SELECT engagement_final('{"version": 1, "rules": "00000000", "events": 2, "not_counted": 0, "cap": null, "floor": null, "sums": [{"sum": "0.75"}, {"capped_kind": 1, "cap": 2, "sum": "-3.0000000037252902984619140625"}]}') AS capped_at_minus_2;
 SELECT '{"version": 1, "rules": "00000000", "events": 2, "not_counted": 0, "cap": null, "floor": null, "sums": [{"sum": "-3.0000000037252902984619140625"}]}'::engagement_state;
+-- Counts are not negative, and a state without events has no points.
+SELECT * FROM regress.err($$SELECT '{"version": 1, "rules": "00000000", "events": -1, "not_counted": 0, "cap": null, "floor": null, "sums": []}'::lead_qual.engagement_state$$);
+SELECT * FROM regress.err($$SELECT '{"version": 1, "rules": "00000000", "events": 0, "not_counted": 3, "cap": null, "floor": null, "sums": [{"sum": "1"}]}'::lead_qual.engagement_state$$);
+-- Counts that would wrap around, and a sum of exactly -2^35 (which its text
+-- could not hold), are out of range.
+SELECT * FROM regress.err($$SELECT lead_qual.engagement_combine(
+    '{"version": 1, "rules": "00000000", "events": 9223372036854775807, "not_counted": 0, "cap": null, "floor": null, "sums": []}',
+    '{"version": 1, "rules": "00000000", "events": 1, "not_counted": 0, "cap": null, "floor": null, "sums": []}')$$);
+SELECT * FROM regress.err($$SELECT lead_qual.engagement_combine(
+    '{"version": 1, "rules": "00000000", "events": 1, "not_counted": 0, "cap": null, "floor": null, "sums": [{"sum": "-34359738367"}]}',
+    '{"version": 1, "rules": "00000000", "events": 1, "not_counted": 0, "cap": null, "floor": null, "sums": [{"sum": "-1"}]}')$$);
+-- A state that holds no row with rules (what a window makes of rows with
+-- NULL rules) finalizes to NULL, and combines as nothing, whatever its rules.
+SELECT engagement_final('{"version": 1, "rules": "00000000", "events": 0, "not_counted": 0, "cap": null, "floor": null, "sums": []}') AS empty_final,
+       engagement_final(engagement_combine('{"version": 1, "rules": "00000000", "events": 0, "not_counted": 0, "cap": null, "floor": null, "sums": []}', a)) =
+       engagement_final(a) AS empty_and_a,
+       engagement_final(engagement_combine(a, '{"version": 1, "rules": "12345678", "events": 0, "not_counted": 0, "cap": 5, "floor": null, "sums": []}')) =
+       engagement_final(a) AS a_and_empty
+  FROM partial;
+-- A row with a NULL kind counts as a row that added nothing.
+SELECT engagement_step(NULL, '{"kinds": {"x": 1}}'::engagement_rules, NULL, now(), now()) AS null_kind;
 
 RESET search_path;

@@ -238,6 +238,37 @@ SELECT * FROM regress.err($$SELECT lead_qual.touch_state_combine(lead_qual.quali
 SELECT * FROM regress.err($$SELECT lead_qual.touch_state_combine(lead_qual.qualify_touches_step(NULL, 'bant', '{}', NULL, '2026-01-01'),
                                                                  lead_qual.qualify_touches_step(NULL, 'bant', '{}', NULL))$$);
 
+-- Damaged values (bytes that no input function makes; a superuser's
+-- binary-coercible cast lets the test write them) are an error XX001 in
+-- every function that reads a state from outside an aggregate, never a
+-- crash: a bad version, a bad offset, and a number inside a value whose
+-- digit is out of range (10000, where a digit is 0 to 9999).
+SET client_min_messages = warning;
+CREATE TYPE regress.raw_state;
+CREATE FUNCTION regress.raw_state_in(cstring) RETURNS regress.raw_state
+    AS 'byteain' LANGUAGE internal IMMUTABLE STRICT;
+CREATE FUNCTION regress.raw_state_out(regress.raw_state) RETURNS cstring
+    AS 'byteaout' LANGUAGE internal IMMUTABLE STRICT;
+CREATE TYPE regress.raw_state (INPUT = regress.raw_state_in, OUTPUT = regress.raw_state_out,
+                               INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = plain);
+CREATE CAST (regress.raw_state AS touch_state) WITHOUT FUNCTION;
+CREATE CAST (touch_state AS regress.raw_state) WITHOUT FUNCTION;
+RESET client_min_messages;
+CREATE TABLE damaged AS
+SELECT fold_evidence_step(NULL, '{"a": 12345}', '2026-01-05')::regress.raw_state::text AS raw;
+-- (12345 is stored as the digits 1 and 2345: 0100 2909 in little-endian hex.)
+SELECT raw::regress.raw_state::touch_state AS undamaged,
+       length(raw) - length(replace(raw, '01002909', '')) = 8 AS digits_found_once
+  FROM damaged;
+SELECT d.what, e.state, e.message, e.detail
+  FROM damaged,
+       LATERAL (VALUES ('version', overlay(raw placing '02' from 3 for 2)),
+                       ('data offset', overlay(raw placing 'ffffff7f' from 19 for 8)),
+                       ('digit', replace(raw, '01002909', '01001027'))) AS d(what, bad),
+       LATERAL (SELECT * FROM regress.err_detail(format('SELECT lead_qual.fold_evidence_final(%L::regress.raw_state::lead_qual.touch_state)', d.bad))) e;
+SELECT * FROM regress.err_detail($$SELECT lead_qual.touch_state_out(replace(raw, '01002909', '01001027')::regress.raw_state::lead_qual.touch_state) FROM damaged$$);
+SELECT * FROM regress.err_detail($$SELECT lead_qual.touch_state_combine(NULL, replace(raw, '01002909', '01001027')::regress.raw_state::lead_qual.touch_state) FROM damaged$$);
+
 -- NULL arguments of the support functions.
 SELECT touch_state_combine(NULL, NULL) IS NULL AS both_null,
        touch_state_combine(NULL, s)::text = s::text AS first_null,

@@ -20,6 +20,14 @@
  * added.  A sum holds up to 2^35 (about 34 billion) points either way;
  * beyond that the aggregate fails rather than wrap around.
  *
+ * The state also counts the rows with rules it holds: events counted, and
+ * rows that added nothing (a kind the rules ignore, an event after as_of, a
+ * NULL kind, occurred_at or as_of).  A state that holds no such row gives
+ * NULL, as sum() of no rows does; as a window function (moving aggregate)
+ * the transition function must never return NULL, so there a row with NULL
+ * rules makes an empty state, and a state that holds no row takes the rules
+ * of the next row that has some.
+ *
  * The state is a real type, lead_qual.engagement_state, not internal: a
  * distributed engine such as Citus pushes an aggregate down to its nodes
  * only with a combine function and a real state type, and ships partial
@@ -80,6 +88,8 @@ typedef struct EngState
 
 /* ---------------- fixed-point numbers ---------------- */
 
+static void out_of_range(void) pg_attribute_noreturn();
+
 static void
 out_of_range(void)
 {
@@ -89,11 +99,22 @@ out_of_range(void)
 			 errdetail("A sum of points holds at most 34359738367 either way.")));
 }
 
+/* Add v to *sum; the sum stays within (-2^63, 2^63), what its text can hold. */
 static inline void
 fixed_add(int64 *sum, int64 v)
 {
-	if (unlikely(pg_add_s64_overflow(*sum, v, sum)))
+	if (unlikely(pg_add_s64_overflow(*sum, v, sum) || *sum == PG_INT64_MIN))
 		out_of_range();
+}
+
+/* Count rows: the counters of a state made by hand cannot wrap around. */
+static inline void
+count_add(int64 *count, int64 v)
+{
+	if (unlikely(pg_add_s64_overflow(*count, v, count)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("engagement(): too many rows in one group")));
 }
 
 static inline double
@@ -276,6 +297,31 @@ new_state(const LqRules *r)
 	return s;
 }
 
+/*
+ * A state that holds no row yet and is bound to no rules: what a row with
+ * NULL rules makes in a window (a moving-aggregate transition function must
+ * not return NULL).  Its fingerprint is 0 and it has no sums.
+ */
+static EngState *
+empty_state(void)
+{
+	EngState   *s = palloc0(STATE_SIZE(0));
+
+	SET_VARSIZE(s, STATE_SIZE(0));
+	s->version = STATE_VERSION;
+	return s;
+}
+
+/*
+ * Whether s holds no row with rules (its sums are then all 0): its rules
+ * do not matter, and its result is NULL.
+ */
+static inline bool
+holds_no_row(const EngState *s)
+{
+	return s->events == 0 && s->not_counted == 0;
+}
+
 /* Where sum accum is in s, or where it would go (-1 - position). */
 static int
 find_sum(const EngState *s, int accum)
@@ -345,6 +391,15 @@ state_arg(FunctionCallInfo fcinfo, int argno, bool copy)
 {
 	EngState   *s = (EngState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 
+	/* the type is double-aligned, but a copy costs little and is safe */
+	if ((uintptr_t) s % MAXIMUM_ALIGNOF != 0)
+	{
+		EngState   *aligned = palloc(VARSIZE(s));
+
+		memcpy(aligned, s, VARSIZE(s));
+		s = aligned;
+		copy = false;
+	}
 	if (VARSIZE(s) < STATE_SIZE(0) || s->version != STATE_VERSION ||
 		s->room > LQ_MAX_KINDS + 1 || s->nsums > s->room ||
 		VARSIZE(s) != STATE_SIZE(s->room))
@@ -396,7 +451,12 @@ event_points(const LqRules *r, text *kind, TimestampTz occurred, TimestampTz as_
 		if (TIMESTAMP_IS_NOBEGIN(occurred))
 			decay = 0;
 		else
-			decay = exp2(-((double) (as_of - occurred) / USECS_PER_DAY) / k->half_life);
+		{
+			/* in double: as_of - occurred may not fit in 64 bits */
+			double		age = ((double) as_of - (double) occurred) / USECS_PER_DAY;
+
+			decay = exp2(-age / k->half_life);
+		}
 	}
 	*fixed = (int64) rint(k->points * decay * FIXED_ONE);
 	return k;
@@ -404,8 +464,9 @@ event_points(const LqRules *r, text *kind, TimestampTz occurred, TimestampTz as_
 
 /*
  * Add (or, for the moving-aggregate inverse, take away) one row.  Rows with
- * NULL rules add nothing; rows with a NULL kind, occurred_at or as_of are
- * no events, but make the result 0 rather than NULL (a lead without
+ * NULL rules add nothing (see keep_state); rows with a NULL kind,
+ * occurred_at or as_of are no events, but count as rows that added
+ * nothing, so that the result is 0 rather than NULL (a lead without
  * events, from an outer join).
  */
 static Datum
@@ -415,6 +476,7 @@ step(FunctionCallInfo fcinfo, const LqRules *r, bool inverse)
 	const LqKind *k;
 	int64		fixed;
 	int			pos;
+	int64		one = inverse ? -1 : 1;
 
 	if (PG_ARGISNULL(0))
 	{
@@ -425,17 +487,28 @@ step(FunctionCallInfo fcinfo, const LqRules *r, bool inverse)
 	else
 	{
 		s = state_arg(fcinfo, 0, !AggCheckCallContext(fcinfo, NULL));
-		if (s->fingerprint != r->fingerprint)
+		if (holds_no_row(s))
+		{
+			/* a row taken away was added before, so the state holds it */
+			if (inverse)
+				PG_RETURN_NULL();
+			/* no row with rules yet (or no more, in a window): take these */
+			s = new_state(r);
+		}
+		else if (s->fingerprint != r->fingerprint)
 			mixed_rules();
 	}
 	if (PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+	{
+		count_add(&s->not_counted, one);
 		PG_RETURN_POINTER(s);
+	}
 
 	k = event_points(r, PG_GETARG_TEXT_PP(2), PG_GETARG_TIMESTAMPTZ(3),
 					 PG_GETARG_TIMESTAMPTZ(4), &fixed);
 	if (k == NULL)
 	{
-		s->not_counted += inverse ? -1 : 1;
+		count_add(&s->not_counted, one);
 		PG_RETURN_POINTER(s);
 	}
 	pos = find_sum(s, k->accum);
@@ -448,17 +521,24 @@ step(FunctionCallInfo fcinfo, const LqRules *r, bool inverse)
 		s = add_sum(s, pos, k->accum, k->has_cap ? k->cap : 0);
 	}
 	fixed_add(&s->sums[pos].sum, inverse ? -fixed : fixed);
-	s->events += inverse ? -1 : 1;
+	count_add(&s->events, one);
 	PG_RETURN_POINTER(s);
 }
 
-/* A row with NULL rules: the state as it was. */
+/*
+ * A row with NULL rules: the state as it was.  The first row of a group
+ * leaves it NULL, except in a window: a moving-aggregate transition
+ * function must not return NULL, so there it makes an empty state (whose
+ * result is NULL too).
+ */
 static Datum
 keep_state(FunctionCallInfo fcinfo)
 {
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	if (!PG_ARGISNULL(0))
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	if (AggCheckCallContext(fcinfo, NULL) == AGG_CONTEXT_WINDOW)
+		PG_RETURN_POINTER(empty_state());
+	PG_RETURN_NULL();
 }
 
 PG_FUNCTION_INFO_V1(lq_engagement_step);
@@ -502,8 +582,15 @@ PG_FUNCTION_INFO_V1(lq_engagement_combine);
 Datum
 lq_engagement_combine(PG_FUNCTION_ARGS)
 {
-	EngState   *a = state_arg(fcinfo, 0, !AggCheckCallContext(fcinfo, NULL));
+	EngState   *a;
 	EngState   *b = state_arg(fcinfo, 1, false);
+
+	/* a state that holds no row adds nothing, whatever its rules */
+	if (holds_no_row(b))
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	a = state_arg(fcinfo, 0, !AggCheckCallContext(fcinfo, NULL));
+	if (holds_no_row(a))
+		PG_RETURN_POINTER(b);
 
 	if (a->fingerprint != b->fingerprint || a->flags != b->flags ||
 		a->cap != b->cap || a->floor != b->floor)
@@ -521,8 +608,8 @@ lq_engagement_combine(PG_FUNCTION_ARGS)
 			mixed_rules();
 		fixed_add(&a->sums[i].sum, b->sums[j].sum);
 	}
-	a->events += b->events;
-	a->not_counted += b->not_counted;
+	count_add(&a->events, b->events);
+	count_add(&a->not_counted, b->not_counted);
 	PG_RETURN_POINTER(a);
 }
 
@@ -552,11 +639,16 @@ state_total(const EngState *s)
 	return total == 0 ? 0 : total;	/* no negative zero */
 }
 
+/* The score; NULL when the state holds no row with rules. */
 PG_FUNCTION_INFO_V1(lq_engagement_final);
 Datum
 lq_engagement_final(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_FLOAT8(state_total(state_arg(fcinfo, 0, false)));
+	EngState   *s = state_arg(fcinfo, 0, false);
+
+	if (holds_no_row(s))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(state_total(s));
 }
 
 /* ---------------- text and binary forms of the state ---------------- */
@@ -685,13 +777,17 @@ lq_engagement_state_in(PG_FUNCTION_ARGS)
 	s->nsums = s->room = sums->nitems;
 
 	n = member(root, "rules", JN_STRING, false);
+	if (strlen(n->str) != 8 || strspn(n->str, "0123456789abcdef") != 8)
+		bad_state("\"rules\" must be 8 hexadecimal digits");
 	errno = 0;
 	fp = strtoul(n->str, &end, 16);
-	if (errno != 0 || *end != '\0' || strlen(n->str) != 8 || fp > PG_UINT32_MAX)
+	if (errno != 0 || *end != '\0' || fp > PG_UINT32_MAX)
 		bad_state("\"rules\" must be 8 hexadecimal digits");
 	s->fingerprint = (uint32) fp;
 	s->events = count_member(root, "events");
 	s->not_counted = count_member(root, "not_counted");
+	if (s->events < 0 || s->not_counted < 0)
+		bad_state("\"events\" and \"not_counted\" must not be negative");
 	s->cap = number_member(root, "cap", &isnull);
 	s->flags |= isnull ? 0 : SF_CAP;
 	s->floor = number_member(root, "floor", &isnull);
@@ -719,6 +815,9 @@ lq_engagement_state_in(PG_FUNCTION_ARGS)
 		if (!fixed_parse(member(e, "sum", JN_STRING, false)->str, &s->sums[i].sum))
 			bad_state("a sum must be an exact decimal number as the output writes it");
 	}
+	for (int i = 0; i < s->nsums; i++)
+		if (s->events == 0 && s->sums[i].sum != 0)
+			bad_state("a state without events has no points");
 	PG_RETURN_POINTER(s);
 }
 
@@ -771,7 +870,9 @@ lq_engagement_state_recv(PG_FUNCTION_ARGS)
 	int			nsums = pq_getmsgint(buf, 2);
 
 	if (version != STATE_VERSION || (flags & ~(SF_CAP | SF_FLOOR)) ||
-		nsums > LQ_MAX_KINDS + 1 || !isfinite(cap) || !isfinite(floor_))
+		nsums > LQ_MAX_KINDS + 1 || events < 0 || not_counted < 0 ||
+		!isfinite(cap) || fabs(cap) > LQ_MAX_CAP ||
+		!isfinite(floor_) || fabs(floor_) > LQ_MAX_CAP)
 		bad_binary();
 	s = palloc0(STATE_SIZE(nsums));
 	SET_VARSIZE(s, STATE_SIZE(nsums));
@@ -788,9 +889,10 @@ lq_engagement_state_recv(PG_FUNCTION_ARGS)
 		s->sums[i].accum = pq_getmsgint(buf, 2);
 		s->sums[i].cap = pq_getmsgfloat8(buf);
 		s->sums[i].sum = pq_getmsgint64(buf);
-		if (!isfinite(s->sums[i].cap) || s->sums[i].cap < 0 ||
+		if (!isfinite(s->sums[i].cap) || s->sums[i].cap < 0 || s->sums[i].cap > LQ_MAX_CAP ||
 			s->sums[i].accum > LQ_MAX_KINDS ||
-			(i > 0 && s->sums[i].accum <= s->sums[i - 1].accum))
+			(i > 0 && s->sums[i].accum <= s->sums[i - 1].accum) ||
+			s->sums[i].sum == PG_INT64_MIN || (events == 0 && s->sums[i].sum != 0))
 			bad_binary();
 	}
 	pq_getmsgend(buf);

@@ -3,7 +3,8 @@
  * touch_state.h
  *	  lead_qual.touch_state: the transition state of the multi-touch
  *	  aggregates fold_evidence() and qualify_touches(), shared by
- *	  touch_state.c (the value and its checks), touch_io.c (its text and
+ *	  touch_state.c (the value: order, changes, merging), touch_check.c
+ *	  (checking a state that comes from outside), touch_io.c (its text and
  *	  binary forms) and touches.c (the aggregate functions).
  *
  * A state is one flat varlena, laid out like a small slotted page:
@@ -91,9 +92,11 @@ typedef struct TsBuf
 	bool		in_agg;
 } TsBuf;
 
+/* touch_check.c */
+extern TsHeader *ts_read(Datum d, bool deep, bool *own_memory);
+
 /* touch_state.c (the text and binary forms are in touch_io.c) */
 extern int	ts_cmp_keys(const char *a, int alen, const char *b, int blen);
-extern TsHeader *ts_read(Datum d, bool deep, bool *own_memory);
 extern TsHeader *ts_create(uint8 kind, uint8 flags, const struct varlena *model,
 						   int64 as_of, Size room, bool in_agg);
 extern void ts_make_writable(TsBuf *b, Size need);

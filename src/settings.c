@@ -1,0 +1,280 @@
+/*-------------------------------------------------------------------------
+ *
+ * settings.c
+ *	  Settings given as a jsonb object: the thresholds of readiness() and
+ *	  the config of next_action() (readiness.c, next_action.c).
+ *
+ * Each function takes an optional jsonb of settings.  It is validated and
+ * parsed once per query and kept in fn_extra: a constant argument is parsed
+ * once, any other one again only when its bytes change.  What the object
+ * leaves out keeps its default; anything wrong is an error (22023) that
+ * names the field.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "nodes/primnodes.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+
+#include "settings.h"
+
+
+void
+lq_opt_error(const char *what, const char *path, const char *fmt,...)
+{
+	StringInfoData why;
+
+	initStringInfo(&why);
+	for (;;)
+	{
+		va_list		args;
+		int			needed;
+
+		va_start(args, fmt);
+		needed = appendStringInfoVA(&why, fmt, args);
+		va_end(args);
+		if (needed == 0)
+			break;
+		enlargeStringInfo(&why, needed);
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid %s field \"%s\": %s", what, path, why.data)));
+}
+
+char *
+lq_opt_path(const char *base, const char *field)
+{
+	if (base == NULL || base[0] == '\0')
+		return pstrdup(field);
+	return psprintf("%s.%s", base, field);
+}
+
+const char *
+lq_jv_type_name(const JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvNull:
+			return "null";
+		case jbvString:
+			return "a string";
+		case jbvNumeric:
+			return "a number";
+		case jbvBool:
+			return "a boolean";
+		case jbvArray:
+			return "an array";
+		case jbvObject:
+			return "an object";
+		case jbvBinary:
+			return JsonContainerIsArray(v->val.binary.data) ? "an array" : "an object";
+		default:
+			return "an unknown JSON value";
+	}
+}
+
+bool
+lq_jv_is_object(const JsonbValue *v)
+{
+	return v->type == jbvBinary && JsonContainerIsObject(v->val.binary.data);
+}
+
+/* The settings object itself: a JSON object, else an error. */
+static void
+opt_expect_root_object(const char *what, Jsonb *jb)
+{
+	JsonbValue	v;
+
+	if (JB_ROOT_IS_OBJECT(jb))
+		return;
+	if (JB_ROOT_IS_SCALAR(jb) && JsonbExtractScalar(&jb->root, &v))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid %s: must be a JSON object, not %s", what, lq_jv_type_name(&v))));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid %s: must be a JSON object, not an array", what)));
+}
+
+/*
+ * Walk the members of an object container: returns false at the end.  The
+ * key is NUL-terminated (jsonb keys hold no NUL); nested values come as
+ * jbvBinary.  Unknown keys are refused, with the allowed ones as a hint.
+ */
+bool
+lq_opt_next_member(JsonbIterator **it, const char *what, const char *path,
+				   const char *const *allowed, char **key, int *index, JsonbValue *val)
+{
+	JsonbValue	k;
+	JsonbIteratorToken tok;
+
+	for (;;)
+	{
+		tok = JsonbIteratorNext(it, &k, true);
+		if (tok == WJB_DONE)
+			return false;
+		if (tok == WJB_KEY)
+			break;
+	}
+	*key = pnstrdup(k.val.string.val, k.val.string.len);
+	tok = JsonbIteratorNext(it, val, true);
+	if (tok != WJB_VALUE)
+		elog(ERROR, "unexpected jsonb token %d in %s", (int) tok, what);
+
+	for (int i = 0; allowed[i] != NULL; i++)
+		if (strcmp(*key, allowed[i]) == 0)
+		{
+			*index = i;
+			return true;
+		}
+
+	{
+		StringInfoData names;
+
+		initStringInfo(&names);
+		for (int i = 0; allowed[i] != NULL; i++)
+			appendStringInfo(&names, "%s%s", i > 0 ? ", " : "", allowed[i]);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid %s: unknown field \"%s\"", what,
+						lq_opt_path(path, lq_clip(*key, 64))),
+				 errhint("The fields of %s are: %s.",
+						 (path == NULL || path[0] == '\0') ? what : path, names.data)));
+	}
+}
+
+/* A number from the settings, for messages: short, in scientific notation when long. */
+static char *
+numeric_text(Numeric n)
+{
+	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)));
+
+	if (strlen(s) > 20)
+		s = numeric_out_sci(n, 3);
+	return lq_clip(s, 40);
+}
+
+/* A finite number. */
+double
+lq_opt_number(const char *what, const char *path, const JsonbValue *v)
+{
+	double		x;
+
+	if (v->type != jbvNumeric)
+		lq_opt_error(what, path, "must be a number, not %s", lq_jv_type_name(v));
+	x = lq_numeric_to_double(v->val.numeric);
+	if (isnan(x) || isinf(x))
+		lq_opt_error(what, path, "must be a finite number, not %s (out of range for double precision)",
+					 numeric_text(v->val.numeric));
+	return x;
+}
+
+/* A whole number of days, 0 to LQ_MAX_DAYS. */
+int32
+lq_opt_days(const char *what, const char *path, const JsonbValue *v)
+{
+	double		x;
+
+	if (v->type != jbvNumeric)
+		lq_opt_error(what, path, "must be a whole number of days, not %s", lq_jv_type_name(v));
+	x = lq_numeric_to_double(v->val.numeric);
+	if (isnan(x) || isinf(x) || x != floor(x) || x < 0 || x > LQ_MAX_DAYS)
+		lq_opt_error(what, path, "must be a whole number of days from 0 to %d, not %s",
+					 LQ_MAX_DAYS, numeric_text(v->val.numeric));
+	return (int32) x;
+}
+
+/* A tier letter: 0 for A ... 3 for D. */
+int
+lq_opt_tier(const char *what, const char *path, const JsonbValue *v)
+{
+	if (v->type != jbvString)
+		lq_opt_error(what, path, "must be a tier letter A, B, C or D, not %s", lq_jv_type_name(v));
+	if (v->val.string.len != 1 || v->val.string.val[0] < 'A' || v->val.string.val[0] > 'D')
+		lq_opt_error(what, path, "must be a tier letter A, B, C or D, not \"%s\"",
+					 lq_clip(pnstrdup(v->val.string.val, v->val.string.len), 20));
+	return v->val.string.val[0] - 'A';
+}
+
+/*
+ * Whether the argument is a constant of the query.  Only a Const counts: a
+ * Param can change between evaluations of the same expression (PL/pgSQL
+ * keeps the state of simple expressions across statements).
+ */
+static bool
+arg_is_const(FmgrInfo *flinfo, int argno)
+{
+	Node	   *expr = flinfo->fn_expr;
+	List	   *args;
+
+	if (expr == NULL || !IsA(expr, FuncExpr))
+		return false;
+	args = ((FuncExpr *) expr)->args;
+	return argno < list_length(args) && IsA(list_nth(args, argno), Const);
+}
+
+void
+lq_opt_init(FunctionCallInfo fcinfo, LqOptCache *oc, int argno, Size size)
+{
+	oc->is_const = arg_is_const(fcinfo->flinfo, argno);
+	oc->valid = false;
+	oc->raw = NULL;
+	oc->parsed = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, size);
+}
+
+/*
+ * The settings of this call: the defaults when the argument is NULL (or
+ * absent), else the parse of the argument, parsed again only when the
+ * argument is not a constant and its bytes differ from the last one.  The
+ * cache is updated only after a successful parse.
+ */
+const void *
+lq_opt_get(FunctionCallInfo fcinfo, LqOptCache *oc, int argno, const char *what,
+		   Size size, const void *defaults, LqOptParser parse)
+{
+	Jsonb	   *jb;
+	void	   *fresh;
+
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return defaults;
+	if (oc->valid && oc->is_const)
+		return oc->parsed;
+	jb = PG_GETARG_JSONB_P(argno);
+	if (oc->valid && VARSIZE(jb) == VARSIZE(oc->raw) &&
+		memcmp(jb, oc->raw, VARSIZE(jb)) == 0)
+		return oc->parsed;
+
+	opt_expect_root_object(what, jb);
+	fresh = palloc(size);
+	memcpy(fresh, defaults, size);
+	parse(&jb->root, fresh);
+
+	oc->valid = false;
+	if (oc->raw != NULL)
+		pfree(oc->raw);
+	oc->raw = NULL;
+	oc->raw = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, VARSIZE(jb));
+	memcpy(oc->raw, jb, VARSIZE(jb));
+	memcpy(oc->parsed, fresh, size);
+	oc->valid = true;
+	pfree(fresh);
+	return oc->parsed;
+}
+
+/* A number as the messages write it (as in canonical model JSON). */
+char *
+lq_number_text(double x)
+{
+	StringInfoData s;
+
+	initStringInfo(&s);
+	lq_append_number(&s, x);
+	return s.data;
+}

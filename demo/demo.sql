@@ -54,8 +54,6 @@ SELECT company, role, budget_eur, purchase_date, q.score, q.status, q.tier,
        array_to_string(q.failed, ', ') AS not_met
   FROM leads l, qualify('acme', l, as_of => '2026-01-05') q
  ORDER BY q.score DESC;
-SELECT drop_model('acme') AS dropped;
-
 \echo
 \echo '== Evidence comes in over several touches: the latest value of each criterion, and BANT on it =='
 CREATE TEMP TABLE touches (lead_id int, touched_at timestamptz, channel text, evidence jsonb);
@@ -113,15 +111,7 @@ SELECT company, r.stage, r.grade, r.reason
  ORDER BY r.grade, company;
 
 \echo
-\echo '== What to do next, and if not now, when? (own model with a purchase date, as of 2026-01-05) =='
-SELECT define_model('acme', $${
-  "label": "Acme hardware", "min_met": 3, "pass_score": 60,
-  "criteria": [
-    {"key": "budget", "source": "budget_eur", "weight": 3, "rule": {"type": "at_least", "value": 10000}},
-    {"key": "authority", "source": "role", "weight": 2, "rule": {"type": "one_of", "values": ["owner", "cfo", "purchasing"]}},
-    {"key": "need", "weight": 2},
-    {"key": "timeframe", "source": "purchase_date", "rule": {"type": "within_days", "days": 90}}
-  ]}$$) IS NOT NULL AS defined;
+\echo '== What to do next, and if not now, when? (the acme model above, as of 2026-01-05) =='
 SELECT company, n.action, n.follow_up, array_to_string(n.ask, ', ') AS ask_about, n.reason
   FROM leads l, next_action('acme', l, '2026-01-05') n
  ORDER BY n.follow_up NULLS LAST, company;

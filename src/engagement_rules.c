@@ -51,31 +51,8 @@ typedef struct RulesText
 
 /* ---------------- parsing ---------------- */
 
-static void rules_error(const char *path, const char *fmt,...)
-			pg_attribute_printf(2, 3) pg_attribute_noreturn();
-
-static void
-rules_error(const char *path, const char *fmt,...)
-{
-	StringInfoData why;
-
-	initStringInfo(&why);
-	for (;;)
-	{
-		va_list		args;
-		int			needed;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&why, fmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&why, needed);
-	}
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid engagement rules field \"%s\": %s", path, why.data)));
-}
+#define rules_error(path, ...) \
+	lq_field_error(ERRCODE_INVALID_PARAMETER_VALUE, "engagement rules", path, __VA_ARGS__)
 
 static void
 check_members(const JNode *obj, const char *path, const char *const *allowed)

@@ -258,6 +258,33 @@ lq_json_parse_model(const char *text, int len)
 	return parse_tree(text, len, &st);
 }
 
+/*
+ * An invalid field of a JSON document of lead_qual's (a model, engagement
+ * rules, thresholds, ...): "invalid <what> field "<path>": <why>".
+ */
+void
+lq_field_error(int code, const char *what, const char *path, const char *fmt,...)
+{
+	StringInfoData why;
+
+	initStringInfo(&why);
+	for (;;)
+	{
+		va_list		args;
+		int			needed;
+
+		va_start(args, fmt);
+		needed = appendStringInfoVA(&why, fmt, args);
+		va_end(args);
+		if (needed == 0)
+			break;
+		enlargeStringInfo(&why, needed);
+	}
+	ereport(ERROR,
+			(errcode(code),
+			 errmsg("invalid %s field \"%s\": %s", what, path, why.data)));
+}
+
 /* Another JSON document of lead_qual's (what names it in messages). */
 JNode *
 lq_json_parse_document(const char *text, int len, const char *what)

@@ -150,6 +150,9 @@ typedef struct JNode
 extern JNode *lq_json_parse_model(const char *text, int len);
 extern JNode *lq_json_parse_evidence(const char *text, int len);
 extern JNode *lq_json_parse_document(const char *text, int len, const char *what);
+extern void lq_field_error(int code, const char *what, const char *path, const char *fmt,...)
+			pg_attribute_printf(4, 5) pg_attribute_noreturn();
+extern bool lq_arg_is_const(FmgrInfo *flinfo, int argno);
 extern char *lq_clip(const char *s, int maxbytes);
 extern JNode *lq_json_member(const JNode *obj, const char *key);
 extern const char *lq_json_type_name(JNodeType type);

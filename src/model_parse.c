@@ -42,31 +42,8 @@ static const char *const rule_fields[][4] = {
 	{"days", "direction", NULL} /* within_days */
 };
 
-static void field_error(int code, const char *path, const char *fmt,...)
-			pg_attribute_printf(3, 4) pg_attribute_noreturn();
-
-static void
-field_error(int code, const char *path, const char *fmt,...)
-{
-	StringInfoData why;
-
-	initStringInfo(&why);
-	for (;;)
-	{
-		va_list		args;
-		int			needed;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&why, fmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&why, needed);
-	}
-	ereport(ERROR,
-			(errcode(code),
-			 errmsg("invalid model field \"%s\": %s", path, why.data)));
-}
+/* An invalid field of the model, named by its path such as criteria[2].rule. */
+#define field_error(code, path, ...) lq_field_error(code, "model", path, __VA_ARGS__)
 
 static char *
 join_path(const char *base, const char *field)

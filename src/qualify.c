@@ -70,8 +70,14 @@ typedef struct CallCache
 #define COLUMNS_NAMES		3
 #define COLUMNS_FIRST_VALUE 4
 
-static bool
-arg_is_const(FmgrInfo *flinfo, int argno)
+/*
+ * Whether argument argno of the call is a constant of the query.  Only a
+ * Const counts: a Param can change between evaluations of the same
+ * expression (PL/pgSQL keeps the state of simple expressions across
+ * statements).
+ */
+bool
+lq_arg_is_const(FmgrInfo *flinfo, int argno)
 {
 	Node	   *expr = flinfo->fn_expr;
 	List	   *args;
@@ -108,7 +114,7 @@ get_cache(FunctionCallInfo fcinfo, void **slot)
 		/* f_columns(model, as_of, row type, names, VARIADIC "any") */
 		cache->evidence = LQ_EVIDENCE_COLUMNS;
 		cache->asof_arg = 1;
-		cache->names_are_const = arg_is_const(flinfo, COLUMNS_NAMES);
+		cache->names_are_const = lq_arg_is_const(flinfo, COLUMNS_NAMES);
 	}
 	else if (argtypes[1] == JSONBOID)
 		cache->evidence = LQ_EVIDENCE_JSONB;
@@ -117,7 +123,7 @@ get_cache(FunctionCallInfo fcinfo, void **slot)
 	else
 		cache->evidence = LQ_EVIDENCE_ROW;
 	pfree(argtypes);
-	cache->model_is_const = arg_is_const(flinfo, 0);
+	cache->model_is_const = lq_arg_is_const(flinfo, 0);
 	cache->model_cxt = AllocSetContextCreate(flinfo->fn_mcxt, "lead_qual model",
 											 ALLOCSET_SMALL_SIZES);
 	cache->binding_cxt = AllocSetContextCreate(flinfo->fn_mcxt, "lead_qual row binding",

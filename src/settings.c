@@ -25,29 +25,6 @@
 #include "settings.h"
 
 
-void
-lq_opt_error(const char *what, const char *path, const char *fmt,...)
-{
-	StringInfoData why;
-
-	initStringInfo(&why);
-	for (;;)
-	{
-		va_list		args;
-		int			needed;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&why, fmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&why, needed);
-	}
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid %s field \"%s\": %s", what, path, why.data)));
-}
-
 char *
 lq_opt_path(const char *base, const char *field)
 {
@@ -203,27 +180,10 @@ lq_opt_tier(const char *what, const char *path, const JsonbValue *v)
 	return v->val.string.val[0] - 'A';
 }
 
-/*
- * Whether the argument is a constant of the query.  Only a Const counts: a
- * Param can change between evaluations of the same expression (PL/pgSQL
- * keeps the state of simple expressions across statements).
- */
-static bool
-arg_is_const(FmgrInfo *flinfo, int argno)
-{
-	Node	   *expr = flinfo->fn_expr;
-	List	   *args;
-
-	if (expr == NULL || !IsA(expr, FuncExpr))
-		return false;
-	args = ((FuncExpr *) expr)->args;
-	return argno < list_length(args) && IsA(list_nth(args, argno), Const);
-}
-
 void
 lq_opt_init(FunctionCallInfo fcinfo, LqOptCache *oc, int argno, Size size)
 {
-	oc->is_const = arg_is_const(fcinfo->flinfo, argno);
+	oc->is_const = lq_arg_is_const(fcinfo->flinfo, argno);
 	oc->valid = false;
 	oc->raw = NULL;
 	oc->parsed = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, size);

@@ -28,8 +28,8 @@ typedef struct LqOptCache
 } LqOptCache;
 
 /* what names the settings in messages ("thresholds"), path the field */
-extern void lq_opt_error(const char *what, const char *path, const char *fmt,...)
-			pg_attribute_printf(3, 4) pg_attribute_noreturn();
+#define lq_opt_error(what, path, ...) \
+	lq_field_error(ERRCODE_INVALID_PARAMETER_VALUE, what, path, __VA_ARGS__)
 extern char *lq_opt_path(const char *base, const char *field);
 extern const char *lq_jv_type_name(const JsonbValue *v);
 extern bool lq_jv_is_object(const JsonbValue *v);

@@ -165,18 +165,6 @@ typedef struct StepCache
 	int		   *source_len;
 } StepCache;
 
-static bool
-arg_is_const(FmgrInfo *flinfo, int argno)
-{
-	Node	   *expr = flinfo->fn_expr;
-	List	   *args;
-
-	if (expr == NULL || !IsA(expr, FuncExpr))
-		return false;
-	args = ((FuncExpr *) expr)->args;
-	return argno < list_length(args) && IsA(list_nth(args, argno), Const);
-}
-
 static StepCache *
 step_cache(FunctionCallInfo fcinfo)
 {
@@ -194,7 +182,7 @@ step_cache(FunctionCallInfo fcinfo)
 			elog(ERROR, "qualify_touches step function declared with %d arguments", nargs);
 		c->by_name = (argtypes[1] == TEXTOID);
 		pfree(argtypes);
-		c->model_is_const = arg_is_const(flinfo, 1);
+		c->model_is_const = lq_arg_is_const(flinfo, 1);
 		c->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "lead_qual touches model",
 									   ALLOCSET_SMALL_SIZES);
 		flinfo->fn_extra = c;

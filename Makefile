@@ -7,7 +7,7 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 DATA = $(sort $(wildcard sql/$(EXTENSION)--*.sql))
 
 # pg_regress suites: sql/<name>.sql, expected/<name>.out
-REGRESS = setup model_io model_errors frameworks rules rows explain registry trigger history views touches engagement readiness catalog
+REGRESS = setup model_io model_errors frameworks rules rows explain registry trigger history views touches engagement readiness security catalog
 REGRESS_OPTS = --inputdir=.
 
 PG_CONFIG ?= pg_config

@@ -3,6 +3,47 @@
 
 \echo Use "CREATE EXTENSION lead_qual" to load this file. \quit
 
+-- CREATE EXTENSION creates the schema lead_qual, or takes one that exists.
+-- Refuse one that another, unprivileged role owns, may create objects in,
+-- or has filled: its objects could shadow or replace the extension's, and
+-- run as whoever calls them.  Every name here is schema-qualified.
+DO $check$
+DECLARE
+    owner pg_catalog.name;
+BEGIN
+    SELECT r.rolname INTO owner
+      FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) n.nspowner
+     WHERE n.nspname OPERATOR(pg_catalog.=) 'lead_qual'
+       AND n.nspowner OPERATOR(pg_catalog.<>) (SELECT u.oid FROM pg_catalog.pg_roles u
+                                                WHERE u.rolname OPERATOR(pg_catalog.=) CURRENT_USER)
+       AND NOT r.rolsuper;
+    IF owner IS NOT NULL THEN
+        RAISE EXCEPTION 'schema lead_qual already exists and is owned by %', owner
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Drop or rename that schema; CREATE EXTENSION lead_qual creates it.';
+    END IF;
+    IF EXISTS (SELECT FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) a
+                WHERE n.nspname OPERATOR(pg_catalog.=) 'lead_qual'
+                  AND a.privilege_type OPERATOR(pg_catalog.=) 'CREATE'
+                  AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner
+                  AND NOT coalesce((SELECT g.rolsuper FROM pg_catalog.pg_roles g
+                                     WHERE g.oid OPERATOR(pg_catalog.=) a.grantee), false)) THEN
+        RAISE EXCEPTION 'schema lead_qual already exists and roles other than its owner may create objects in it'
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Drop that schema; CREATE EXTENSION lead_qual creates it.';
+    END IF;
+    IF EXISTS (SELECT FROM pg_catalog.pg_depend d
+                WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_namespace'::pg_catalog.regclass
+                  AND d.classid OPERATOR(pg_catalog.<>) 'pg_catalog.pg_extension'::pg_catalog.regclass
+                  AND d.refobjid OPERATOR(pg_catalog.=) (SELECT n.oid FROM pg_catalog.pg_namespace n
+                                                          WHERE n.nspname OPERATOR(pg_catalog.=) 'lead_qual')) THEN
+        RAISE EXCEPTION 'schema lead_qual already exists and is not empty'
+            USING ERRCODE = 'duplicate_schema',
+                  HINT = 'The extension needs a schema of its own.';
+    END IF;
+END
+$check$;
+
 GRANT USAGE ON SCHEMA lead_qual TO PUBLIC;
 
 --------------------------------------------------------------------------

@@ -704,7 +704,14 @@ lq_record_history(PG_FUNCTION_ARGS)
 		getTypeOutputInfo(TupleDescAttr(RelationGetDescr(td->tg_relation), st->key - 1)->atttypid,
 						  &outfn, &varlena);
 		fmgr_info_cxt(outfn, &st->key_out, st->cxt);
-		st->table_name = pstrdup(td->tg_trigger->tgargs[2]);
+		/*
+		 * The table the trigger is on, never the name in its arguments: any
+		 * table owner can create this trigger, and the history is written
+		 * as its owner.  (The third argument, which enable_history() sets
+		 * to the same name, is checked for count only.)
+		 */
+		st->table_name = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(td->tg_relation)),
+													RelationGetRelationName(td->tg_relation));
 		st->history_owner = history_owner();
 		MemoryContextSwitchTo(old);
 		fcinfo->flinfo->fn_extra = st;

@@ -131,6 +131,41 @@ SELECT count(*) FILTER (WHERE q = qualify('acme_h', r)) AS current_after_restart
 SELECT * FROM regress.err($$CALL lead_qual.rescore('bare')$$);
 SELECT * FROM regress.err($$CALL lead_qual.rescore('many', batch_pages => 0)$$);
 
+-- A NULL as_of stores a NULL qualification, which is up to date: rescore
+-- rewrites nothing the second time (row 2), only what is out of date.
+CREATE TABLE dated (id int PRIMARY KEY, evidence jsonb, as_of timestamptz, q qualification);
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON dated
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q', 'evidence', 'as_of');
+INSERT INTO dated VALUES (1, '{"budget": 7}', '2026-01-05', NULL), (2, '{"budget": 7}', NULL, NULL);
+SELECT id, (q).score FROM dated ORDER BY id;
+CALL lead_qual.rescore('dated');
+SELECT rows_rescored FROM lead_qual.rescore_progress WHERE table_name = 'public.dated';
+ALTER TABLE dated DISABLE TRIGGER score;
+UPDATE dated SET q = NULL WHERE id = 1;
+ALTER TABLE dated ENABLE TRIGGER score;
+CALL lead_qual.rescore('dated', restart => true);
+SELECT rows_rescored FROM lead_qual.rescore_progress WHERE table_name = 'public.dated';
+SELECT id, (q).score FROM dated ORDER BY id;
+DROP TABLE dated;
+
+-- A partitioned table: the history of every lead is recorded under the
+-- table enable_history() was called on, whichever partition (at any
+-- depth) holds the lead.
+CREATE TABLE split (id int, region text, budget int, authority int, need int, timeframe int,
+                    q qualification, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
+CREATE TABLE split_eu PARTITION OF split FOR VALUES IN ('eu');
+CREATE TABLE split_am PARTITION OF split FOR VALUES IN ('us', 'br') PARTITION BY LIST (region);
+CREATE TABLE split_us PARTITION OF split_am FOR VALUES IN ('us');
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON split
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
+SELECT enable_history('split', 'id');
+INSERT INTO split (id, region, budget) VALUES (1, 'eu', 7), (2, 'us', 9);
+UPDATE split SET budget = 1;
+SELECT table_name, lead_key, old_score, new_score FROM lead_qual.history
+ WHERE table_name LIKE '%split%' ORDER BY id;
+SELECT disable_history('split');
+DROP TABLE split;
+
 SELECT disable_history('many'), disable_history('touched'), disable_history('deals');
 DROP TABLE deals, touched, bare, keyless, many, resumed;
 DROP FUNCTION show_history();

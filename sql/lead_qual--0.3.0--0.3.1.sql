@@ -115,11 +115,14 @@ BEGIN
                          ELSE 't.' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(scorer.as_of_column) END);
         sets := sets OPERATOR(pg_catalog.||) CASE WHEN sets OPERATOR(pg_catalog.=) '' THEN '' ELSE ', ' END
                 OPERATOR(pg_catalog.||) pg_catalog.format('%I = %s', scorer.target_column, expr);
-        -- Not IS DISTINCT FROM, which finds = on the search_path; the same
-        -- here, as qualify() never returns NULL.
+        -- IS DISTINCT FROM, written without it: it finds = on the search
+        -- path.  qualify() is NULL for a NULL as_of; the second test is
+        -- evaluated only when the first holds, so qualify() runs once per
+        -- row unless the stored value is NULL.
         differs := differs OPERATOR(pg_catalog.||) CASE WHEN differs OPERATOR(pg_catalog.=) '' THEN '' ELSE ' OR ' END
-                OPERATOR(pg_catalog.||) pg_catalog.format('(t.%I OPERATOR(pg_catalog.=) %s) IS NOT TRUE',
-                                                          scorer.target_column, expr);
+                OPERATOR(pg_catalog.||) pg_catalog.format('((t.%I OPERATOR(pg_catalog.=) %s) IS NOT TRUE'
+                                                          ' AND (t.%I IS NOT NULL OR %s IS NOT NULL))',
+                                                          scorer.target_column, expr, scorer.target_column, expr);
     END LOOP;
     IF sets OPERATOR(pg_catalog.=) '' THEN
         RAISE EXCEPTION 'table % has no lead_qual.autoscore trigger', target

@@ -118,3 +118,59 @@ SELECT count(*) AS criteria_of_null FROM criteria(NULL::model);
 SELECT key, questions[1] FROM criteria('bant', NULL) WHERE ordinal = 1;
 
 DROP TABLE io_models, io_models_back;
+
+-- Binary input that ends too early or goes on after the value is 22P03
+-- naming the type, for every lead_qual type (not the protocol error 08P01).
+-- COPY of a bytea in binary format writes the bare bytes, which COPY FROM
+-- then hands to the type's receive function.
+CREATE TABLE io_bin (b bytea);
+CREATE TABLE io_bin_model (v model);
+CREATE TABLE io_bin_rules (v engagement_rules);
+CREATE TABLE io_bin_engagement (v engagement_state);
+CREATE TABLE io_bin_touch (v touch_state);
+\set VERBOSITY sqlstate
+INSERT INTO io_bin VALUES ('');
+\copy io_bin TO 'results/io_bin_empty.bin' WITH (FORMAT binary)
+\copy io_bin_model FROM 'results/io_bin_empty.bin' WITH (FORMAT binary)
+\copy io_bin_rules FROM 'results/io_bin_empty.bin' WITH (FORMAT binary)
+\copy io_bin_engagement FROM 'results/io_bin_empty.bin' WITH (FORMAT binary)
+\copy io_bin_touch FROM 'results/io_bin_empty.bin' WITH (FORMAT binary)
+-- An engagement state cut after 10 bytes, and with a byte too many.
+TRUNCATE io_bin;
+INSERT INTO io_bin
+SELECT substring(engagement_state_send(engagement_step(NULL, 'digital', 'web_visit',
+                                                       '2026-06-29', '2026-06-30')) FROM 1 FOR 10);
+\copy io_bin TO 'results/io_bin_cut.bin' WITH (FORMAT binary)
+\copy io_bin_engagement FROM 'results/io_bin_cut.bin' WITH (FORMAT binary)
+TRUNCATE io_bin;
+INSERT INTO io_bin
+SELECT engagement_state_send(engagement_step(NULL, 'digital', 'web_visit', '2026-06-29', '2026-06-30'))
+       || '\x00'::bytea;
+\copy io_bin TO 'results/io_bin_long.bin' WITH (FORMAT binary)
+\copy io_bin_engagement FROM 'results/io_bin_long.bin' WITH (FORMAT binary)
+-- A touch state cut inside its first entry, and with a byte too many.
+TRUNCATE io_bin;
+INSERT INTO io_bin
+SELECT substring(touch_state_send(fold_evidence_step(NULL, '{"budget": 5}', '2026-01-01')) FROM 1 FOR 9);
+\copy io_bin TO 'results/io_bin_cut.bin' WITH (FORMAT binary)
+\copy io_bin_touch FROM 'results/io_bin_cut.bin' WITH (FORMAT binary)
+TRUNCATE io_bin;
+INSERT INTO io_bin
+SELECT touch_state_send(fold_evidence_step(NULL, '{"budget": 5}', '2026-01-01')) || '\x00'::bytea;
+\copy io_bin TO 'results/io_bin_long.bin' WITH (FORMAT binary)
+\copy io_bin_touch FROM 'results/io_bin_long.bin' WITH (FORMAT binary)
+\set VERBOSITY default
+-- The values whole go back in (the checks above are not too strict).
+TRUNCATE io_bin;
+INSERT INTO io_bin
+SELECT engagement_state_send(engagement_step(NULL, 'digital', 'web_visit', '2026-06-29', '2026-06-30'));
+\copy io_bin TO 'results/io_bin_whole.bin' WITH (FORMAT binary)
+\copy io_bin_engagement FROM 'results/io_bin_whole.bin' WITH (FORMAT binary)
+TRUNCATE io_bin;
+INSERT INTO io_bin SELECT touch_state_send(fold_evidence_step(NULL, '{"budget": 5}', '2026-01-01'));
+\copy io_bin TO 'results/io_bin_whole.bin' WITH (FORMAT binary)
+\copy io_bin_touch FROM 'results/io_bin_whole.bin' WITH (FORMAT binary)
+SELECT (SELECT count(*) FROM io_bin_engagement) AS engagement_states,
+       (SELECT count(*) FROM io_bin_touch) AS touch_states,
+       (SELECT fold_evidence_final(v) FROM io_bin_touch) AS folded;
+DROP TABLE io_bin, io_bin_model, io_bin_rules, io_bin_engagement, io_bin_touch;

@@ -860,20 +860,31 @@ lq_engagement_state_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	EngState   *s;
-	int			version = pq_getmsgint(buf, 1);
-	int			flags = pq_getmsgint(buf, 1);
-	uint32		fingerprint = pq_getmsgint(buf, 4);
-	int64		events = pq_getmsgint64(buf);
-	int64		not_counted = pq_getmsgint64(buf);
-	double		cap = pq_getmsgfloat8(buf);
-	double		floor_ = pq_getmsgfloat8(buf);
-	int			nsums = pq_getmsgint(buf, 2);
+	int			version;
+	int			flags;
+	uint32		fingerprint;
+	int64		events;
+	int64		not_counted;
+	double		cap;
+	double		floor_;
+	int			nsums;
 
+	/* version, flags, fingerprint, counters, cap, floor, number of sums */
+	lq_recv_need(buf, 1 + 1 + 4 + 8 + 8 + 8 + 8 + 2, "lead_qual.engagement_state");
+	version = pq_getmsgint(buf, 1);
+	flags = pq_getmsgint(buf, 1);
+	fingerprint = pq_getmsgint(buf, 4);
+	events = pq_getmsgint64(buf);
+	not_counted = pq_getmsgint64(buf);
+	cap = pq_getmsgfloat8(buf);
+	floor_ = pq_getmsgfloat8(buf);
+	nsums = pq_getmsgint(buf, 2);
 	if (version != STATE_VERSION || (flags & ~(SF_CAP | SF_FLOOR)) ||
 		nsums > LQ_MAX_KINDS + 1 || events < 0 || not_counted < 0 ||
 		!isfinite(cap) || fabs(cap) > LQ_MAX_CAP ||
 		!isfinite(floor_) || fabs(floor_) > LQ_MAX_CAP)
 		bad_binary();
+	lq_recv_need(buf, nsums * (2 + 8 + 8), "lead_qual.engagement_state");
 	s = palloc0(STATE_SIZE(nsums));
 	SET_VARSIZE(s, STATE_SIZE(nsums));
 	s->version = version;
@@ -895,6 +906,6 @@ lq_engagement_state_recv(PG_FUNCTION_ARGS)
 			s->sums[i].sum == PG_INT64_MIN || (events == 0 && s->sums[i].sum != 0))
 			bad_binary();
 	}
-	pq_getmsgend(buf);
+	lq_recv_end(buf, "lead_qual.engagement_state");
 	PG_RETURN_POINTER(s);
 }

@@ -622,10 +622,12 @@ Datum
 lq_rules_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgint(buf, 1);
+	int			version;
 	char	   *str;
 	int			nbytes;
 
+	lq_recv_need(buf, 1, "lead_qual.engagement_rules");
+	version = pq_getmsgint(buf, 1);
 	if (version != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),

@@ -262,6 +262,32 @@ lq_json_parse_model(const char *text, int len)
  * An invalid field of a JSON document of lead_qual's (a model, engagement
  * rules, thresholds, ...): "invalid <what> field "<path>": <why>".
  */
+/*
+ * Binary input: the receive functions check that the message holds what
+ * they read next, and nothing after the end, so that a value cut short or
+ * too long is 22P03 naming the type rather than the protocol error 08P01
+ * that PostgreSQL's pq_getmsg functions raise.
+ */
+void
+lq_recv_need(StringInfo buf, int nbytes, const char *type)
+{
+	if (nbytes < 0 || buf->len - buf->cursor < nbytes)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary %s: the value ends too early", type)));
+}
+
+void
+lq_recv_end(StringInfo buf, const char *type)
+{
+	if (buf->cursor != buf->len)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg_plural("invalid binary %s: %d byte after the end of the value",
+							   "invalid binary %s: %d bytes after the end of the value",
+							   buf->len - buf->cursor, type, buf->len - buf->cursor)));
+}
+
 void
 lq_field_error(int code, const char *what, const char *path, const char *fmt,...)
 {

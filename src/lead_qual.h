@@ -153,6 +153,8 @@ extern JNode *lq_json_parse_document(const char *text, int len, const char *what
 extern void lq_field_error(int code, const char *what, const char *path, const char *fmt,...)
 			pg_attribute_printf(4, 5) pg_attribute_noreturn();
 extern bool lq_arg_is_const(FmgrInfo *flinfo, int argno);
+extern void lq_recv_need(StringInfo buf, int nbytes, const char *type);
+extern void lq_recv_end(StringInfo buf, const char *type);
 extern char *lq_clip(const char *s, int maxbytes);
 extern JNode *lq_json_member(const JNode *obj, const char *key);
 extern const char *lq_json_type_name(JNodeType type);

@@ -116,10 +116,12 @@ Datum
 lq_model_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgint(buf, 1);
+	int			version;
 	char	   *str;
 	int			nbytes;
 
+	lq_recv_need(buf, 1, "lead_qual.model");
+	version = pq_getmsgint(buf, 1);
 	if (version != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),

@@ -603,8 +603,10 @@ send_text(StringInfo buf, const char *s, int len)
 static int64
 recv_time(StringInfo buf, const char *what)
 {
-	int64		ts = pq_getmsgint64(buf);
+	int64		ts;
 
+	lq_recv_need(buf, 8, "lead_qual.touch_state");
+	ts = pq_getmsgint64(buf);
 	if (!IS_VALID_TIMESTAMP(ts) && !TIMESTAMP_NOT_FINITE(ts))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -615,8 +617,10 @@ recv_time(StringInfo buf, const char *what)
 static char *
 recv_text(StringInfo buf, int *len, const char *what)
 {
-	int			n = pq_getmsgint(buf, 4);
+	int			n;
 
+	lq_recv_need(buf, 4, "lead_qual.touch_state");
+	n = pq_getmsgint(buf, 4);
 	if (n < 0 || n > buf->len - buf->cursor)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -669,7 +673,7 @@ Datum
 lq_touch_state_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgint(buf, 1);
+	int			version;
 	uint8		kind;
 	uint8		flags;
 	int64		as_of = 0;
@@ -678,6 +682,8 @@ lq_touch_state_recv(PG_FUNCTION_ARGS)
 	TsItem	   *items;
 	int			n;
 
+	lq_recv_need(buf, 3, "lead_qual.touch_state");	/* version, kind, flags */
+	version = pq_getmsgint(buf, 1);
 	if (version != TS_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -706,6 +712,7 @@ lq_touch_state_recv(PG_FUNCTION_ARGS)
 		if ((flags & TS_HAS_LATEST) != 0)
 			latest = recv_time(buf, "latest");
 	}
+	lq_recv_need(buf, 4, "lead_qual.touch_state");
 	n = pq_getmsgint(buf, 4);
 	if (n < 0 || n > (buf->len - buf->cursor) / 9)
 		ereport(ERROR,
@@ -723,6 +730,7 @@ lq_touch_state_recv(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("invalid binary lead_qual.touch_state: key %d contains a zero byte", i)));
+		lq_recv_need(buf, 1, "lead_qual.touch_state");
 		dated = pq_getmsgint(buf, 1);
 		if (dated != 0 && dated != 1)
 			ereport(ERROR,
@@ -734,6 +742,6 @@ lq_touch_state_recv(PG_FUNCTION_ARGS)
 		items[i].value = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(json)));
 		items[i].index = i;
 	}
-	pq_getmsgend(buf);
+	lq_recv_end(buf, "lead_qual.touch_state");
 	PG_RETURN_POINTER(build_state(kind, flags, model, as_of, latest, items, n));
 }

@@ -49,6 +49,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/fmgrprotos.h"
+#include "utils/fmgroids.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
@@ -657,6 +658,54 @@ history_owner(void)
  * record_history(autoscore trigger, key column, table name): the
  * configuration is that of the named autoscore trigger on the same table.
  */
+/*
+ * The table a history trigger records its rows under: the table the trigger
+ * was created on, never the name in its arguments (any table owner can
+ * create this trigger, and the history is written as the history's owner;
+ * enable_history() passes the same name, which is now checked for count
+ * only).  On a partition the trigger is a copy of its parent's: follow
+ * tgparentid up to the partitioned table enable_history() was called on,
+ * so that a lead's history stays under one name, readable by those who may
+ * read that table.  (The relcache's Trigger does not carry tgparentid, so
+ * the chain is read from pg_trigger, once per statement.)
+ */
+static char *
+history_table_name(TriggerData *td)
+{
+	Oid			relid = RelationGetRelid(td->tg_relation);
+	Oid			parent = td->tg_trigger->tgoid;	/* the trigger itself first */
+	int			depth = 0;
+
+	if (td->tg_relation->rd_rel->relispartition)
+	{
+		Relation	rel = table_open(TriggerRelationId, AccessShareLock);
+
+		while (OidIsValid(parent))
+		{
+			ScanKeyData key;
+			SysScanDesc scan;
+			HeapTuple	tup;
+			Form_pg_trigger trig;
+
+			if (++depth > 1000)
+				elog(ERROR, "trigger %u has a cycle of parent triggers", td->tg_trigger->tgoid);
+			ScanKeyInit(&key, Anum_pg_trigger_oid, BTEqualStrategyNumber, F_OIDEQ,
+						ObjectIdGetDatum(parent));
+			scan = systable_beginscan(rel, TriggerOidIndexId, true, NULL, 1, &key);
+			tup = systable_getnext(scan);
+			if (!HeapTupleIsValid(tup))
+				elog(ERROR, "could not find trigger %u", parent);
+			trig = (Form_pg_trigger) GETSTRUCT(tup);
+			relid = trig->tgrelid;
+			parent = trig->tgparentid;
+			systable_endscan(scan);
+		}
+		table_close(rel, AccessShareLock);
+	}
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  get_rel_name(relid));
+}
+
 PG_FUNCTION_INFO_V1(lq_record_history);
 Datum
 lq_record_history(PG_FUNCTION_ARGS)
@@ -704,14 +753,7 @@ lq_record_history(PG_FUNCTION_ARGS)
 		getTypeOutputInfo(TupleDescAttr(RelationGetDescr(td->tg_relation), st->key - 1)->atttypid,
 						  &outfn, &varlena);
 		fmgr_info_cxt(outfn, &st->key_out, st->cxt);
-		/*
-		 * The table the trigger is on, never the name in its arguments: any
-		 * table owner can create this trigger, and the history is written
-		 * as its owner.  (The third argument, which enable_history() sets
-		 * to the same name, is checked for count only.)
-		 */
-		st->table_name = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(td->tg_relation)),
-													RelationGetRelationName(td->tg_relation));
+		st->table_name = history_table_name(td);
 		st->history_owner = history_owner();
 		MemoryContextSwitchTo(old);
 		fcinfo->flinfo->fn_extra = st;

@@ -575,3 +575,22 @@ SELECT count(*) AS rows,
                fold_evidence(e, at) OVER (PARTITION BY lead ORDER BY n ROWS 2 PRECEDING) AS sliding,
                qualify_touches('touch_acme', e, at) OVER (PARTITION BY lead ORDER BY n) AS running_q
           FROM touch_gen WHERE lead <= 40) g;
+
+-- Many keys in one call: a direct call grows one state (not a copy per
+-- key), and the result is compact; a state whose entries share no key
+-- combines in one pass.  (Before 0.3.1 a direct call with 40,000 keys took
+-- all the memory of the machine.)
+SELECT length(fold_evidence_final(s)::text) AS folded_text, pg_column_size(s) < 2600000 AS compact
+  FROM (SELECT fold_evidence_step(NULL, (SELECT jsonb_object_agg('k' || i, i) FROM generate_series(1, 40000) i),
+                                  '2026-01-01') AS s) x;
+SELECT (SELECT count(*) FROM jsonb_object_keys(fold_evidence_final(touch_state_combine(a, b)))) AS keys
+  FROM (SELECT fold_evidence_step(NULL, (SELECT jsonb_object_agg('a' || i, i) FROM generate_series(1, 5000) i), '2026-01-01') AS a,
+               fold_evidence_step(NULL, (SELECT jsonb_object_agg('b' || i, i) FROM generate_series(1, 5000) i), '2026-01-02') AS b) x;
+
+-- Evidence values nested deeper than evidence may be (64 levels with the
+-- object holding them) are an error, as for qualify(); a state's text
+-- nested deeper than a state can be is an error before it is parsed.
+SELECT length(fold_evidence(('{"a": ' || repeat('[', 63) || repeat(']', 63) || '}')::jsonb, NULL)::text) AS deepest_kept;
+SELECT * FROM regress.err($$SELECT fold_evidence(('{"a": ' || repeat('[', 64) || repeat(']', 64) || '}')::jsonb, NULL)$$);
+SELECT * FROM regress.err($$SELECT ('{"version": 1, "kind": "fold", "entries": [["a", null, ' || repeat('[', 100000) || repeat(']', 100000) || ']]}')::touch_state$$);
+SELECT length(('{"version": 1, "kind": "fold", "entries": [["a", null, ' || repeat('[', 63) || repeat(']', 63) || ']]}')::touch_state::text) AS deepest_state_text;

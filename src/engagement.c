@@ -887,6 +887,11 @@ lq_engagement_state_recv(PG_FUNCTION_ARGS)
 	lq_recv_need(buf, nsums * (2 + 8 + 8), "lead_qual.engagement_state");
 	s = palloc0(STATE_SIZE(nsums));
 	SET_VARSIZE(s, STATE_SIZE(nsums));
+	/* -0 reads as 0, as from the text form, so both forms stay canonical */
+	if (cap == 0)
+		cap = 0;
+	if (floor_ == 0)
+		floor_ = 0;
 	s->version = version;
 	s->flags = flags;
 	s->fingerprint = fingerprint;
@@ -905,6 +910,8 @@ lq_engagement_state_recv(PG_FUNCTION_ARGS)
 			(i > 0 && s->sums[i].accum <= s->sums[i - 1].accum) ||
 			s->sums[i].sum == PG_INT64_MIN || (events == 0 && s->sums[i].sum != 0))
 			bad_binary();
+		if (s->sums[i].cap == 0)
+			s->sums[i].cap = 0;	/* not -0 */
 	}
 	lq_recv_end(buf, "lead_qual.engagement_state");
 	PG_RETURN_POINTER(s);

@@ -337,7 +337,7 @@ lq_json_parse_evidence(const char *text, int len)
 
 	memset(&st, 0, sizeof(st));
 	st.what = "evidence";
-	st.maxdepth = LQ_MAX_JSON_DEPTH + 48;
+	st.maxdepth = LQ_MAX_EVIDENCE_DEPTH;
 	st.maxmembers = PG_INT32_MAX / 2;
 	st.shallow = true;
 	return parse_tree(text, len, &st);

@@ -36,6 +36,7 @@
 #define LQ_MAX_DAYS			36600	/* about a century */
 #define LQ_MAX_WEIGHT		1e6
 #define LQ_MAX_JSON_DEPTH	16		/* nesting of a model's JSON text */
+#define LQ_MAX_EVIDENCE_DEPTH	(LQ_MAX_JSON_DEPTH + 48)	/* of evidence */
 #define LQ_MAX_JSON_MEMBERS 1000	/* members of one object or array */
 #define LQ_MAX_MODEL_BYTES	(1024 * 1024)	/* the encoded model */
 

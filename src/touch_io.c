@@ -137,6 +137,7 @@ build_state(uint8 kind, uint8 flags, const LqModel *model, int64 as_of, int64 la
 	b.st->latest = (flags & TS_HAS_LATEST) != 0 ? latest : 0;
 	b.writable = true;
 	b.in_agg = false;
+	b.made_here = true;
 	for (int i = 0; i < n; i++)
 		ts_offer(&b, items[i].key, items[i].keylen, items[i].has_ts, items[i].ts,
 				 NULL, items[i].value);
@@ -307,6 +308,20 @@ typedef struct ShapeState
 static const char *const top_fields[TS_TOP_FIELDS] =
 {"version", "kind", "model", "as_of", "latest", "entries"};
 
+/*
+ * The state, "entries", an entry, then a value, which is evidence and so
+ * nested at most as deep as evidence may be: deeper is an error here,
+ * before the parsers' recursion could run out of stack.
+ */
+#define TS_MAX_TEXT_DEPTH	(3 + LQ_MAX_EVIDENCE_DEPTH)
+
+static void
+shape_descend(ShapeState *s)
+{
+	if (++s->depth > TS_MAX_TEXT_DEPTH)
+		bad_input("nested more than %d levels deep", TS_MAX_TEXT_DEPTH);
+}
+
 static JSON_ACTION_RESULT
 shape_object_start(void *state)
 {
@@ -314,14 +329,14 @@ shape_object_start(void *state)
 
 	if (s->depth == 0)
 		s->top_is_object = true;
-	s->depth++;
+	shape_descend(s);
 	JSON_ACTION_DONE;
 }
 
 static JSON_ACTION_RESULT
 shape_array_start(void *state)
 {
-	((ShapeState *) state)->depth++;
+	shape_descend((ShapeState *) state);
 	JSON_ACTION_DONE;
 }
 

@@ -299,8 +299,37 @@ ensure_room(TsBuf *b, int new_entries, Size need)
 
 	if (b->writable && st->data_off >= dir_end && st->data_off - dir_end >= want)
 		return;
-	b->st = rebuild(st, new_entries * sizeof(TsEntry) + want, b->in_agg);
+
+	/*
+	 * Once this call has a state of its own, it grows it geometrically and
+	 * frees the copy it replaces, also outside an aggregate: a direct call
+	 * with evidence of many keys would otherwise copy the whole state for
+	 * each key and keep every copy (memory quadratic in the keys).
+	 * ts_result() makes the state compact again for a direct call.
+	 */
+	b->st = rebuild(st, new_entries * sizeof(TsEntry) + want, b->in_agg || b->made_here);
+	if (b->made_here)
+		pfree(st);
 	b->writable = true;
+	b->made_here = true;
+}
+
+/*
+ * The state to return from a transition or combine function: outside an
+ * aggregate a state this call made is returned compact (no room to grow).
+ */
+TsHeader *
+ts_result(TsBuf *b)
+{
+	if (!b->in_agg && b->made_here &&
+		VARSIZE(b->st) > checked_size(ts_live_size(b->st) + 8))
+	{
+		TsHeader   *old = b->st;
+
+		b->st = rebuild(old, 0, false);
+		pfree(old);
+	}
+	return b->st;
 }
 
 void
@@ -315,6 +344,37 @@ ts_make_writable(TsBuf *b, Size need)
  * Keeps it if it beats what the state holds for the key.  Returns whether
  * the state changed.
  */
+/*
+ * A value of evidence nested deeper than evidence may be is an error, as
+ * it is for the scoring functions (and a state holding it could not be
+ * read back from its text).
+ */
+static void
+check_depth(const JsonbValue *jv)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	int			depth = 1;		/* the evidence object holding the value */
+
+	if (jv->type != jbvBinary)
+		return;
+	it = JsonbIteratorInit(jv->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+	{
+		if (tok == WJB_BEGIN_ARRAY || tok == WJB_BEGIN_OBJECT)
+		{
+			if (++depth > LQ_MAX_EVIDENCE_DEPTH)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("evidence JSON is nested more than %d levels deep",
+								LQ_MAX_EVIDENCE_DEPTH)));
+		}
+		else if (tok == WJB_END_ARRAY || tok == WJB_END_OBJECT)
+			depth--;
+	}
+}
+
 bool
 ts_offer(TsBuf *b, const char *key, int keylen, bool has_ts, int64 ts,
 		 JsonbValue *jv, Jsonb *jb)
@@ -322,6 +382,9 @@ ts_offer(TsBuf *b, const char *key, int keylen, bool has_ts, int64 ts,
 	int			pos;
 	TsEntry    *e;
 	uint32		len;
+
+	if (jv != NULL)
+		check_depth(jv);
 
 	if (ts_find(b->st, key, keylen, &pos))
 	{

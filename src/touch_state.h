@@ -90,6 +90,8 @@ typedef struct TsBuf
 	TsHeader   *st;
 	bool		writable;
 	bool		in_agg;
+	bool		made_here;		/* st was allocated by this call: a rebuild
+								 * frees it, and grows it geometrically */
 } TsBuf;
 
 /* touch_check.c */
@@ -100,6 +102,7 @@ extern int	ts_cmp_keys(const char *a, int alen, const char *b, int blen);
 extern TsHeader *ts_create(uint8 kind, uint8 flags, const struct varlena *model,
 						   int64 as_of, Size room, bool in_agg);
 extern void ts_make_writable(TsBuf *b, Size need);
+extern TsHeader *ts_result(TsBuf *b);
 extern bool ts_offer(TsBuf *b, const char *key, int keylen, bool has_ts, int64 ts,
 					 JsonbValue *jv, Jsonb *jb);
 extern void ts_merge(TsBuf *b, const TsHeader *other);

@@ -75,10 +75,12 @@ state_arg(FunctionCallInfo fcinfo, int argno, TsBuf *b)
 	{
 		b->st = NULL;
 		b->writable = false;
+		b->made_here = false;
 		return false;
 	}
 	b->st = ts_read(PG_GETARG_DATUM(argno), !b->in_agg, &own);
 	b->writable = b->in_agg || !own;
+	b->made_here = false;
 	return true;
 }
 
@@ -98,6 +100,7 @@ lq_fold_evidence_step(PG_FUNCTION_ARGS)
 				JB_ROOT_COUNT(PG_GETARG_JSONB_P(1)) * (sizeof(TsEntry) + 8);
 		b.st = ts_create(TS_KIND_FOLD, 0, NULL, 0, room, b.in_agg);
 		b.writable = true;
+		b.made_here = true;
 	}
 	else if (b.st->kind != TS_KIND_FOLD)
 		wrong_kind("fold_evidence()", b.st->kind);
@@ -127,7 +130,7 @@ lq_fold_evidence_step(PG_FUNCTION_ARGS)
 				ts_offer(&b, key, keylen, has_ts, ts, &v, NULL);
 		}
 	}
-	PG_RETURN_POINTER(b.st);
+	PG_RETURN_POINTER(ts_result(&b));
 }
 
 PG_FUNCTION_INFO_V1(lq_fold_evidence_final);
@@ -348,6 +351,7 @@ lq_qualify_touches_step(PG_FUNCTION_ARGS)
 				room += sizeof(TsEntry) + c->source_len[i] + 24;
 		b.st = ts_create(TS_KIND_QUALIFY, flags, c->stripped, as_of, room, b.in_agg);
 		b.writable = true;
+		b.made_here = true;
 	}
 	else
 	{
@@ -395,7 +399,7 @@ lq_qualify_touches_step(PG_FUNCTION_ARGS)
 				ts_offer(&b, c->sources[i], c->source_len[i], has_ts, ts, jv, NULL);
 		}
 	}
-	PG_RETURN_POINTER(b.st);
+	PG_RETURN_POINTER(ts_result(&b));
 }
 
 /*
@@ -438,7 +442,7 @@ lq_touch_state_combine(PG_FUNCTION_ARGS)
 			asof_differs();
 	}
 	ts_merge(&b, other);
-	PG_RETURN_POINTER(b.st);
+	PG_RETURN_POINTER(ts_result(&b));
 }
 
 typedef struct FinalCache

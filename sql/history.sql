@@ -129,6 +129,7 @@ SELECT (ctid::text::point)[0] < 20 AS in_first_20_pages,
 CALL lead_qual.rescore('resumed', restart => true);
 SELECT count(*) FILTER (WHERE q = qualify('acme_h', r)) AS current_after_restart, count(*) FROM resumed r;
 SELECT * FROM regress.err($$CALL lead_qual.rescore('bare')$$);
+SELECT * FROM regress.err($$CALL lead_qual.rescore(NULL)$$);
 SELECT * FROM regress.err($$CALL lead_qual.rescore('many', batch_pages => 0)$$);
 
 -- A NULL as_of stores a NULL qualification, which is up to date: rescore

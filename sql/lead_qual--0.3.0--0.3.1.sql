@@ -93,6 +93,9 @@ DECLARE
     changed bigint;
     rescored bigint := 0;
 BEGIN
+    IF target IS NULL THEN
+        RAISE EXCEPTION 'the table to rescore must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     IF batch_pages IS NULL OR batch_pages OPERATOR(pg_catalog.<) 1 THEN
         RAISE EXCEPTION 'batch_pages must be at least 1' USING ERRCODE = 'invalid_parameter_value';
     END IF;

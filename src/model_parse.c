@@ -25,9 +25,12 @@ static const char *const criterion_fields[] = {
 static const char *const tier_fields[] = {"A", "B", "C", NULL};
 
 static const char *const rule_types[] = {
-	/* indexed by LqRuleKind */
-	NULL, "boolean", "grade", "at_least", "at_most", "between", "one_of", "scale", "within_days"
+	/* indexed by LqRuleKind; the NULL at the end ends list_names() */
+	NULL, "boolean", "grade", "at_least", "at_most", "between", "one_of", "scale", "within_days",
+	NULL
 };
+StaticAssertDecl(lengthof(rule_types) == LQ_RULE_WITHIN_DAYS + 2,
+				 "rule_types must list every LqRuleKind, then end with NULL");
 
 /* Fields each rule type takes besides "type". */
 static const char *const rule_fields[][4] = {

@@ -1,0 +1,808 @@
+'use strict';
+// The fuzz targets: for each, a generator of one input (a "case": the
+// statements to run, the checks of their results, and the SQLSTATEs other
+// than class 22 that the reference documents for it), and the database
+// objects and seed values they use.
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const g = require('./gen.js');
+const { Rng, Raw, ser, clone, isObj } = g;
+
+const corpus = (f) => JSON.parse(fs.readFileSync(path.join(__dirname, 'corpus', f), 'utf8'));
+
+// SQLSTATEs outside class 22 that the reference documents (doc/reference.md):
+const DOC = {
+    // 2.8, 5, 13: "a name that is not registered is an error 42704", for the type
+    // input, model(text), the by-name scoring functions; the same for engagement rules.
+    unknownName: { '42704': true },
+    // 5 (define_model), 7, 10: a built-in model or rule set cannot be replaced: 42501.
+    builtin: { '42501': true },
+    // 9 (touch_state binary form): "PostgreSQL's 08P01 for a message that ends too
+    // early or goes on too long"; 13: 54000 when a touch_state would exceed 256 MB.
+    touchBinary: { '08P01': true, '54000': true },
+    touchLimit: { '54000': true },
+};
+
+// ---------------------------------------------------------------------
+// Database objects the targets use (in schema fz of the fuzz database).
+// ---------------------------------------------------------------------
+
+function setupSql() {
+    return `
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS lead_qual;
+DROP SCHEMA IF EXISTS fz CASCADE;
+CREATE SCHEMA fz;
+-- The aggregates' states themselves, to compare combined partial states with
+-- the state of all rows (as the regression suites' regress.fold_state).
+CREATE AGGREGATE fz.fold_state(jsonb, timestamptz)
+    (sfunc = lead_qual.fold_evidence_step, stype = lead_qual.touch_state);
+CREATE AGGREGATE fz.eng_state(text, text, timestamptz, timestamptz)
+    (sfunc = lead_qual.engagement_step, stype = lead_qual.engagement_state);
+CREATE AGGREGATE fz.eng_state(lead_qual.engagement_rules, text, timestamptz, timestamptz)
+    (sfunc = lead_qual.engagement_step, stype = lead_qual.engagement_state);
+-- engagement_combine is STRICT: an aggregate skips a NULL partial state, and so does this.
+CREATE FUNCTION fz.ecombine(a lead_qual.engagement_state, b lead_qual.engagement_state)
+    RETURNS lead_qual.engagement_state LANGUAGE sql IMMUTABLE
+    AS $$ SELECT CASE WHEN a IS NULL THEN b WHEN b IS NULL THEN a ELSE lead_qual.engagement_combine(a, b) END $$;
+-- Tables that binary COPY writes into.
+CREATE TABLE fz.bin_model (v lead_qual.model);
+CREATE TABLE fz.bin_rules (v lead_qual.engagement_rules);
+CREATE TABLE fz.bin_touch (v lead_qual.touch_state);
+CREATE TABLE fz.bin_eng (v lead_qual.engagement_state);
+`;
+}
+
+// A model of 64 criteria: every rule type, weights from 0 to 1e6.
+function wideModel() {
+    const types = [
+        'boolean', { type: 'grade', pass: 0 }, { type: 'at_least', value: -1e308 }, { type: 'at_most', value: 1e-300 },
+        { type: 'between', min: 0.1, max: 0.3 }, { type: 'one_of', values: Array.from({ length: 256 }, (_, i) => 'v' + i) },
+        { type: 'scale', grades: Object.fromEntries(Array.from({ length: 256 }, (_, i) => ['g' + i, i % 11])), default: null },
+        { type: 'within_days', days: 36600, direction: 'either' },
+    ];
+    return {
+        name: 'fz_wide', min_met: 64, pass_score: 100,
+        criteria: Array.from({ length: 64 }, (_, i) => ({
+            key: 'c' + i, source: i % 5 === 0 ? 's' + 'x'.repeat(60) + i : 'c' + i,
+            weight: [0, 1, 1e6, 1e-6, 0.5, 1000000, 3, 7][i % 8], knockout: i % 9 === 0,
+            rule: types[i % types.length],
+            questions: { en: Array.from({ length: 20 }, (_, j) => `q${i}.${j}`), nl: 'v' },
+        })),
+    };
+}
+
+// Real states, made by the aggregates' own step functions.
+const TOUCH_STATE_SQL = [
+    `lead_qual.fold_evidence_step(lead_qual.fold_evidence_step(NULL, '{"budget": 7, "note": "first \\"call\\"", "x": null}', '2026-01-05 09:00:00.123456+01'), '{"budget": 1.50, "tags": ["a", {"b": []}]}', NULL)`,
+    `lead_qual.fold_evidence_step(NULL, NULL, NULL)`,
+    `lead_qual.fold_evidence_step(NULL, '{}', 'infinity')`,
+    `lead_qual.fold_evidence_step(lead_qual.fold_evidence_step(NULL, '{"a": [1, {"b": [[]]}], "b": "😀"}', '-infinity'), '{"c": 1e300, "d": -0.000001}', '4714-11-24 00:00:00+00 BC')`,
+    `lead_qual.fold_evidence_step(NULL, '{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7, "h": 8, "i": 9}', '294276-12-31 23:59:59.999999+00')`,
+    `lead_qual.qualify_touches_step(NULL, 'bant', '{"budget": 8, "authority": 7, "need": 6, "timeframe": 9}', '2026-01-05')`,
+    `lead_qual.qualify_touches_step(NULL, 'bant', '{"budget": 8}', NULL)`,
+    `lead_qual.qualify_touches_step(NULL, 'fz_every', '{"consent": true, "budget_eur": 20000, "role": "cfo", "timeframe": "2026-02-01"}', '2026-01-05', '2026-02-01')`,
+    `lead_qual.qualify_touches_step(NULL, 'fz_every', NULL, NULL, NULL)`,
+    `lead_qual.qualify_touches_step(NULL, 'champ'::lead_qual.model, '{"challenges": 9, "money": "yes"}', '2026-01-05', 'infinity')`,
+    `lead_qual.qualify_touches_step(lead_qual.qualify_touches_step(NULL, 'six_signals', '{"fit": 3}', '2026-01-05'), 'six_signals', '{"fit": 9, "urgency": true}', '2026-01-07')`,
+];
+const ENGAGEMENT_STATE_SQL = [
+    `lead_qual.engagement_step(lead_qual.engagement_step(NULL, 'digital', 'demo_request', '2026-06-20', '2026-06-30'), 'digital', 'web_visit', '2026-06-30', '2026-06-30')`,
+    `lead_qual.engagement_step(lead_qual.engagement_step(NULL, 'digital', 'unsubscribe', '2026-05-31', '2026-06-30'), 'digital', 'job_seeker', '-infinity', '2026-06-30')`,
+    `lead_qual.engagement_step(NULL, 'digital', NULL, NULL, NULL)`,
+    `lead_qual.engagement_step(NULL, 'digital', 'no_such_kind', '2026-06-30', '2026-06-30')`,
+    `lead_qual.engagement_step(lead_qual.engagement_step(NULL, 'fz_web', 'visit', '2026-01-01', '2026-06-30'), 'fz_web', 'demo', '2026-06-29', '2026-06-30')`,
+    `lead_qual.engagement_step(NULL, 'fz_big', 'big', '4714-11-24 00:00:00+00 BC', '294276-12-31 23:59:59+00')`,
+];
+
+async function loadContext(client) {
+    const q = async (sql, params) => (await client.query({ text: sql, values: params, rowMode: 'array' })).rows;
+    // User models and rules next to the built-ins.
+    const userModels = corpus('models.json').map((m) => ({ ...m, name: 'fz_' + m.name }));
+    userModels.push(wideModel());
+    for (const m of userModels) await q('SELECT lead_qual.define_model($1::text, $2::jsonb)', [m.name, JSON.stringify(m)]);  // the corpus models are valid
+    await q(`SELECT lead_qual.define_model('fz_every', lead_qual.model('fz_everything'::text)::jsonb - 'name')`);
+    const userRules = [
+        ['fz_web', { half_life_days: 30, cap: 100, floor: -50, kinds: { visit: 2, demo: { points: 25, cap: 40 }, unsubscribe: { points: -20, cap: 30 }, reply: { points: 9, cap: 54 }, job_seeker: { points: -50, half_life_days: null } } }],
+        ['fz_strict', { unknown_kinds: 'error', kinds: { visit: 100, demo: 25 } }],
+        ['fz_big', { kinds: { big: 1000000, small: { points: -1000000, cap: 1000000000000 } } }],
+        ['fz_nodecay', { cap: 10, floor: -10, kinds: { a: 0.5, b: { points: -3, cap: 4 }, '😀': 1 } }],
+    ];
+    for (const [n, r] of userRules) await q('SELECT lead_qual.define_engagement_rules($1::text, $2::jsonb)', [n, JSON.stringify(r)]);
+
+    const ctx = {};
+    ctx.models = (await q('SELECT name, model::text, lead_qual.model_send(model) FROM lead_qual.models ORDER BY name')).map(([name, text, bin]) => {
+        const def = JSON.parse(text);
+        return { name, text, bin, def, reads: g.modelReads(def) };
+    });
+    // Corpus models that are valid (not registered): used as model JSON text.
+    ctx.modelSeeds = ctx.models.map((m) => m.def);
+    for (const m of corpus('models.json')) {
+        const r = await client.query({ text: 'SELECT $1::lead_qual.model::text', values: [JSON.stringify(m)], rowMode: 'array' }).catch(() => null);
+        if (r) ctx.modelSeeds.push(JSON.parse(r.rows[0][0]));
+    }
+    ctx.rules = (await q('SELECT name, rules::text, lead_qual.engagement_rules_send(rules) FROM lead_qual.engagement_rule_sets ORDER BY name')).map(([name, text, bin]) => {
+        const def = JSON.parse(text);
+        return { name, text, bin, def, kinds: Object.keys(def.kinds || {}) };
+    });
+    ctx.rulesSeeds = ctx.rules.map((r) => r.def).concat(corpus('rules.json'));
+    ctx.validRules = ctx.rules.slice();
+    for (const r of corpus('rules.json')) {
+        const res = await client.query({ text: 'SELECT $1::lead_qual.engagement_rules::text', values: [JSON.stringify(r)], rowMode: 'array' }).catch(() => null);
+        if (res) { const def = JSON.parse(res.rows[0][0]); ctx.validRules.push({ name: null, text: res.rows[0][0], def, kinds: Object.keys(def.kinds) }); }
+    }
+    const states = corpus('states.json');
+    ctx.touchStates = [];
+    for (const e of TOUCH_STATE_SQL) {
+        const [[text, bin]] = await q(`SELECT s::text, lead_qual.touch_state_send(s) FROM (SELECT ${e} AS s) x`);
+        ctx.touchStates.push({ text, bin });
+    }
+    for (const t of states.touch) {
+        const [[text, bin]] = await q('SELECT s::text, lead_qual.touch_state_send(s) FROM (SELECT $1::lead_qual.touch_state AS s) x', [t]);
+        ctx.touchStates.push({ text, bin });
+    }
+    ctx.engStates = [];
+    for (const e of ENGAGEMENT_STATE_SQL) {
+        const [[text, bin]] = await q(`SELECT s::text, lead_qual.engagement_state_send(s) FROM (SELECT ${e} AS s) x`);
+        ctx.engStates.push({ text, bin });
+    }
+    for (const t of states.engagement) {
+        const r = await client.query({ text: 'SELECT s::text, lead_qual.engagement_state_send(s) FROM (SELECT $1::lead_qual.engagement_state AS s) x', values: [t], rowMode: 'array' }).catch(() => null);
+        if (r) ctx.engStates.push({ text: r.rows[0][0], bin: r.rows[0][1] });
+        else ctx.engStateTexts = (ctx.engStateTexts || []).concat([t]);
+    }
+    // Stripped models as the qualify states carry them, with the keys they read.
+    ctx.stateModels = [];
+    for (const s of ctx.touchStates) {
+        const t = JSON.parse(s.text);
+        if (t.kind === 'qualify') ctx.stateModels.push({ stripped: t.model, reads: g.modelReads(t.model).map(([src]) => src) });
+    }
+    // Binary COPY reads files on the server: a directory it can read, and the right to.
+    ctx.copyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lq-fuzz-copy-'));
+    fs.chmodSync(ctx.copyDir, 0o755);
+    ctx.canCopy = (await q(`SELECT rolsuper OR pg_has_role(current_user, 'pg_read_server_files', 'member') FROM pg_roles WHERE rolname = current_user`))[0][0];
+    ctx.evidenceSeeds = corpus('evidence.json');
+    ctx.thresholdSeeds = corpus('thresholds.json');
+    ctx.configSeeds = corpus('configs.json');
+    return ctx;
+}
+
+// ---------------------------------------------------------------------
+// Checks shared by targets.
+// ---------------------------------------------------------------------
+
+const STATUSES = ['qualified', 'needs_info', 'nurture', 'disqualified'];
+
+// qualify(), score(), is_qualified() and explain() agree (one row of evQuery).
+function checkQualification(row) {
+    const [score, qualified, status, tier, met, known, total, missing, failed, score2, isq, n, points, emet, eknown] = row;
+    if (score === null) {
+        if (status !== null || score2 !== null || isq !== null || n !== 0) return `NULL qualification but score() ${score2}, is_qualified() ${isq}, explain() ${n} rows`;
+        return null;
+    }
+    const why = [];
+    if (score2 !== score) why.push(`score() ${score2} differs from qualify().score ${score}`);
+    if (isq !== qualified) why.push(`is_qualified() ${isq} differs from qualify().qualified ${qualified}`);
+    if (qualified !== (status === 'qualified')) why.push(`qualified ${qualified} with status ${status}`);
+    if (!STATUSES.includes(status)) why.push(`status ${status}`);
+    if (!['A', 'B', 'C', 'D'].includes(tier)) why.push(`tier ${tier}`);
+    if (!(score >= 0 && score <= 100)) why.push(`score ${score} outside 0-100`);
+    if (n !== total) why.push(`explain() gives ${n} rows for ${total} criteria`);
+    if (emet !== met || eknown !== known) why.push(`explain() counts met ${emet}/known ${eknown}, qualify() met ${met}/known ${known}`);
+    if (!(Math.abs(points - score) <= 1e-6 * (total + 1))) why.push(`explain() points add up to ${points}, score is ${score}`);
+    if (missing.length !== total - known) why.push(`missing ${JSON.stringify(missing)} with ${total - known} unknown`);
+    if (failed.length !== known - met) why.push(`failed ${JSON.stringify(failed)} with ${known - met} known and not met`);
+    if (!(met >= 0 && met <= known && known <= total)) why.push(`met ${met}, known ${known}, total ${total}`);
+    return why.length ? why.join('; ') : null;
+}
+
+function evQuery(mForm, eForm) {
+    const M = mForm === 'value' ? '$1::lead_qual.model' : '$1::text';
+    const E = eForm === 'jsonb' ? '$2::jsonb' : '$2::text';
+    return `SELECT q.score, q.qualified, q.status, q.tier, q.met, q.known, q.total, q.missing, q.failed,
+       lead_qual.score(${M}, ${E}, $3::timestamptz), lead_qual.is_qualified(${M}, ${E}, $3::timestamptz),
+       x.n, x.points, x.met, x.known
+  FROM lead_qual.qualify(${M}, ${E}, $3::timestamptz) q
+       CROSS JOIN LATERAL (SELECT count(*)::int AS n, sum(e.points) AS points,
+              count(*) FILTER (WHERE e.met)::int AS met, count(*) FILTER (WHERE e.known)::int AS known
+         FROM lead_qual.explain(${M}, ${E}, $3::timestamptz, $4::text) e) x`;
+}
+
+// Only the parameters a statement uses, renumbered from $1 (a prepared
+// statement must have a type for every parameter).
+function compact(sql, params) {
+    const used = [...new Set([...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+    const map = new Map(used.map((n, i) => [n, i + 1]));
+    return { sql: sql.replace(/\$(\d+)/g, (m, n) => '$' + map.get(Number(n))), params: used.map((n) => params[n - 1]) };
+}
+
+const same = (label) => (rows) => (rows[0][0] === rows[0][1] ? null : `${label}: ${String(rows[0][0]).slice(0, 300)} <> ${String(rows[0][1]).slice(0, 300)}`);
+
+// A registered or valid model, as text (a name in some spelling, or JSON).
+function pickModel(rng, ctx) {
+    return rng.weighted([
+        [5, () => {
+            const m = rng.pick(ctx.models);
+            const name = rng.weighted([[4, m.name], [1, ' ' + m.name.toUpperCase() + ' '], [1, m.name[0].toUpperCase() + m.name.slice(1)]]);
+            return { text: name, reads: m.reads };
+        }],
+        [4, () => {
+            const d = rng.pick(ctx.modelSeeds);
+            return { text: ser(d, rng.pick([0, 1, 2]), rng), reads: g.modelReads(d) };
+        }],
+        [0.5, () => ({ text: null, reads: [] })],
+        [0.5, () => ({ text: rng.pick(['no_such_model', '7up', '', '  ', 'x'.repeat(64), 'bant-x']), reads: [] })],
+    ]);
+}
+
+function evidenceFor(rng, ctx, reads, jsonbSafe) {
+    if (rng.chance(0.05)) return null;
+    if (rng.chance(0.1)) {
+        let t = rng.pick(ctx.evidenceSeeds);
+        if (!jsonbSafe) for (let i = rng.range(0, 2); i > 0; i--) t = g.mutateText(rng, t);
+        return t;
+    }
+    return g.evidenceText(rng, reads, jsonbSafe);
+}
+
+// ---------------------------------------------------------------------
+// Binary mutations.
+// ---------------------------------------------------------------------
+
+const EDGE32 = [0, 1, 2, 3, 4, 7, 8, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffe, 0x40000000];
+const EDGE64 = ['0000000000000000', '7fffffffffffffff', '8000000000000000', 'ffffffffffffffff', '7ffffffffffffffe', '8000000000000001',
+    '00000000ffffffff', 'ffffffff00000000', '0000000100000000', 'fff0000000000000', '7ff0000000000000', '7ff8000000000000', 'c000000000000000',
+    '00e1a4c2f0f00000', 'ff1e5b3d0f100000'];
+
+function mutateBytes(rng, buf) {
+    let b = Buffer.from(buf);
+    const ops = rng.weighted([[5, 1], [3, 2], [1, () => rng.range(3, 6)]]);
+    for (let k = 0; k < ops; k++) {
+        const pos = () => rng.int(b.length + 1);
+        switch (rng.int(12)) {
+            case 0: case 1: if (b.length) { const i = rng.int(b.length); b[i] ^= 1 << rng.int(8); } break;
+            case 2: if (b.length) b[rng.int(b.length)] = rng.int(256); break;
+            case 3: b = b.subarray(0, pos()); break;
+            case 4: b = Buffer.concat([b, Buffer.from(Array.from({ length: rng.range(1, 16) }, () => rng.int(256)))]); break;
+            case 5: {   // a plausible 32-bit length field set to an edge value
+                const cands = [];
+                for (let i = 0; i + 4 <= b.length; i++) { const v = b.readUInt32BE(i); if (v > 0 && v <= b.length) cands.push(i); }
+                const i = cands.length ? rng.pick(cands) : (b.length >= 4 ? rng.int(b.length - 3) : -1);
+                if (i >= 0) {
+                    const v = rng.chance(0.5) ? rng.pick(EDGE32) : (b.readUInt32BE(i) + rng.range(-3, 3)) >>> 0;
+                    b.writeUInt32BE(v >>> 0, i);
+                }
+                break;
+            }
+            case 6: if (b.length >= 8) { const i = rng.int(b.length - 7); Buffer.from(rng.pick(EDGE64), 'hex').copy(b, i); } break;
+            case 7: if (b.length) b[0] = rng.pick([0, 2, 255, b[0] + 1]); break;                     // the version byte
+            case 8: if (b.length > 1) b[rng.range(1, Math.min(2, b.length - 1))] = rng.int(256); break; // kind and flags
+            case 9: { const i = pos(), j = Math.min(b.length, i + rng.range(1, 32)); b = Buffer.concat([b.subarray(0, i), b.subarray(j)]); break; }
+            case 10: { const i = pos(), j = Math.min(b.length, i + rng.range(1, 32)); b = Buffer.concat([b.subarray(0, j), b.subarray(i, j), b.subarray(j)]); break; }
+            default: b = Buffer.from(Array.from({ length: rng.pick([0, 1, 2, 3, 5, 8, 13, 64]) }, () => rng.int(256)));
+        }
+    }
+    return b;
+}
+
+// The four C types: name, SQL type, how their text is compared.
+const TYPES = {
+    model: { type: 'lead_qual.model', table: 'fz.bin_model', eq: 'OPERATOR(lead_qual.=)', bins: (ctx) => ctx.models.map((m) => m.bin) },
+    rules: { type: 'lead_qual.engagement_rules', table: 'fz.bin_rules', eq: 'OPERATOR(lead_qual.=)', bins: (ctx) => ctx.rules.map((r) => r.bin) },
+    touch_state: { type: 'lead_qual.touch_state', table: 'fz.bin_touch', eq: null, bins: (ctx) => ctx.touchStates.map((s) => s.bin), allowed: DOC.touchBinary },
+    engagement_state: { type: 'lead_qual.engagement_state', table: 'fz.bin_eng', eq: null, bins: (ctx) => ctx.engStates.map((s) => s.bin) },
+};
+
+// ---------------------------------------------------------------------
+// Targets.
+// ---------------------------------------------------------------------
+
+function makeTargets(ctx) {
+    const T = [];
+    const add = (name, weight, gen, extra = {}) => T.push({ name, weight, gen, ...extra });
+
+    // --- lead_qual.model text input --------------------------------------
+    const modelMain = `SELECT m::text, ((m::text)::lead_qual.model)::text,
+       (m::text)::lead_qual.model OPERATOR(lead_qual.=) m,
+       lead_qual.model(m::jsonb) OPERATOR(lead_qual.=) m,
+       lead_qual.model_hash(m) = lead_qual.model_hash((m::text)::lead_qual.model),
+       lead_qual.model_to_json(m)::text = m::text
+  FROM (SELECT $1::lead_qual.model AS m) s`;
+    const modelUse = `SELECT (lead_qual.qualify(m, NULL::jsonb, '2026-01-01')).total,
+       (SELECT count(*)::int FROM lead_qual.explain(m, NULL::jsonb, '2026-01-01')),
+       (SELECT count(*)::int FROM lead_qual.criteria(m, 'nl')),
+       jsonb_array_length(m::jsonb -> 'criteria')
+  FROM (SELECT $1::lead_qual.model AS m) s`;
+    const modelCase = (rng, text) => ({
+        allowed: DOC.unknownName,
+        steps: [
+            {
+                sql: modelMain, params: [text],
+                check: (rows) => {
+                    const [out, out2, eq, eqj, eqh, eqjson] = rows[0];
+                    if (out !== out2) return `output(input(output)) differs from output: ${out.slice(0, 300)} <> ${out2.slice(0, 300)}`;
+                    if (eq !== true) return 'input(output) is not = to the value';
+                    if (eqj !== true) return 'model(value::jsonb) is not = to the value';
+                    if (eqh !== true) return 'model_hash differs after the text round trip';
+                    if (eqjson !== true) return 'model_to_json() differs from the text output';
+                    return null;
+                },
+            },
+            (rows) => ({
+                sql: modelUse, params: [rows[0][0]], expectOk: true, label: 'use',
+                check: (r) => (r[0][0] === r[0][1] && r[0][1] === r[0][2] && r[0][2] === r[0][3] ? null
+                    : `criteria counts differ: qualify().total ${r[0][0]}, explain() ${r[0][1]}, criteria() ${r[0][2]}, jsonb ${r[0][3]}`),
+            }),
+            (rows) => {
+                // Evidence for the accepted model, through the model as a value.
+                const def = JSON.parse(rows[0][0]);
+                const reads = g.modelReads(def);
+                return {
+                    sql: evQuery('value', 'jsonb'), label: 'qualify', params: [rows[0][0], evidenceFor(rng, ctx, reads, true), g.asOf(rng), rng.pick(g.LANGS)],
+                    check: (r) => checkQualification(r[0]),
+                };
+            },
+        ],
+    });
+    add('model_text', 22, (rng) => {
+        const text = rng.weighted([
+            [20, () => g.modelText(rng, ctx.modelSeeds)],
+            [1, () => rng.pick(['', ' ', '\t\n ', 'bant', ' BANT ', 'Six_Signals', 'no_such_model', '7up', 'my-model', 'null', '[]', '"bant"', '{}', '\ufeffbant', 'x'.repeat(64)])],
+            [1, () => g.deepNest(rng, rng.pick(g.DEPTHS)).text],
+        ]);
+        return modelCase(rng, text);
+    });
+    // Truncated at every position: the prefixes of the seed models' texts, in order.
+    const prefixTexts = ctx.modelSeeds.map((d) => ser(d, 1)).sort((a, b) => a.length - b.length);
+    add('model_prefix', 5, (rng, index) => {
+        let i = index;
+        for (const t of prefixTexts) {
+            if (i < t.length) return modelCase(rng, t.slice(0, i));
+            i -= t.length;
+        }
+        const t = rng.pick(prefixTexts);
+        return modelCase(rng, t.slice(0, rng.int(t.length)));
+    });
+    // define_model() in a transaction rolled back; the definition is jsonb.
+    add('model_define', 4, (rng) => {
+        let def = null;
+        for (let k = 0; k < 3 && def === null; k++) def = g.jsonbText(rng, rng.chance(0.5) ? clone(rng.pick(ctx.modelSeeds)) : g.genModel(rng), 4);
+        if (def === null) def = ser(g.genModel(rng), 1);
+        let parsed = null;
+        try { parsed = JSON.parse(def); } catch (e) { /* not an object */ }
+        const own = parsed && typeof parsed.name === 'string' ? parsed.name : null;
+        const name = rng.weighted([[6, own || 'fz_defined'], [1, () => rng.pick(ctx.models).name], [1, null], [1, () => g.randName(rng)]]);
+        const builtinNames = new Set(['bant', 'anum', 'champ', 'gpct', 'faint', 'madr', 'six_signals']);
+        return {
+            tx: true,
+            allowed: { '42501': () => builtinNames.has(name) },
+            steps: [{ sql: 'SELECT lead_qual.define_model($1::text, $2::jsonb)::text', params: [name, rng.chance(0.03) ? null : def] }],
+        };
+    });
+    // The cast from jsonb (lead_qual.model(jsonb)), against the text input.
+    add('model_jsonb', 3, (rng) => {
+        let def = null;
+        for (let k = 0; k < 3 && def === null; k++) def = g.jsonbText(rng, rng.chance(0.5) ? clone(rng.pick(ctx.modelSeeds)) : g.genModel(rng), 4);
+        return {
+            steps: [{
+                sql: `SELECT m::text, m OPERATOR(lead_qual.=) (m::text)::lead_qual.model, ($1::jsonb)::json::lead_qual.model::text = m::text
+  FROM (SELECT lead_qual.model($1::jsonb) AS m) s`,
+                params: [def || '{}'],
+                check: (rows) => (rows[0][1] !== true ? 'input(output) is not = to the value'
+                    : rows[0][2] !== true ? 'the json cast gives another model than the jsonb cast' : null),
+            }],
+        };
+    });
+
+    // --- evidence through qualify/score/is_qualified/explain ------------
+    const evCase = (rng, eForm) => {
+        const m = pickModel(rng, ctx);
+        const mForm = m.text !== null && rng.chance(0.4) ? 'value' : 'text';
+        const ev = evidenceFor(rng, ctx, m.reads, eForm === 'jsonb');
+        return {
+            allowed: DOC.unknownName,
+            steps: [{ sql: evQuery(mForm, eForm), params: [m.text, ev, g.asOf(rng), rng.pick(g.LANGS)], check: (r) => checkQualification(r[0]) }],
+        };
+    };
+    add('evidence_jsonb', 9, (rng) => evCase(rng, 'jsonb'));
+    add('evidence_text', 11, (rng) => evCase(rng, 'text'));
+
+    // --- next_action with configs ----------------------------------------
+    add('next_action', 5, (rng) => {
+        const m = pickModel(rng, ctx);
+        const mForm = m.text !== null && rng.chance(0.4) ? 'value' : 'text';
+        const eForm = rng.chance(0.5) ? 'jsonb' : 'text';
+        const M = mForm === 'value' ? '$1::lead_qual.model' : '$1::text';
+        const E = eForm === 'jsonb' ? '$2::jsonb' : '$2::text';
+        const config = rng.weighted([
+            [3, null],
+            [5, () => g.jsonbText(rng, rng.chance(0.3) ? clone(rng.pick(ctx.configSeeds)) : g.genConfig(rng), 3)],
+            [1, () => ser(g.anyValue(rng), 1)],
+        ]);
+        const cfgText = config !== null && g.jsonbOk(config) ? config : null;
+        const asOf = g.asOf(rng);
+        return {
+            allowed: DOC.unknownName,
+            steps: [{
+                sql: `SELECT a.action, a.ask, a.follow_up::text, a.questions, q.status, q.missing,
+       (($3::timestamptz) AT TIME ZONE 'UTC')::date::text
+  FROM lead_qual.next_action(${M}, ${E}, $3::timestamptz, $4::text, $5::jsonb) a,
+       lead_qual.qualify(${M}, ${E}, $3::timestamptz) q`,
+                params: [m.text, evidenceFor(rng, ctx, m.reads, eForm === 'jsonb'), asOf, rng.pick(g.LANGS), cfgText],
+                check: (rows) => {
+                    const [action, ask, follow, questions, status, missing, day] = rows[0];
+                    if (action === null || status === null) return action === status ? null : `next_action() ${action} but qualify() ${status}`;
+                    const want = { qualified: 'hand_to_sales', needs_info: 'ask', nurture: 'nurture', disqualified: 'drop' }[status];
+                    if (action !== want) return `action ${action} for status ${status}`;
+                    if (action === 'ask') {
+                        if (JSON.stringify(ask) !== JSON.stringify(missing)) return `ask ${JSON.stringify(ask)} <> missing ${JSON.stringify(missing)}`;
+                        if (questions.length !== ask.length) return `${questions.length} questions for ${ask.length} criteria`;
+                    } else if (ask.length || questions.length) return `ask ${JSON.stringify(ask)} / questions for action ${action}`;
+                    if (action === 'hand_to_sales' && follow !== day) return `follow_up ${follow} for hand_to_sales, as_of's date is ${day}`;
+                    if (action === 'drop' && cfgText === null && follow !== null) return `follow_up ${follow} for drop without drop_days`;
+                    return null;
+                },
+            }],
+        };
+    });
+
+    // --- readiness thresholds and qualifications -------------------------
+    const ENGAGEMENTS = [null, 'NaN', 'Infinity', '-Infinity', '-0', '0', '1e308', '-1e308', '5e-324', '25', '24.999999999999996', '50', '10', '9.999999', '-50', '100.5'];
+    add('readiness', 4, (rng) => {
+        const status = () => rng.weighted([[8, () => rng.pick(STATUSES)], [1, null], [1, () => rng.pick(['Qualified', '', 'x', ' qualified', 'disqualified '])]]);
+        const tier = () => rng.weighted([[8, () => rng.pick(['A', 'B', 'C', 'D'])], [1, null], [1, () => rng.pick(['E', 'a', '', 'AA', ' A'])]]);
+        const thr = rng.weighted([
+            [3, null],
+            [6, () => g.jsonbText(rng, rng.chance(0.3) ? clone(rng.pick(ctx.thresholdSeeds)) : g.genThresholds(rng), 3)],
+            [1, () => ser(g.anyValue(rng), 1)],
+        ]);
+        const thrText = thr !== null && g.jsonbOk(thr) ? thr : null;
+        const fitNull = rng.chance(0.1), qNull = rng.chance(0.2);
+        const fitStatus = status(), fitTier = tier(), qStatus = status(), qTier = tier();
+        const eng = rng.chance(0.6) ? rng.pick(ENGAGEMENTS) : String(Math.round((rng.next() - 0.3) * 1500) / 10);
+        return {
+            steps: [{
+                sql: `SELECT r.stage, r.grade, r.fit_tier, r.engagement_band, r.reason
+  FROM lead_qual.readiness(
+         CASE WHEN $1::boolean THEN NULL ELSE ROW('fit', 50, NULL, $2::text, $3::text, 0, 0, 0, '{}', '{}')::lead_qual.qualification END,
+         $4::float8,
+         CASE WHEN $5::boolean THEN NULL ELSE ROW('q', 50, NULL, $6::text, $7::text, 0, 0, 0, '{}', '{}')::lead_qual.qualification END,
+         $8::jsonb) r`,
+                params: [fitNull, fitStatus, fitTier, eng, qNull, qStatus, qTier, thrText],
+                check: (rows) => {
+                    const [stage, grade, ft, band, reason] = rows[0];
+                    let t;
+                    try { t = thrText === null ? {} : JSON.parse(thrText); } catch (e) { return null; }
+                    if (!isObj(t)) return `accepted thresholds that are not an object: ${thrText}`;
+                    const bands = t.bands || [50, 25, 10];
+                    const mqlFit = (t.mql && t.mql.fit) || 'B', mqlEng = t.mql && t.mql.engagement !== undefined ? t.mql.engagement : 25, sqlFit = (t.sql && t.sql.fit) || 'C';
+                    const e = eng === null ? 0 : Number(eng);
+                    const wantTier = fitNull || fitTier === null ? 'D' : fitTier;
+                    const wantBand = e >= bands[0] ? 1 : e >= bands[1] ? 2 : e >= bands[2] ? 3 : 4;
+                    const fs = fitNull ? null : fitStatus, qs = qNull ? null : qStatus;
+                    let want;
+                    if (fs === 'disqualified' || qs === 'disqualified') want = 'disqualified';
+                    else if (qs === 'qualified' && wantTier <= sqlFit) want = 'sql';
+                    else if (wantTier <= mqlFit && e >= mqlEng) want = 'mql';
+                    else want = 'lead';
+                    const why = [];
+                    if (ft !== wantTier) why.push(`fit_tier ${ft}, expected ${wantTier}`);
+                    if (band !== wantBand) why.push(`band ${band}, expected ${wantBand}`);
+                    if (grade !== ft + band) why.push(`grade ${grade} for ${ft}${band}`);
+                    if (stage !== want) why.push(`stage ${stage}, expected ${want}`);
+                    if (typeof reason !== 'string' || !reason) why.push('no reason');
+                    return why.length ? why.join('; ') + ` (thresholds ${thrText}, engagement ${eng})` : null;
+                },
+            }],
+        };
+    });
+
+    // --- engagement rules text input -------------------------------------
+    const rulesMain = `SELECT r::text, ((r::text)::lead_qual.engagement_rules)::text,
+       (r::text)::lead_qual.engagement_rules OPERATOR(lead_qual.=) r,
+       lead_qual.engagement_rules(r::jsonb) OPERATOR(lead_qual.=) r,
+       (SELECT count(*)::int FROM lead_qual.engagement_kinds(r)) = (SELECT count(*)::int FROM jsonb_object_keys(r::jsonb -> 'kinds'))
+  FROM (SELECT $1::lead_qual.engagement_rules AS r) s`;
+    add('rules_text', 7, (rng) => {
+        const text = rng.weighted([
+            [20, () => g.rulesText(rng, ctx.rulesSeeds)],
+            [1, () => rng.pick(['', ' ', 'digital', ' DIGITAL ', 'no_such_rules', '7up', 'null', '[]', '{}', 'x'.repeat(64)])],
+            [1, () => g.deepNest(rng, rng.pick(g.DEPTHS)).text],
+        ]);
+        return {
+            allowed: DOC.unknownName,
+            steps: [
+                {
+                    sql: rulesMain, params: [text],
+                    check: (rows) => {
+                        const [out, out2, eq, eqj, kinds] = rows[0];
+                        if (out !== out2) return `output(input(output)) differs: ${out.slice(0, 300)} <> ${out2.slice(0, 300)}`;
+                        if (eq !== true) return 'input(output) is not = to the value';
+                        if (eqj !== true) return 'engagement_rules(value::jsonb) is not = to the value';
+                        if (kinds !== true) return 'engagement_kinds() and the kinds of the jsonb differ';
+                        return null;
+                    },
+                },
+                (rows) => {
+                    // A few events of the accepted rules' own kinds.
+                    const def = JSON.parse(rows[0][0]);
+                    const kinds = Object.keys(def.kinds || {});
+                    const ev = Array.from({ length: rng.range(1, 6) }, () => ({ k: rng.pick(kinds), t: g.eventTime(rng) }))
+                        .filter((e) => e.t !== null && e.t !== 'infinity');
+                    return {
+                        sql: `SELECT lead_qual.engagement(r, e.k, e.t, '2026-06-30'::timestamptz)
+  FROM (SELECT $1::lead_qual.engagement_rules AS r) s, jsonb_to_recordset($2::jsonb) AS e(k text, t timestamptz)`,
+                        params: [rows[0][0], JSON.stringify(ev)], label: 'use',
+                        // an accepted rule set must score its own kinds; only an overflow (22003) may stop it
+                        allowed: {}, expectOk: false,
+                        check: (r) => (r[0][0] === null || Number.isFinite(r[0][0]) ? null : `engagement ${r[0][0]}`),
+                    };
+                },
+            ],
+        };
+    });
+    add('rules_define', 2, (rng) => {
+        let def = null;
+        for (let k = 0; k < 3 && def === null; k++) def = g.jsonbText(rng, rng.chance(0.5) ? clone(rng.pick(ctx.rulesSeeds)) : g.genRules(rng), 4);
+        const name = rng.weighted([[6, 'fz_defined'], [1, 'digital'], [1, null], [1, () => g.randName(rng)]]);
+        return {
+            tx: true,
+            allowed: { '42501': () => name === 'digital' },
+            steps: [{ sql: 'SELECT lead_qual.define_engagement_rules($1::text, $2::jsonb)::text', params: [name, rng.chance(0.03) ? null : (def || '{}')] }],
+        };
+    });
+
+    // --- engagement over random events -----------------------------------
+    add('engagement_events', 5, (rng) => {
+        const rules = rng.weighted([[8, () => rng.pick(ctx.validRules)], [1, null]]);
+        const byValue = rng.chance(0.4);
+        const rtext = rules === null ? null : (rules.name && rng.chance(0.7) ? rules.name : rules.text);
+        const R = byValue ? '$1::lead_qual.engagement_rules' : '$1::text';
+        const kinds = rules ? rules.kinds : ['x'];
+        const asOfConst = rng.weighted([[8, '2026-06-30 00:00:00+00'], [1, () => g.eventTime(rng)], [1, () => rng.pick(g.TIMES)]]);
+        const perRow = rng.chance(0.15);
+        const n = rng.weighted([[8, () => rng.range(0, 12)], [1, () => rng.range(50, 300)]]);
+        const events = Array.from({ length: n }, () => ({
+            k: rng.weighted([[8, () => rng.pick(kinds)], [1, null], [1, () => rng.pick(g.KIND_NAMES)]]),
+            t: g.eventTime(rng),
+            a: perRow ? rng.pick([asOfConst, g.eventTime(rng)]) : asOfConst,
+        }));
+        const ev = `WITH ev AS (SELECT x.n, x.v ->> 'k' AS k, (x.v ->> 't')::timestamptz AS t, (x.v ->> 'a')::timestamptz AS a
+              FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x(v, n))`;
+        return {
+            allowed: DOC.unknownName,
+            steps: [{
+                sql: `${ev}
+SELECT (SELECT lead_qual.engagement(${R}, k, t, a) FROM ev),
+       (SELECT lead_qual.engagement_final(fz.ecombine(
+                   fz.eng_state(${R}, k, t, a) FILTER (WHERE n % 2 = 0),
+                   fz.eng_state(${R}, k, t, a) FILTER (WHERE n % 2 = 1))) FROM ev),
+       (SELECT lead_qual.engagement_final(fz.ecombine(
+                   fz.eng_state(${R}, k, t, a) FILTER (WHERE n <= 3),
+                   (fz.eng_state(${R}, k, t, a) FILTER (WHERE n > 3))::text::lead_qual.engagement_state)) FROM ev),
+       (SELECT bool_and(w.s IS NOT DISTINCT FROM
+                   (SELECT lead_qual.engagement(${R}, e2.k, e2.t, e2.a) FROM ev e2 WHERE e2.n BETWEEN w.n - 2 AND w.n))
+          FROM (SELECT n, lead_qual.engagement(${R}, k, t, a) OVER (ORDER BY n ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS s FROM ev) w)`,
+                params: [rtext, JSON.stringify(events)],
+                check: (rows) => {
+                    const [whole, split, viaText, window] = rows[0];
+                    if (whole !== split) return `engagement() ${whole} <> combined halves ${split}`;
+                    if (whole !== viaText) return `engagement() ${whole} <> combined with a state through text ${viaText}`;
+                    if (window === false) return 'the moving window differs from the aggregate over the same rows';
+                    if (whole !== null && !Number.isFinite(whole)) return `engagement ${whole}`;
+                    return null;
+                },
+            }],
+        };
+    });
+
+    // --- touch_state text input ------------------------------------------
+    const touchTexts = ctx.touchStates.map((s) => s.text);
+    add('touch_state_text', 6, (rng) => {
+        const text = g.stateText(rng, touchTexts, () => g.genTouchState(rng, ctx.stateModels));
+        const real = rng.pick(ctx.touchStates).text;
+        const tm = g.eventTime(rng);
+        const ev = g.evidenceText(rng, [], true);
+        return {
+            allowed: DOC.touchLimit,
+            steps: [
+                { sql: 'SELECT s::text, ((s::text)::lead_qual.touch_state)::text FROM (SELECT $1::lead_qual.touch_state AS s) x', params: [text], check: same('output(input(output)) differs from output') },
+                (rows) => ({ sql: 'SELECT lead_qual.fold_evidence_final($1::lead_qual.touch_state)::text', params: [rows[0][0]], label: 'fold_final' }),
+                (rows) => ({ sql: 'SELECT lead_qual.qualify_touches_final($1::lead_qual.touch_state)::text', params: [rows[0][0]], label: 'qualify_final' }),
+                (rows) => ({
+                    sql: `SELECT lead_qual.touch_state_combine(s, s)::text, s::text,
+       lead_qual.touch_state_combine(s, NULL)::text = s::text, lead_qual.touch_state_combine(NULL, s)::text = s::text
+  FROM (SELECT $1::lead_qual.touch_state AS s) x`,
+                    params: [rows[0][0]], label: 'combine_self',
+                    check: (r) => (r[0][0] !== r[0][1] ? `combine(s, s) <> s: ${r[0][0].slice(0, 300)} <> ${r[0][1].slice(0, 300)}`
+                        : r[0][2] !== true || r[0][3] !== true ? 'combine with NULL does not return the state' : null),
+                }),
+                (rows) => ({ sql: 'SELECT lead_qual.touch_state_combine($1::lead_qual.touch_state, $2::lead_qual.touch_state)::text', params: [rows[0][0], real], label: 'combine_real' }),
+                (rows) => ({ sql: 'SELECT lead_qual.fold_evidence_step($1::lead_qual.touch_state, $2::jsonb, $3::timestamptz)::text', params: [rows[0][0], ev, tm], label: 'fold_step' }),
+                (rows) => ({ sql: 'SELECT lead_qual.qualify_touches_step($1::lead_qual.touch_state, \'bant\'::text, $2::jsonb, $3::timestamptz)::text', params: [rows[0][0], ev, tm], label: 'qualify_step' }),
+                (rows) => ({ sql: 'SELECT lead_qual.touch_state_send($1::lead_qual.touch_state)', params: [rows[0][0]], label: 'send', expectOk: true }),
+            ],
+        };
+    });
+
+    // --- engagement_state text input -------------------------------------
+    const engTexts = ctx.engStates.map((s) => s.text).concat(ctx.engStateTexts || []);
+    add('engagement_state_text', 4, (rng) => {
+        const text = g.stateText(rng, engTexts, () => g.genEngagementState(rng));
+        const real = rng.pick(ctx.engStates).text;
+        const rules = rng.pick(ctx.validRules);
+        const kind = rng.pick(rules.kinds.concat(['x', null]));
+        const tm = g.eventTime(rng);
+        return {
+            steps: [
+                { sql: 'SELECT s::text, ((s::text)::lead_qual.engagement_state)::text FROM (SELECT $1::lead_qual.engagement_state AS s) x', params: [text], check: same('output(input(output)) differs from output') },
+                (rows) => ({ sql: 'SELECT lead_qual.engagement_final($1::lead_qual.engagement_state)', params: [rows[0][0]], label: 'final' }),
+                (rows) => ({ sql: 'SELECT lead_qual.engagement_combine(s, s)::text FROM (SELECT $1::lead_qual.engagement_state AS s) x', params: [rows[0][0]], label: 'combine_self' }),
+                (rows) => ({ sql: 'SELECT lead_qual.engagement_combine($1::lead_qual.engagement_state, $2::lead_qual.engagement_state)::text', params: [rows[0][0], real], label: 'combine_real' }),
+                (rows) => ({ sql: 'SELECT lead_qual.engagement_step($1::lead_qual.engagement_state, $2::text, $3::text, $4::timestamptz, \'2026-06-30\')::text', params: [rows[0][0], rules.text, kind, tm], label: 'step' }),
+                (rows) => ({ sql: 'SELECT lead_qual.engagement_unstep($1::lead_qual.engagement_state, $2::text, $3::text, $4::timestamptz, \'2026-06-30\')::text', params: [rows[0][0], rules.text, kind, tm], label: 'unstep' }),
+                (rows) => ({ sql: 'SELECT lead_qual.engagement_state_send($1::lead_qual.engagement_state)', params: [rows[0][0]], label: 'send', expectOk: true }),
+            ],
+        };
+    });
+
+    // --- fold_evidence and qualify_touches over random touches -----------
+    add('touch_aggregates', 4, (rng) => {
+        const m = pickModel(rng, ctx);
+        const mForm = m.text !== null && rng.chance(0.4) ? 'value' : 'text';
+        const M = mForm === 'value' ? '$1::lead_qual.model' : '$1::text';
+        const keys = m.reads.map(([s]) => s).filter((s) => typeof s === 'string').concat(['x', 'y']);
+        const n = rng.weighted([[8, () => rng.range(0, 10)], [1, () => rng.range(20, 200)]]);
+        const touches = Array.from({ length: n }, () => {
+            const t = { t: rng.weighted([[6, () => g.eventTime(rng)], [2, '2026-01-05 00:00:00+00']]) };
+            const e = rng.weighted([
+                [10, () => { const o = {}; for (let i = rng.range(0, 4); i > 0; i--) o[rng.pick(keys)] = rng.chance(0.7) ? g.ruleValue(rng, null) : g.anyValue(rng, 2); return o; }],
+                [1, 'absent'], [0.3, () => g.anyValue(rng, 2)],
+            ]);
+            if (e !== 'absent') t.e = e;
+            return t;
+        });
+        let text = ser(touches, 0);
+        if (!g.jsonbOk(text)) text = '[]';
+        const asOf = rng.weighted([[6, () => g.eventTime(rng)], [1, '2026-01-05 00:00:00+00'], [1, null]]);
+        const tc = `WITH tc AS (SELECT x.n, CASE WHEN x.v ? 'e' THEN x.v -> 'e' END AS e, (x.v ->> 't')::timestamptz AS t
+              FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x(v, n))`;
+        const results = {};
+        const keep = (label) => (r) => { results[label] = r.ok ? { ok: true, v: r.rows[0][0] } : { ok: false, code: r.code }; };
+        const params = [m.text, text, asOf];
+        const step = (label, sql) => ({ ...compact(`${tc}\n${sql}`, params), label, onResult: keep(label), allowed: DOC.unknownName });
+        const steps = [
+            step('fold', 'SELECT lead_qual.fold_evidence(e, t)::text FROM tc'),
+            step('fold_sql', `SELECT CASE WHEN count(*) = 0 THEN NULL ELSE COALESCE((
+         SELECT jsonb_object_agg(k, val) FROM (
+           SELECT DISTINCT ON (k) k, val FROM tc, jsonb_each(tc.e) AS j(k, val)
+            WHERE jsonb_typeof(val) <> 'null'
+            ORDER BY k, t DESC NULLS LAST, val DESC, val::text COLLATE "C" DESC) s), '{}') END::text FROM tc`),
+            step('fold_split', `SELECT lead_qual.touch_state_combine(fz.fold_state(e, t) FILTER (WHERE n % 2 = 0),
+                                   (fz.fold_state(e, t) FILTER (WHERE n % 2 = 1))::text::lead_qual.touch_state)::text
+         IS NOT DISTINCT FROM fz.fold_state(e, t)::text FROM tc`),
+            step('qt3', `SELECT lead_qual.qualify_touches(${M}, e, t)::text FROM tc`),
+            step('qt3_sql', `SELECT CASE WHEN (SELECT count(*) FROM tc) > 0 AND ${M} IS NOT NULL THEN
+         lead_qual.qualify(${M}, (SELECT lead_qual.fold_evidence(e, t) FROM tc), (SELECT max(t) FROM tc))::text END`),
+            step('qt4', `SELECT lead_qual.qualify_touches(${M}, e, t, $3::timestamptz)::text FROM tc`),
+            step('qt4_sql', `SELECT CASE WHEN (SELECT count(*) FROM tc) > 0 AND ${M} IS NOT NULL THEN
+         lead_qual.qualify(${M}, (SELECT lead_qual.fold_evidence(e, t) FROM tc WHERE t <= $3::timestamptz OR t IS NULL), $3::timestamptz)::text END`),
+        ];
+        steps[0].main = true;
+        return {
+            steps: [steps[0], ...steps.slice(1).map((s) => () => s)],
+            // run the rest even when the first is rejected: compare outcomes pairwise
+            runAll: true,
+            compare: () => {
+                const why = [];
+                const cmp = (a, b) => {
+                    const x = results[a], y = results[b];
+                    if (!x || !y) return;
+                    // With a NULL as_of, qualify() is NULL without reading the model or the
+                    // evidence, and qualify_touches() reads the model but not the evidence,
+                    // while the reference folds every touch first (findings, fuzz 3): a NULL
+                    // against a class-22 error, either way round, is that case.
+                    const fine = (r) => !r.ok && (r.code.startsWith('22') || r.code === '42704');
+                    if (fine(x) && y.ok && y.v === null) return;
+                    if (fine(y) && x.ok && x.v === null) return;
+                    // Two errors: with more than one thing wrong (an unknown model and
+                    // evidence that is not an object) either may be reported first.
+                    if (fine(x) && fine(y)) return;
+                    if (x.ok !== y.ok || (x.ok && x.v !== y.v)) {
+                        why.push(`${a} ${x.ok ? String(x.v).slice(0, 300) : 'ERROR ' + x.code} <> ${b} ${y.ok ? String(y.v).slice(0, 300) : 'ERROR ' + y.code}`);
+                    }
+                };
+                // The reference fold refuses a non-object with jsonb_each's own 22023;
+                // fold_evidence also refuses evidence nested deeper than 64 levels
+                // (as qualify() does), which the reference does not check.
+                // (The deepest nesting in the touches' JSON text, outside strings, less
+                // the array of touches and a touch's object: the deepest evidence.)
+                let depth = 0, deepest = 0, inString = false;
+                for (let i = 0; i < text.length; i++) {
+                    const c = text[i];
+                    if (inString) { if (c === '\\') i++; else if (c === '"') inString = false; }
+                    else if (c === '"') inString = true;
+                    else if (c === '[' || c === '{') deepest = Math.max(deepest, ++depth);
+                    else if (c === ']' || c === '}') depth--;
+                }
+                const tooDeep = deepest - 2 > 64;
+                if (!(tooDeep && results.fold && !results.fold.ok && results.fold.code === '22023')) cmp('fold', 'fold_sql');
+                cmp('qt3', 'qt3_sql');
+                cmp('qt4', 'qt4_sql');
+                if (results.fold_split && results.fold_split.ok && results.fold_split.v === false) why.push('combined partial fold states differ from the state of all rows');
+                return why.length ? { message: why.join('; ') } : null;
+            },
+        };
+    });
+
+    // --- binary input through the receive functions ----------------------
+    for (const [tname, ty] of Object.entries(TYPES)) {
+        const bins = ty.bins(ctx);
+        const eq = ty.eq ? `, (v::text)::${ty.type} ${ty.eq} v` : ', true';
+        add(`recv_${tname}`, 2, (rng) => {
+            const buf = rng.chance(0.05) ? Buffer.from(rng.pick(bins)) : mutateBytes(rng, rng.pick(bins));
+            return {
+                allowed: ty.allowed || {},
+                steps: [{
+                    sql: `SELECT v::text, ((v::text)::${ty.type})::text${eq} FROM (SELECT $1::${ty.type} AS v) s`,
+                    params: [buf], binary: true, binaryValue: buf, copyType: ty.type,
+                    check: (rows) => (rows[0][0] !== rows[0][1] ? `output(input(output)) differs: ${rows[0][0].slice(0, 300)} <> ${rows[0][1].slice(0, 300)}`
+                        : rows[0][2] !== true ? 'input(output) is not = to the value' : null),
+                }],
+            };
+        });
+    }
+
+    // --- binary COPY: COPY ... FROM a file (FORMAT binary) --------------
+    // The server reads the file (the driver checks it may: superuser or
+    // pg_read_server_files); psql's \copy would run the same COPY code, but
+    // does not tell the SQLSTATE of each command.  Reproducers use \copy.
+    const copyTypes = Object.entries(TYPES);
+    add('copy_binary', 10, (rng, index) => {
+        const [tname, ty] = copyTypes[index % copyTypes.length];
+        const bins = ty.bins(ctx);
+        const value = rng.chance(0.05) ? Buffer.from(rng.pick(bins)) : mutateBytes(rng, rng.pick(bins));
+        let file = copyFile(value);
+        const framing = rng.chance(0.15);
+        if (framing) file = mutateBytes(rng, file);                // COPY's own framing too
+        const f = path.join(ctx.copyDir, `${tname}-${index}.bin`);
+        fs.writeFileSync(f, file, { mode: 0o644 });
+        const eq = ty.eq ? `(v::text)::${ty.type} ${ty.eq} v` : 'true';
+        return {
+            // PostgreSQL's COPY allocates the field length written in the file before any
+            // receive function runs: 2^31-1 there is its own 54000 "out of memory" (a bytea
+            // column gives the same), so 54000 is allowed when the framing was damaged.
+            allowed: { ...(ty.allowed || {}), ...(framing ? { '54000': true } : {}) },
+            cleanup: () => fs.rmSync(f, { force: true }),
+            steps: [
+                { sql: `COPY ${ty.table} (v) FROM '${f}' WITH (FORMAT binary)`, params: [], binaryFile: f, copyType: ty.type, label: tname },
+                () => ({
+                    sql: `DELETE FROM ${ty.table} RETURNING v::text, ((v::text)::${ty.type})::text, ${eq}`, params: [], label: 'read back', expectOk: true,
+                    check: (rows) => {
+                        for (const r of rows) {
+                            if (r[0] !== r[1]) return `a value COPY accepted writes out differently after reading back: ${r[0].slice(0, 300)} <> ${r[1].slice(0, 300)}`;
+                            if (r[2] !== true) return 'a value COPY accepted is not = to its text read back';
+                        }
+                        return null;
+                    },
+                }),
+            ],
+        };
+    });
+    return T;
+}
+
+// A file in COPY's binary format holding one row of one column.
+function copyFile(value) {
+    const header = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
+    const tuple = Buffer.alloc(6);
+    tuple.writeInt16BE(1, 0);
+    tuple.writeInt32BE(value.length, 2);
+    const trailer = Buffer.alloc(2);
+    trailer.writeInt16BE(-1, 0);
+    return Buffer.concat([header, tuple, value, trailer]);
+}
+
+module.exports = { makeTargets, setupSql, loadContext, mutateBytes, copyFile, TYPES };

@@ -180,6 +180,127 @@ $$;
 
 
 --------------------------------------------------------------------------
+-- A NULL table (or column) is 22004 null_value_not_allowed, not an error
+-- of the statement these functions would have built from it.
+--------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION lead_qual.make_view(source regclass, view_name text, q text, joined text,
+                                    skip_column name, column_prefix text, description text)
+    RETURNS regclass
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cols text;
+    clash text;
+    target text;
+    v regclass;
+BEGIN
+    IF source IS NULL OR view_name IS NULL OR column_prefix IS NULL THEN
+        RAISE EXCEPTION 'table, view name and column prefix must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    -- a view without a schema goes next to its table
+    SELECT string_agg(quote_ident(p), '.') INTO target FROM unnest(parse_ident(view_name)) AS p;
+    IF array_length(parse_ident(view_name), 1) = 1 THEN
+        SELECT format('%I.', n.nspname) || target INTO target
+          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = source;
+    END IF;
+    SELECT f.name INTO clash
+      FROM lead_qual.flat_columns(q, column_prefix) f
+      JOIN pg_attribute a ON a.attrelid = source AND a.attname = f.name AND a.attnum > 0
+                         AND NOT a.attisdropped AND a.attname IS DISTINCT FROM skip_column
+     LIMIT 1;
+    IF clash IS NOT NULL THEN
+        RAISE EXCEPTION 'table % already has a column "%"', source, clash
+            USING ERRCODE = 'duplicate_column',
+                  HINT = 'Give the qualification columns a prefix: column_prefix => ''lq_''.';
+    END IF;
+    SELECT string_agg(format('t.%I', a.attname), ', ' ORDER BY a.attnum) INTO cols
+      FROM pg_attribute a
+     WHERE a.attrelid = source AND a.attnum > 0 AND NOT a.attisdropped
+       AND a.attname IS DISTINCT FROM skip_column;
+    SELECT coalesce(cols || ', ', '') || string_agg(format('%s AS %I', f.expr, f.name), ', ')
+      INTO cols FROM lead_qual.flat_columns(q, column_prefix) f;
+    EXECUTE format('CREATE VIEW %s AS SELECT %s FROM %s AS t %s', target, cols, source, joined);
+    v := to_regclass(target);
+    EXECUTE format('COMMENT ON VIEW %s IS %L', v, description);
+    RETURN v;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION lead_qual.create_stored_view(source regclass, qualification_column name,
+                                             view_name text, column_prefix text DEFAULT '')
+    RETURNS regclass
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF source IS NULL OR qualification_column IS NULL THEN
+        RAISE EXCEPTION 'table and qualification column must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_attribute
+                    WHERE attrelid = source AND attname = qualification_column AND attnum > 0
+                      AND NOT attisdropped AND atttypid = 'lead_qual.qualification'::regtype) THEN
+        RAISE EXCEPTION 'table % has no column "%" of type lead_qual.qualification', source, qualification_column
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    RETURN lead_qual.make_view(source, view_name, format('(t.%I)', qualification_column), '',
+        qualification_column, column_prefix,
+        format('lead_qual: rows of %s with the qualification stored in %s', source, qualification_column));
+END
+$$;
+
+CREATE OR REPLACE FUNCTION lead_qual.enable_history(target regclass, key_column name DEFAULT NULL)
+    RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    key name := key_column;
+    qualified_name text;
+    scorer record;
+    n integer := 0;
+BEGIN
+    IF target IS NULL THEN
+        RAISE EXCEPTION 'the table must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT format('%I.%I', n.nspname, c.relname) INTO qualified_name
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = target;
+    IF key IS NULL THEN
+        SELECT a.attname INTO key
+          FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+         WHERE i.indrelid = target AND i.indisprimary AND i.indnatts = 1;
+        IF key IS NULL THEN
+            RAISE EXCEPTION 'table % has no single-column primary key to name its leads in the history', target
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Give the key column: lead_qual.enable_history(table, key_column => ...).';
+        END IF;
+    ELSIF NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = target AND attname = key
+                                                 AND attnum > 0 AND NOT attisdropped) THEN
+        RAISE EXCEPTION 'table % has no column "%"', target, key
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    FOR scorer IN SELECT trigger_name FROM lead_qual.autoscore_triggers(target) LOOP
+        IF EXISTS (SELECT FROM pg_trigger
+                    WHERE tgrelid = target AND tgname = scorer.trigger_name || '_history') THEN
+            EXECUTE format('DROP TRIGGER %I ON %s', scorer.trigger_name || '_history', target);
+        END IF;
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
+                       'EXECUTE FUNCTION lead_qual.record_history(%L, %L, %L)',
+                       scorer.trigger_name || '_history', target,
+                       scorer.trigger_name, key, qualified_name);
+        n := n + 1;
+    END LOOP;
+    IF n = 0 THEN
+        RAISE EXCEPTION 'table % has no lead_qual.autoscore trigger', target
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'History records the changes an autoscore trigger makes; create that first.';
+    END IF;
+    RETURN n;
+END
+$$;
+
+--------------------------------------------------------------------------
 -- History
 --------------------------------------------------------------------------
 

@@ -62,3 +62,11 @@ SELECT model, ordinal, criterion, label, weight, source, rule_type, rule, knocko
 DROP VIEW leads_by_touch;
 DROP SCHEMA crm CASCADE;
 DROP FUNCTION view_columns(regclass);
+
+-- A NULL table or column is 22004, not an error of the statement that
+-- would have been built from it.
+SELECT * FROM regress.err($$SELECT lead_qual.create_view(NULL, 'bant', 'v_null')$$);
+SELECT * FROM regress.err($$SELECT lead_qual.create_stored_view(NULL, 'q', 'v_null')$$);
+SELECT * FROM regress.err($$SELECT lead_qual.create_stored_view('lead_qual.models', NULL, 'v_null')$$);
+SELECT * FROM regress.err($$SELECT lead_qual.enable_history(NULL)$$);
+SELECT * FROM regress.err($$SELECT lead_qual.enable_history(NULL, 'id')$$);

@@ -594,3 +594,6 @@ SELECT length(fold_evidence(('{"a": ' || repeat('[', 63) || repeat(']', 63) || '
 SELECT * FROM regress.err($$SELECT fold_evidence(('{"a": ' || repeat('[', 64) || repeat(']', 64) || '}')::jsonb, NULL)$$);
 SELECT * FROM regress.err($$SELECT ('{"version": 1, "kind": "fold", "entries": [["a", null, ' || repeat('[', 100000) || repeat(']', 100000) || ']]}')::touch_state$$);
 SELECT length(('{"version": 1, "kind": "fold", "entries": [["a", null, ' || repeat('[', 63) || repeat(']', 63) || ']]}')::touch_state::text) AS deepest_state_text;
+-- qualify_touches() refuses it too, under a key the model does not read,
+-- so that it stays qualify() of what fold_evidence() gives.
+SELECT * FROM regress.err($$SELECT qualify_touches('bant', ('{"note": ' || repeat('[', 64) || repeat(']', 64) || '}')::jsonb, NULL)$$);

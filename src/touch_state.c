@@ -375,6 +375,23 @@ check_depth(const JsonbValue *jv)
 	}
 }
 
+/*
+ * Every value of an evidence object checked as above, also those of keys
+ * the model does not read: qualify_touches() refuses what fold_evidence()
+ * refuses, so that it stays qualify() of the folded evidence.
+ */
+void
+ts_check_depths(Jsonb *jb)
+{
+	JsonbIterator *it = JsonbIteratorInit(&jb->root);
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		if (tok == WJB_VALUE)
+			check_depth(&v);
+}
+
 bool
 ts_offer(TsBuf *b, const char *key, int keylen, bool has_ts, int64 ts,
 		 JsonbValue *jv, Jsonb *jb)

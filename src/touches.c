@@ -389,6 +389,7 @@ lq_qualify_touches_step(PG_FUNCTION_ARGS)
 
 		if (!JB_ROOT_IS_OBJECT(jb))
 			ts_evidence_not_object(jb);
+		ts_check_depths(jb);
 		for (int i = 0; i < c->nsources; i++)
 		{
 			JsonbValue	buf;

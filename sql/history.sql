@@ -167,6 +167,18 @@ SELECT table_name, lead_key, old_score, new_score FROM lead_qual.history
 SELECT disable_history('split');
 DROP TABLE split;
 
+-- No history for a temporary table: its name is another session's
+-- temporary table later.
+CREATE TEMP TABLE scratch (id int PRIMARY KEY, budget int, authority int, need int, timeframe int,
+                           q qualification);
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON scratch
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
+SELECT * FROM regress.err($$SELECT lead_qual.enable_history('scratch')$$);
+CREATE TRIGGER score_history AFTER INSERT OR UPDATE ON scratch
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history('score', 'id', 'public.leads');
+SELECT * FROM regress.err($$INSERT INTO scratch (id, budget) VALUES (1, 5)$$);
+DROP TABLE scratch;
+
 SELECT disable_history('many'), disable_history('touched'), disable_history('deals');
 DROP TABLE deals, touched, bare, keyless, many, resumed;
 DROP FUNCTION show_history();

@@ -35,6 +35,7 @@ BEGIN
     IF EXISTS (SELECT FROM pg_catalog.pg_depend d
                 WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_namespace'::pg_catalog.regclass
                   AND d.classid OPERATOR(pg_catalog.<>) 'pg_catalog.pg_extension'::pg_catalog.regclass
+                  AND d.classid OPERATOR(pg_catalog.<>) 'pg_catalog.pg_default_acl'::pg_catalog.regclass
                   AND d.refobjid OPERATOR(pg_catalog.=) (SELECT n.oid FROM pg_catalog.pg_namespace n
                                                           WHERE n.nspname OPERATOR(pg_catalog.=) 'lead_qual')) THEN
         RAISE EXCEPTION 'schema lead_qual already exists and is not empty'

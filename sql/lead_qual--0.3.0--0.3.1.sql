@@ -264,6 +264,11 @@ BEGIN
     IF target IS NULL THEN
         RAISE EXCEPTION 'the table must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
+    IF (SELECT c.relpersistence FROM pg_class c WHERE c.oid = target) = 't' THEN
+        RAISE EXCEPTION 'lead_qual does not record the history of temporary table %', target
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'Its name would be another session''s temporary table later, and so would its history.';
+    END IF;
     SELECT format('%I.%I', n.nspname, c.relname) INTO qualified_name
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = target;
     IF key IS NULL THEN
@@ -344,6 +349,13 @@ ALTER POLICY history_of_readable_tables ON lead_qual.history
                           AND c.relname = (pg_catalog.parse_ident(table_name))[2]
                           AND pg_catalog.has_schema_privilege(n.oid, 'USAGE')
                           AND pg_catalog.has_table_privilege(c.oid, 'SELECT')));
+-- The history of tables dropped before this update, marked as the event
+-- trigger below marks it from now on.
+UPDATE lead_qual.history h SET table_dropped = true
+ WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_class c
+                     JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+                    WHERE n.nspname OPERATOR(pg_catalog.=) (pg_catalog.parse_ident(h.table_name))[1]
+                      AND c.relname OPERATOR(pg_catalog.=) (pg_catalog.parse_ident(h.table_name))[2]);
 
 CREATE FUNCTION lead_qual.history_of_dropped_tables() RETURNS event_trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -354,7 +366,7 @@ DECLARE
 BEGIN
     SELECT array_agg(d.object_identity) INTO dropped
       FROM pg_event_trigger_dropped_objects() d
-     WHERE d.object_type = 'table' AND NOT d.is_temporary;
+     WHERE d.object_type IN ('table', 'foreign table') AND NOT d.is_temporary;
     IF dropped IS NULL OR to_regclass('lead_qual.history') IS NULL THEN
         RETURN;
     END IF;

@@ -597,3 +597,4 @@ SELECT length(('{"version": 1, "kind": "fold", "entries": [["a", null, ' || repe
 -- qualify_touches() refuses it too, under a key the model does not read,
 -- so that it stays qualify() of what fold_evidence() gives.
 SELECT * FROM regress.err($$SELECT qualify_touches('bant', ('{"note": ' || repeat('[', 64) || repeat(']', 64) || '}')::jsonb, NULL)$$);
+SELECT * FROM regress.err($$SELECT ('{"version": 1, "kind": "fold", "entries": [["a", null, ' || repeat('[', 64) || repeat(']', 64) || ']]}')::touch_state$$);

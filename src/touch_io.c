@@ -110,6 +110,7 @@ build_state(uint8 kind, uint8 flags, const LqModel *model, int64 as_of, int64 la
 		if (JsonbExtractScalar(&items[i].value->root, &scalar) && scalar.type == jbvNull)
 			bad_input("the value of entries[%d] is null (a state holds only known values)",
 					  items[i].index);
+		ts_check_value_depth(items[i].value);
 		if (kind == TS_KIND_QUALIFY)
 		{
 			bool		read = false;
@@ -309,11 +310,11 @@ static const char *const top_fields[TS_TOP_FIELDS] =
 {"version", "kind", "model", "as_of", "latest", "entries"};
 
 /*
- * The state, "entries", an entry, then a value, which is evidence and so
- * nested at most as deep as evidence may be: deeper is an error here,
- * before the parsers' recursion could run out of stack.
+ * The state, "entries", an entry, then a value of evidence, which may be
+ * nested as deep as evidence less the object that holds it: deeper is an
+ * error here, before the parsers' recursion could run out of stack.
  */
-#define TS_MAX_TEXT_DEPTH	(3 + LQ_MAX_EVIDENCE_DEPTH)
+#define TS_MAX_TEXT_DEPTH	(3 + LQ_MAX_EVIDENCE_DEPTH - 1)
 
 static void
 shape_descend(ShapeState *s)

@@ -375,6 +375,18 @@ check_depth(const JsonbValue *jv)
 	}
 }
 
+/* A value as a jsonb datum (from a state's text or binary form). */
+void
+ts_check_value_depth(Jsonb *jb)
+{
+	JsonbValue	v;
+
+	v.type = jbvBinary;
+	v.val.binary.data = &jb->root;
+	v.val.binary.len = VARSIZE(jb) - VARHDRSZ;
+	check_depth(&v);
+}
+
 /*
  * Every value of an evidence object checked as above, also those of keys
  * the model does not read: qualify_touches() refuses what fold_evidence()

@@ -111,5 +111,6 @@ extern Size ts_live_size(const TsHeader *st);
 extern struct varlena *ts_strip_model(const LqModel *m);
 extern void ts_evidence_not_object(Jsonb *jb) pg_attribute_noreturn();
 extern void ts_check_depths(Jsonb *jb);
+extern void ts_check_value_depth(Jsonb *jb);
 
 #endif							/* TOUCH_STATE_H */

@@ -676,6 +676,13 @@ history_table_name(TriggerData *td)
 	Oid			parent = td->tg_trigger->tgoid;	/* the trigger itself first */
 	int			depth = 0;
 
+	if (td->tg_relation->rd_rel->relpersistence == RELPERSISTENCE_TEMP)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("lead_qual does not record the history of temporary table \"%s\"",
+						RelationGetRelationName(td->tg_relation)),
+				 errdetail("Its name would be another session's temporary table later, and so would its history.")));
+
 	if (td->tg_relation->rd_rel->relispartition)
 	{
 		Relation	rel = table_open(TriggerRelationId, AccessShareLock);

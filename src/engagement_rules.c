@@ -23,7 +23,6 @@
 
 #include "common/hashfn.h"
 #include "funcapi.h"
-#include "libpq/pqformat.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
@@ -621,18 +620,9 @@ PG_FUNCTION_INFO_V1(lq_rules_recv);
 Datum
 lq_rules_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version;
-	char	   *str;
 	int			nbytes;
+	char	   *str = lq_recv_json((StringInfo) PG_GETARG_POINTER(0), "lead_qual.engagement_rules", &nbytes);
 
-	lq_recv_need(buf, 1, "lead_qual.engagement_rules");
-	version = pq_getmsgint(buf, 1);
-	if (version != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported lead_qual.engagement_rules binary format version %d", version)));
-	str = pq_getmsgtext(buf, buf->len - buf->cursor, &nbytes);
 	PG_RETURN_POINTER(compile(str, nbytes));
 }
 
@@ -640,13 +630,7 @@ PG_FUNCTION_INFO_V1(lq_rules_send);
 Datum
 lq_rules_send(PG_FUNCTION_ARGS)
 {
-	char	   *json = rules_json(PG_GETARG_VARLENA_PP(0));
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	pq_sendint8(&buf, 1);
-	pq_sendtext(&buf, json, strlen(json));
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	PG_RETURN_BYTEA_P(lq_send_json(rules_json(PG_GETARG_VARLENA_PP(0))));
 }
 
 /* lead_qual.engagement_rules(text): registered rules by name, or JSON. */

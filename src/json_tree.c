@@ -14,6 +14,7 @@
 #include "postgres.h"
 
 #include "common/jsonapi.h"
+#include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 
@@ -286,6 +287,35 @@ lq_recv_end(StringInfo buf, const char *type)
 				 errmsg_plural("invalid binary %s: %d byte after the end of the value",
 							   "invalid binary %s: %d bytes after the end of the value",
 							   buf->len - buf->cursor, type, buf->len - buf->cursor)));
+}
+
+/*
+ * The binary form of the types written as JSON (models, engagement rules):
+ * a version byte, 1, then the canonical JSON text in the client encoding.
+ */
+char *
+lq_recv_json(StringInfo buf, const char *type, int *nbytes)
+{
+	int			version;
+
+	lq_recv_need(buf, 1, type);
+	version = pq_getmsgint(buf, 1);
+	if (version != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported %s binary format version %d", type, version)));
+	return pq_getmsgtext(buf, buf->len - buf->cursor, nbytes);
+}
+
+bytea *
+lq_send_json(const char *json)
+{
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendint8(&buf, 1);
+	pq_sendtext(&buf, json, strlen(json));
+	return pq_endtypsend(&buf);
 }
 
 void

@@ -156,6 +156,8 @@ extern void lq_field_error(int code, const char *what, const char *path, const c
 extern bool lq_arg_is_const(FmgrInfo *flinfo, int argno);
 extern void lq_recv_need(StringInfo buf, int nbytes, const char *type);
 extern void lq_recv_end(StringInfo buf, const char *type);
+extern char *lq_recv_json(StringInfo buf, const char *type, int *nbytes);
+extern bytea *lq_send_json(const char *json);
 extern char *lq_clip(const char *s, int maxbytes);
 extern JNode *lq_json_member(const JNode *obj, const char *key);
 extern const char *lq_json_type_name(JNodeType type);

@@ -16,7 +16,6 @@
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "funcapi.h"
-#include "libpq/pqformat.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -115,18 +114,9 @@ PG_FUNCTION_INFO_V1(lq_model_recv);
 Datum
 lq_model_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version;
-	char	   *str;
 	int			nbytes;
+	char	   *str = lq_recv_json((StringInfo) PG_GETARG_POINTER(0), "lead_qual.model", &nbytes);
 
-	lq_recv_need(buf, 1, "lead_qual.model");
-	version = pq_getmsgint(buf, 1);
-	if (version != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported lead_qual.model binary format version %d", version)));
-	str = pq_getmsgtext(buf, buf->len - buf->cursor, &nbytes);
 	PG_RETURN_POINTER(compile_model_text(str, nbytes));
 }
 
@@ -134,13 +124,7 @@ PG_FUNCTION_INFO_V1(lq_model_send);
 Datum
 lq_model_send(PG_FUNCTION_ARGS)
 {
-	char	   *json = model_json(PG_GETARG_VARLENA_PP(0));
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	pq_sendint8(&buf, 1);
-	pq_sendtext(&buf, json, strlen(json));
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	PG_RETURN_BYTEA_P(lq_send_json(model_json(PG_GETARG_VARLENA_PP(0))));
 }
 
 /* The encoding is canonical: equal models have equal bytes. */

@@ -3,8 +3,10 @@ EXTENSION = lead_qual
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
 
 MODULE_big = lead_qual
-OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
-DATA = $(sort $(wildcard sql/$(EXTENSION)--*.sql))
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/*/*.c)))
+PG_CPPFLAGS = -I$(srcdir)/src
+# the install script of the current version and the update scripts
+DATA = $(sort $(wildcard $(EXTENSION)--*.sql))
 
 # pg_regress suites: sql/<name>.sql, expected/<name>.out
 REGRESS = setup model_io model_errors frameworks rules rows explain registry trigger history views touches engagement readiness security catalog
@@ -14,4 +16,4 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-$(OBJS): $(wildcard src/*.h)
+$(OBJS): $(wildcard src/*.h src/*/*.h)

@@ -3,13 +3,15 @@
  * lead_qual.c
  *	  Module entry point of the lead_qual extension.
  *
+ * The map of the code is doc/hacking.md.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "fmgr.h"
 
-#include "lead_qual.h"
+#include "registry/registry.h"
 
 PG_MODULE_MAGIC;
 
@@ -18,5 +20,5 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
-	lq_registry_init();
+	RegistryInit();
 }

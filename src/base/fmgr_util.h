@@ -1,0 +1,20 @@
+/*-------------------------------------------------------------------------
+ *
+ * fmgr_util.h
+ *	  Helpers for SQL-callable functions: what the call site says about an
+ *	  argument, and the row type a function returns.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef LQ_FMGR_UTIL_H
+#define LQ_FMGR_UTIL_H
+
+#include "postgres.h"
+
+#include "access/tupdesc.h"
+#include "fmgr.h"
+
+extern bool ArgIsConst(FmgrInfo *flinfo, int argno);
+extern TupleDesc CallResultDesc(FunctionCallInfo fcinfo, int natts);
+
+#endif							/* LQ_FMGR_UTIL_H */

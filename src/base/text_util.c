@@ -1,0 +1,79 @@
+/*-------------------------------------------------------------------------
+ *
+ * text_util.c
+ *	  Small string helpers (text_util.h).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+
+#include "base/text_util.h"
+
+/*
+ * The form in which values are compared: without the blanks around it,
+ * ASCII letters in lower case, other bytes as they are.  NUL-terminated,
+ * its length in *outlen.
+ */
+char *
+FoldText(const char *s, int len, int *outlen)
+{
+	char	   *out,
+			   *p;
+
+	TrimBlanks(&s, &len);
+	out = p = palloc(len + 1);
+	for (int i = 0; i < len; i++)
+		*p++ = AsciiLower(s[i]);
+	*p = '\0';
+	*outlen = len;
+	return out;
+}
+
+/*
+ * A name as lead_qual's names are written (models, criteria, rule sets):
+ * lower-case ASCII letters, digits and '_', not starting with a digit, at
+ * most LQ_MAX_NAME_LEN bytes.
+ */
+bool
+IsIdentifier(const char *s)
+{
+	size_t		len = strlen(s);
+
+	if (len == 0 || len > LQ_MAX_NAME_LEN || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+/*
+ * At most maxbytes of s (cut at a character boundary, "..." added), for
+ * messages that quote what a user wrote.
+ */
+char *
+TextClip(const char *s, int maxbytes)
+{
+	int			len = strlen(s);
+	int			cut;
+
+	if (len <= maxbytes)
+		return pstrdup(s);
+	cut = pg_mbcliplen(s, len, maxbytes);
+	return psprintf("%.*s...", cut, s);
+}
+
+/* "a, b, c": the names of a NULL-terminated list, for messages. */
+char *
+JoinNames(const char *const *names)
+{
+	StringInfoData s;
+
+	initStringInfo(&s);
+	for (int i = 0; names[i] != NULL; i++)
+		appendStringInfo(&s, "%s%s", i > 0 ? ", " : "", names[i]);
+	return s.data;
+}

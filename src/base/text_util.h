@@ -1,0 +1,49 @@
+/*-------------------------------------------------------------------------
+ *
+ * text_util.h
+ *	  Small string helpers: blanks, ASCII case, names, and quoting what a
+ *	  user wrote in a message.
+ *
+ * Comparisons here never depend on the locale: only ASCII letters change
+ * case, and the blanks are space, tab, carriage return and newline.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef LQ_TEXT_UTIL_H
+#define LQ_TEXT_UTIL_H
+
+#include "postgres.h"
+
+/* the longest name of a model, criterion, source or rule set, in bytes */
+#define LQ_MAX_NAME_LEN		63
+/* the longest text users write into a model or rules (a description, a question) */
+#define LQ_MAX_TEXT_LEN		4000
+
+static inline bool
+IsBlank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Drop the blanks around s[0 .. *len - 1], moving *s and shortening *len. */
+static inline void
+TrimBlanks(const char **s, int *len)
+{
+	while (*len > 0 && IsBlank((*s)[0]))
+		(*s)++, (*len)--;
+	while (*len > 0 && IsBlank((*s)[*len - 1]))
+		(*len)--;
+}
+
+static inline char
+AsciiLower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
+extern char *FoldText(const char *s, int len, int *outlen);
+extern bool IsIdentifier(const char *s);
+extern char *TextClip(const char *s, int maxbytes);
+extern char *JoinNames(const char *const *names);
+
+#endif							/* LQ_TEXT_UTIL_H */

@@ -1,0 +1,71 @@
+/*-------------------------------------------------------------------------
+ *
+ * compat.h
+ *	  What differs between the PostgreSQL versions lead_qual builds on.
+ *
+ * The code is written against the newest server API; this header maps it
+ * onto older servers, and is the only place with version checks besides
+ * the few calls whose arguments changed (marked where they are made).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef LQ_COMPAT_H
+#define LQ_COMPAT_H
+
+#include "postgres.h"
+
+#include "common/jsonapi.h"
+#include "mb/pg_wchar.h"
+
+/*
+ * A function that does not return: PostgreSQL 18 writes "pg_noreturn"
+ * before the declaration and no longer has pg_attribute_noreturn().
+ * Earlier servers' attribute works in the same place with GCC and Clang.
+ */
+#ifndef pg_noreturn
+#define pg_noreturn pg_attribute_noreturn()
+#endif
+
+/*
+ * The callbacks of PostgreSQL's JSON parser (JsonSemAction) return a
+ * JsonParseErrorType from version 16 on, and nothing before.
+ */
+#if PG_VERSION_NUM >= 160000
+#define JSON_ACTION_RESULT JsonParseErrorType
+#define JSON_ACTION_DONE return JSON_SUCCESS
+#else
+#define JSON_ACTION_RESULT void
+#define JSON_ACTION_DONE return
+#endif
+
+/*
+ * A lexer over len bytes of JSON text in the database encoding, with
+ * object keys kept.  PostgreSQL 17 takes a lexer to fill in (NULL: make
+ * one) and a const text.
+ */
+static inline JsonLexContext *
+JsonLexerFor(const char *text, int len)
+{
+#if PG_VERSION_NUM >= 170000
+	return makeJsonLexContextCstringLen(NULL, text, len, GetDatabaseEncoding(), true);
+#else
+	return makeJsonLexContextCstringLen(unconstify(char *, text), len,
+										GetDatabaseEncoding(), true);
+#endif
+}
+
+/*
+ * Whether a JSON parse error is about characters the database encoding
+ * cannot hold (SQLSTATE 22P05) rather than syntax; 16 added one such error.
+ */
+static inline bool
+JsonErrorIsEncoding(JsonParseErrorType rc)
+{
+	return rc == JSON_UNICODE_CODE_POINT_ZERO || rc == JSON_UNICODE_HIGH_ESCAPE
+#if PG_VERSION_NUM >= 160000
+		|| rc == JSON_UNICODE_UNTRANSLATABLE
+#endif
+		;
+}
+
+#endif							/* LQ_COMPAT_H */

@@ -1,0 +1,135 @@
+/*-------------------------------------------------------------------------
+ *
+ * wording.c
+ *	  The sentences lead_qual writes into results: why readiness() gave a
+ *	  stage, and why next_action() chose an action (readiness.h).  All in
+ *	  English, in one place, from the decisions decide.c made.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "lib/stringinfo.h"
+
+#include "base/convert.h"
+#include "readiness/readiness.h"
+
+/* "today", "in 1 day", "in 7 days" */
+static char *
+in_days(int32 days)
+{
+	if (days == 0)
+		return pstrdup("today");
+	return psprintf("in %d day%s", days, days == 1 ? "" : "s");
+}
+
+/* "a", "a and b", "a, b and c": the keys of criteria[0 .. n-1] of m */
+static void
+append_keys(StringInfo s, const LqModel *m, const int *criteria, int n)
+{
+	for (int i = 0; i < n; i++)
+		appendStringInfo(s, "%s%s", i == 0 ? "" : (i == n - 1 ? " and " : ", "),
+						 m->criteria[criteria[i]].key);
+}
+
+/*
+ * Why readiness() gave its stage: the rule that decided, with the fit and
+ * engagement it compared and the thresholds it compared them with.
+ */
+char *
+ReadinessReason(const Thresholds *t, const ReadinessInput *in, const ReadinessResult *r)
+{
+	StringInfoData s;
+	char	   *fit = in->fit_tier >= 0 ? psprintf("fit %c", 'A' + r->tier) : pstrdup("no fit (D)");
+	char	   *eng = in->engagement_null ? pstrdup("no engagement (0)") :
+		psprintf("engagement %s", NumberText(in->engagement));
+	bool		fit_out = (in->fit_status == LQ_STATUS_DISQUALIFIED);
+	bool		qual_out = (in->qual_status == LQ_STATUS_DISQUALIFIED);
+
+	initStringInfo(&s);
+	switch (r->stage)
+	{
+		case STAGE_DISQUALIFIED:
+			appendStringInfoString(&s, fit_out && qual_out ? "fit and qualification are disqualified" :
+								   fit_out ? "fit is disqualified" : "qualification is disqualified");
+			break;
+		case STAGE_SQL:
+			appendStringInfo(&s, "qualified, %s at or above sql.fit %c", fit, 'A' + t->sql_fit);
+			break;
+		case STAGE_MQL:
+			appendStringInfo(&s, "%s at or above mql.fit %c, %s at or above mql.engagement %s",
+							 fit, 'A' + t->mql_fit, eng, NumberText(t->mql_engagement));
+			break;
+		case STAGE_LEAD:
+			{
+				const char *sep = "";
+
+				if (in->qual_status == LQ_STATUS_QUALIFIED)
+				{
+					appendStringInfo(&s, "qualified, but %s below sql.fit %c", fit, 'A' + t->sql_fit);
+					sep = "; ";
+				}
+				if (r->tier > t->mql_fit)
+				{
+					appendStringInfo(&s, "%s%s below mql.fit %c", sep, fit, 'A' + t->mql_fit);
+					sep = ", ";
+				}
+				if (in->engagement < t->mql_engagement)
+					appendStringInfo(&s, "%s%s below mql.engagement %s", sep, eng,
+									 NumberText(t->mql_engagement));
+				break;
+			}
+	}
+	return s.data;
+}
+
+/* Why next_action() chose its action, and when to come back. */
+char *
+NextStepReason(const LqModel *m, const NextStep *ns)
+{
+	StringInfoData s;
+	int			n = ns->ncriteria;
+
+	initStringInfo(&s);
+	switch (ns->outcome.status)
+	{
+		case LQ_STATUS_QUALIFIED:
+			appendStringInfo(&s, "Qualified with score %s (tier %c): hand to sales now.",
+							 NumberText(ns->outcome.score), ns->outcome.tier);
+			break;
+
+		case LQ_STATUS_NEEDS_INFO:
+			appendStringInfoString(&s, "Could qualify once ");
+			append_keys(&s, m, ns->criteria, n);
+			appendStringInfo(&s, " %s known: ask, and follow up %s.",
+							 n == 1 ? "is" : "are", in_days(ns->days));
+			break;
+
+		case LQ_STATUS_NURTURE:
+			if (ns->date_criterion >= 0)
+			{
+				const LqCriterion *c = &m->criteria[ns->date_criterion];
+
+				appendStringInfo(&s,
+								 "Cannot qualify on what is known now: follow up on %s, when %s (%s) is %d day%s away.",
+								 DateText(ns->follow_up), c->key, DateText(ns->date),
+								 c->days, c->days == 1 ? "" : "s");
+			}
+			else
+				appendStringInfo(&s,
+								 "Cannot qualify on what is known now and no coming date is known: follow up %s (tier %c).",
+								 in_days(ns->days), ns->outcome.tier);
+			break;
+
+		case LQ_STATUS_DISQUALIFIED:
+			appendStringInfo(&s, "Disqualified: knockout criteri%s ", n == 1 ? "on" : "a");
+			append_keys(&s, m, ns->criteria, n);
+			appendStringInfo(&s, " %s not met", n == 1 ? "is" : "are");
+			if (ns->has_follow_up)
+				appendStringInfo(&s, ": drop, and look again %s.", in_days(ns->days));
+			else
+				appendStringInfoString(&s, ": drop, no follow-up.");
+			break;
+	}
+	return s.data;
+}

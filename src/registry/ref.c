@@ -1,0 +1,212 @@
+/*-------------------------------------------------------------------------
+ *
+ * ref.c
+ *	  A model or a set of engagement rules given to a function, decoded
+ *	  once and kept for the rest of the query (ref.h).
+ *
+ * Every function that takes a model or rules goes through here: the
+ * scoring functions, explain() and next_action(), the autoscore trigger,
+ * the touches and engagement aggregates.  So do the types' input functions
+ * for text, which take a registered name or JSON alike.
+ *
+ * An LqRef, kept in the caller's fn_extra state, holds the decoded value
+ * and the bytes of the argument it came from:
+ *	 - a value of the type is decoded again only when the argument's bytes
+ *	   differ from the last ones (a constant argument is not compared);
+ *	 - text is looked up in the registry (or compiled, when it is JSON)
+ *	   again only when it differs, or when the registry has changed since
+ *	   (registry.c counts its changes, in every backend).
+ * What a caller derives from the value (row bindings, the keys a model
+ * reads, prepared results) it keeps in RefMemory(), which is reset when
+ * another value is loaded; ref->loads counts the loads, so that the caller
+ * can tell.  A value is published last: after an error half way (caught
+ * by a PL/pgSQL exception block, say) the cache holds none and starts over.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "base/fmgr_util.h"
+#include "base/text_util.h"
+#include "registry/ref.h"
+
+/* How the messages name each kind of value. */
+static const struct
+{
+	const char *noun;			/* "a model name" */
+	const char *empty;
+	const char *hint;
+}			kinds[] = {
+	[REGISTRY_MODELS] = {
+		"model", "a model cannot be empty",
+		"Write a model as JSON, or give the name of a registered model."
+	},
+	[REGISTRY_RULES] = {
+		"engagement rules", "engagement rules cannot be empty",
+		"Write the rules as JSON, or give the name of registered rules."
+	},
+};
+
+void
+RefInit(LqRef *ref, RegistryKind kind, MemoryContext parent, bool by_text,
+		bool is_const)
+{
+	memset(ref, 0, sizeof(*ref));
+	ref->kind = kind;
+	ref->by_text = by_text;
+	ref->is_const = is_const;
+	if (kind == REGISTRY_MODELS)
+		ref->cxt = AllocSetContextCreate(parent, "lead_qual model", ALLOCSET_SMALL_SIZES);
+	else
+		ref->cxt = AllocSetContextCreate(parent, "lead_qual engagement rules",
+										 ALLOCSET_SMALL_SIZES);
+}
+
+/*
+ * A ref for argument argno of the call, which the function declares as the
+ * value's type or as text; kept in fn_mcxt.
+ */
+void
+RefInitArg(LqRef *ref, RegistryKind kind, FunctionCallInfo fcinfo, int argno)
+{
+	FmgrInfo   *flinfo = fcinfo->flinfo;
+	Oid		   *argtypes;
+	int			nargs;
+	bool		by_text;
+
+	get_func_signature(flinfo->fn_oid, &argtypes, &nargs);
+	if (argno >= nargs)
+		elog(ERROR, "function %u has no argument %d", flinfo->fn_oid, argno + 1);
+	by_text = (argtypes[argno] == TEXTOID);
+	pfree(argtypes);
+	RefInit(ref, kind, flinfo->fn_mcxt, by_text, ArgIsConst(flinfo, argno));
+}
+
+/* Is the cached value that of these bytes (and, for text, still current)? */
+static bool
+holds(LqRef *ref, const char *key, int keylen)
+{
+	if (!ref->valid)
+		return false;
+	if (ref->by_text && ref->generation != RegistryGeneration())
+		return false;
+	if (ref->is_const)
+		return true;
+	return ref->keylen == keylen && memcmp(ref->key, key, keylen) == 0;
+}
+
+/*
+ * Load a value: forget the last one, remember key, get its stored form
+ * (from stored, or else from the text in key) and decode it, all in
+ * ref->cxt.
+ */
+static const void *
+load(LqRef *ref, const char *key, int keylen, const struct varlena *stored)
+{
+	MemoryContext old;
+
+	ref->valid = false;
+	ref->decoded = NULL;
+	MemoryContextReset(ref->cxt);
+	ref->loads++;
+	old = MemoryContextSwitchTo(ref->cxt);
+	ref->key = palloc(Max(keylen, 1));
+	memcpy(ref->key, key, keylen);
+	ref->keylen = keylen;
+	ref->generation = RegistryGeneration();
+	if (stored != NULL)
+	{
+		ref->stored = palloc(VARSIZE_ANY(stored));
+		memcpy(ref->stored, stored, VARSIZE_ANY(stored));
+	}
+	else
+		ref->stored = RefStoredFromText(ref->kind, key, keylen);
+	if (ref->kind == REGISTRY_MODELS)
+		ref->decoded = ModelDecode(ref->stored);
+	else
+		ref->decoded = RulesDecode(ref->stored);
+	MemoryContextSwitchTo(old);
+	ref->valid = true;
+	return ref->decoded;
+}
+
+/* A value of the type, in any varlena form (toasted, compressed, short). */
+const void *
+RefGetStored(LqRef *ref, const struct varlena *stored)
+{
+	struct varlena *v = pg_detoast_datum_packed(unconstify(struct varlena *, stored));
+
+	if (holds(ref, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v)))
+		return ref->decoded;
+	return load(ref, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), v);
+}
+
+/* Text: the name of a registered value, or its JSON (len bytes). */
+const void *
+RefGetText(LqRef *ref, const char *s, int len)
+{
+	if (holds(ref, s, len))
+		return ref->decoded;
+	return load(ref, s, len, NULL);
+}
+
+/* The argument, as the function declares it: a value, or text. */
+const void *
+RefGet(LqRef *ref, Datum arg)
+{
+	if (ref->valid && ref->is_const &&
+		(!ref->by_text || ref->generation == RegistryGeneration()))
+		return ref->decoded;
+	if (ref->by_text)
+	{
+		text	   *t = (text *) pg_detoast_datum_packed((struct varlena *) DatumGetPointer(arg));
+
+		return RefGetText(ref, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	}
+	return RefGetStored(ref, (struct varlena *) DatumGetPointer(arg));
+}
+
+/*
+ * A model or rules written as text, in the stored form, allocated in the
+ * current memory context: JSON is compiled; a word (letters, digits and
+ * underscores, blanks around it ignored) is the name of a registered one,
+ * in any case.  The types' input functions read text this way, which is
+ * what makes lead_qual.model('bant') work: PostgreSQL reads a type name
+ * applied to a literal as a cast.
+ */
+struct varlena *
+RefStoredFromText(RegistryKind kind, const char *s, int len)
+{
+	const char *p = s;
+	int			n = len;
+	bool		wordlike = true;
+	char		name[LQ_MAX_NAME_LEN + 1];
+
+	TrimBlanks(&p, &n);
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s", kinds[kind].empty),
+				 errhint("%s", kinds[kind].hint)));
+	for (int i = 0; i < n && wordlike; i++)
+		wordlike = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
+			(p[i] >= '0' && p[i] <= '9') || p[i] == '_';
+	if (!wordlike)
+		return kind == REGISTRY_MODELS ? ModelCompile(s, len) : RulesCompile(s, len);
+
+	if (n > LQ_MAX_NAME_LEN || (p[0] >= '0' && p[0] <= '9'))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"%s\" is not a valid %s name", TextClip(pnstrdup(p, n), 64),
+						kinds[kind].noun),
+				 errdetail("A name has at most %d letters, digits and underscores, and does not start with a digit.",
+						   LQ_MAX_NAME_LEN)));
+	for (int i = 0; i < n; i++)
+		name[i] = AsciiLower(p[i]);
+	name[n] = '\0';
+	return RegistryFetch(kind, name, false);
+}

@@ -1,0 +1,62 @@
+/*-------------------------------------------------------------------------
+ *
+ * ref.h
+ *	  A model or a set of engagement rules given to a function: as a value
+ *	  of its type, or as text (a registered name, or JSON), decoded once
+ *	  and kept for the rest of the query (ref.c).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef LQ_REF_H
+#define LQ_REF_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+
+#include "engagement/rules.h"
+#include "model/model.h"
+#include "registry/registry.h"
+
+typedef struct LqRef
+{
+	RegistryKind kind;			/* a model or engagement rules */
+	bool		by_text;		/* given as text: a registered name or JSON */
+	bool		is_const;		/* the argument is a constant of the query */
+	MemoryContext cxt;			/* the value, and what callers derive from it */
+	uint64		loads;			/* values loaded so far: callers compare */
+	bool		valid;			/* decoded holds the value of key */
+	char	   *key;			/* the bytes of the argument loaded */
+	int			keylen;
+	uint64		generation;		/* by text: the registry's, at the lookup */
+	struct varlena *stored;		/* the value's stored form */
+	void	   *decoded;		/* LqModel * or LqRules * */
+} LqRef;
+
+extern void RefInit(LqRef *ref, RegistryKind kind, MemoryContext parent,
+					bool by_text, bool is_const);
+extern void RefInitArg(LqRef *ref, RegistryKind kind, FunctionCallInfo fcinfo,
+					   int argno);
+extern const void *RefGet(LqRef *ref, Datum arg);
+extern const void *RefGetStored(LqRef *ref, const struct varlena *stored);
+extern const void *RefGetText(LqRef *ref, const char *s, int len);
+extern struct varlena *RefStoredFromText(RegistryKind kind, const char *s, int len);
+
+/* where callers keep what they derive from the value loaded */
+#define RefMemory(ref)	((ref)->cxt)
+
+static inline const LqModel *
+RefModel(LqRef *ref, Datum arg)
+{
+	Assert(ref->kind == REGISTRY_MODELS);
+	return (const LqModel *) RefGet(ref, arg);
+}
+
+static inline const LqRules *
+RefRules(LqRef *ref, Datum arg)
+{
+	Assert(ref->kind == REGISTRY_RULES);
+	return (const LqRules *) RefGet(ref, arg);
+}
+
+#endif							/* LQ_REF_H */

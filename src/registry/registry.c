@@ -1,0 +1,190 @@
+/*-------------------------------------------------------------------------
+ *
+ * registry.c
+ *	  Named models and named engagement rules: reading lead_qual.models and
+ *	  lead_qual.engagement_rule_sets, and telling caches when they have
+ *	  changed.
+ *
+ * A lookup reads the table through SPI, so privileges and row security
+ * apply as for any query; callers cache the result for the rest of their
+ * query (ref.c).  A statement trigger on the table sends a relcache
+ * invalidation for it; every backend counts those in a generation number,
+ * and a cache made at an older generation is stale.  This also covers the
+ * case where a function's cache outlives one statement (PL/pgSQL keeps
+ * the state of simple expressions for the whole transaction).  A second
+ * counter does the same for the column layouts of row types.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+
+#include "registry/registry.h"
+
+static uint64 generation = 1;
+static uint64 schema_generation = 1;
+
+/* The registry tables seen so far (their OIDs differ between databases). */
+static Oid	registry_relids[2];
+
+static bool
+is_registry(Oid relid)
+{
+	for (int i = 0; i < (int) lengthof(registry_relids); i++)
+		if (registry_relids[i] == relid && OidIsValid(relid))
+			return true;
+	return false;
+}
+
+static void
+remember_registry(RegistryKind which, Oid relid)
+{
+	registry_relids[which] = relid;
+}
+
+static void
+relcache_inval(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || is_registry(relid))
+		generation++;
+	/* a table or composite type may have changed its columns */
+	schema_generation++;
+}
+
+static void
+enum_inval(Datum arg, int cacheid, uint32 hashvalue)
+{
+	/* an enum label may have been renamed */
+	schema_generation++;
+}
+
+void
+RegistryInit(void)
+{
+	CacheRegisterRelcacheCallback(relcache_inval, (Datum) 0);
+	CacheRegisterSyscacheCallback(ENUMOID, enum_inval, (Datum) 0);
+}
+
+uint64
+RegistryGeneration(void)
+{
+	return generation;
+}
+
+/*
+ * Counts invalidations that may change how rows of a composite type read:
+ * a bound row type (evidence.c) is stale once this has moved on.
+ */
+uint64
+SchemaGeneration(void)
+{
+	return schema_generation;
+}
+
+/*
+ * The value stored under name in a registry table (query: its value and
+ * tableoid, $1 the name), copied into the caller's memory context; NULL if
+ * there is none.
+ */
+static struct varlena *
+fetch(const char *query, RegistryKind which, const char *name)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1];
+	bool		pushed = false;
+	struct varlena *result = NULL;
+	int			rc;
+
+	args[0] = CStringGetTextDatum(name);
+	if (!ActiveSnapshotSet())
+	{
+		PushActiveSnapshot(GetTransactionSnapshot());
+		pushed = true;
+	}
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	rc = SPI_execute_with_args(query, 1, argtypes, args, NULL, true, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "reading the lead_qual registry failed: %s", SPI_result_code_string(rc));
+	if (SPI_processed > 0)
+	{
+		bool		value_null;
+		bool		relid_null;
+		Datum		value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &value_null);
+		Datum		relid = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &relid_null);
+
+		if (!relid_null)
+			remember_registry(which, DatumGetObjectId(relid));
+		if (!value_null)
+		{
+			MemoryContext spi = MemoryContextSwitchTo(caller);
+
+			result = (struct varlena *) PG_DETOAST_DATUM_COPY(value);
+			MemoryContextSwitchTo(spi);
+		}
+	}
+	SPI_finish();
+	if (pushed)
+		PopActiveSnapshot();
+	return result;
+}
+
+/*
+ * The stored form of the model (REGISTRY_MODELS) or the engagement rules
+ * (REGISTRY_RULES) registered under name, in the caller's memory context;
+ * NULL when there is none and missing_ok, else an error.
+ */
+struct varlena *
+RegistryFetch(RegistryKind kind, const char *name, bool missing_ok)
+{
+	struct varlena *result;
+
+	if (kind == REGISTRY_MODELS)
+		result = fetch("SELECT m.model, m.tableoid FROM lead_qual.models m "
+					   "WHERE m.name OPERATOR(pg_catalog.=) $1", kind, name);
+	else
+		result = fetch("SELECT r.rules, r.tableoid FROM lead_qual.engagement_rule_sets r "
+					   "WHERE r.name OPERATOR(pg_catalog.=) $1", kind, name);
+	if (result != NULL || missing_ok)
+		return result;
+	if (kind == REGISTRY_MODELS)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("model \"%s\" does not exist", name),
+				 errhint("The registered models are listed in lead_qual.models.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("engagement rules \"%s\" do not exist", name),
+			 errhint("The registered engagement rules are listed in lead_qual.engagement_rule_sets.")));
+}
+
+/*
+ * Statement trigger on lead_qual.models and lead_qual.engagement_rule_sets:
+ * make every backend drop what it has cached from them, once this change
+ * is visible to it.
+ */
+PG_FUNCTION_INFO_V1(lq_registry_changed);
+Datum
+lq_registry_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("lead_qual.registry_changed() must be called as a trigger")));
+	remember_registry(strcmp(RelationGetRelationName(trigdata->tg_relation), "models") == 0
+					  ? REGISTRY_MODELS : REGISTRY_RULES,
+					  RelationGetRelid(trigdata->tg_relation));
+	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
+	return PointerGetDatum(NULL);
+}

@@ -1,0 +1,26 @@
+/*-------------------------------------------------------------------------
+ *
+ * registry.h
+ *	  The registries of named values: lead_qual.models (models) and
+ *	  lead_qual.engagement_rule_sets (engagement rules), and the counters
+ *	  that tell caches when what they hold may be stale.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef LQ_REGISTRY_H
+#define LQ_REGISTRY_H
+
+#include "postgres.h"
+
+typedef enum RegistryKind
+{
+	REGISTRY_MODELS,
+	REGISTRY_RULES
+} RegistryKind;
+
+extern void RegistryInit(void);
+extern struct varlena *RegistryFetch(RegistryKind kind, const char *name, bool missing_ok);
+extern uint64 RegistryGeneration(void);
+extern uint64 SchemaGeneration(void);
+
+#endif							/* LQ_REGISTRY_H */

@@ -1,0 +1,229 @@
+/*-------------------------------------------------------------------------
+ *
+ * evaluate.c
+ *	  One evaluation of (model, evidence, as_of) for the functions declared
+ *	  like qualify() (evaluate.h).
+ *
+ * Such a function is declared (model, evidence, as_of, ...), the model as
+ * lead_qual.model or text, the evidence as jsonb, text (JSON) or a row;
+ * its *_columns twin (see support.c) as (model, as_of, row type, column
+ * names, VARIADIC columns).  Which form a call has is read once from its
+ * declaration.  Kept for the rest of the query, in the caller's fn_extra
+ * state:
+ *	 - the model (registry/ref.c: decoded once; looked up again only when
+ *	   the argument or the registry changes);
+ *	 - the binding of its criteria to the columns of a row type (or a list
+ *	   of column names): made once, and again only if another type
+ *	   arrives or the type's columns changed;
+ *	 - the day of the last as_of.
+ * Per row, nothing is looked up and nothing is kept: what is allocated goes
+ * into the caller's per-row memory.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "base/fmgr_util.h"
+#include "registry/ref.h"
+#include "scoring/evaluate.h"
+
+/* Where the evidence of one call comes from. */
+typedef enum EvidenceForm
+{
+	FORM_JSONB,
+	FORM_TEXT,					/* JSON text */
+	FORM_ROW,
+	FORM_COLUMNS				/* a row's columns as arguments (support.c) */
+} EvidenceForm;
+
+/* The argument layout of the *_columns functions (see support.c). */
+#define COLUMNS_ASOF		1
+#define COLUMNS_ROWTYPE		2
+#define COLUMNS_NAMES		3
+#define COLUMNS_FIRST_VALUE 4
+
+typedef struct EvalCache
+{
+	EvidenceForm form;
+	int			asof_arg;		/* where as_of is among the arguments */
+	bool		names_are_const;	/* columns: the names argument is a Const */
+
+	LqRef		model;
+	uint64		model_loads;	/* model.loads when values and grades were made */
+	LqValue    *values;			/* per criterion, rewritten each row */
+	LqGrade    *grades;
+
+	MemoryContext binding_cxt;	/* the row binding; reset when rebinding */
+	LqRowBinding *binding;		/* for row or column evidence */
+	struct varlena *names;		/* columns: the names the binding was made for */
+
+	TimestampTz last_asof;		/* the last as_of seen, and its day */
+	LqAsOf		last_asof_day;
+	bool		have_asof;
+} EvalCache;
+
+static EvalCache *
+get_cache(FunctionCallInfo fcinfo, void **slot)
+{
+	FmgrInfo   *flinfo = fcinfo->flinfo;
+	EvalCache  *c = (EvalCache *) *slot;
+	Oid		   *argtypes;
+	int			nargs;
+
+	if (c != NULL)
+		return c;
+
+	c = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(EvalCache));
+	get_func_signature(flinfo->fn_oid, &argtypes, &nargs);
+	if (nargs < 3)
+		elog(ERROR, "lead_qual scoring function declared with %d arguments", nargs);
+	c->asof_arg = 2;
+	if (nargs == COLUMNS_FIRST_VALUE + 1 && argtypes[COLUMNS_FIRST_VALUE] == ANYOID)
+	{
+		c->form = FORM_COLUMNS;
+		c->asof_arg = COLUMNS_ASOF;
+		c->names_are_const = ArgIsConst(flinfo, COLUMNS_NAMES);
+	}
+	else if (argtypes[1] == JSONBOID)
+		c->form = FORM_JSONB;
+	else if (argtypes[1] == TEXTOID)
+		c->form = FORM_TEXT;
+	else
+		c->form = FORM_ROW;
+	pfree(argtypes);
+	RefInitArg(&c->model, REGISTRY_MODELS, fcinfo, 0);
+	c->binding_cxt = AllocSetContextCreate(flinfo->fn_mcxt, "lead_qual row binding",
+										   ALLOCSET_SMALL_SIZES);
+	*slot = c;
+	return c;
+}
+
+/* Forget the row binding (another model, row type or list of names). */
+static void
+unbind(EvalCache *c)
+{
+	c->binding = NULL;
+	c->names = NULL;
+	MemoryContextReset(c->binding_cxt);
+}
+
+/* Do the column names of this *_columns call differ from the bound ones? */
+static bool
+other_names(EvalCache *c, Datum names)
+{
+	struct varlena *v;
+
+	if (c->names_are_const && c->names != NULL)
+		return false;
+	v = PG_DETOAST_DATUM_PACKED(names);
+	return c->names == NULL || VARSIZE_ANY(v) != VARSIZE_ANY(c->names) ||
+		memcmp(v, c->names, VARSIZE_ANY(v)) != 0;
+}
+
+static void
+remember_names(EvalCache *c, Datum names)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(names);
+
+	c->names = MemoryContextAlloc(c->binding_cxt, VARSIZE_ANY(v));
+	memcpy(c->names, v, VARSIZE_ANY(v));
+}
+
+/* Read the evidence of this call into c->values. */
+static void
+read_evidence(EvalCache *c, FunctionCallInfo fcinfo, const LqModel *m)
+{
+	if (c->form == FORM_COLUMNS)
+	{
+		Oid			rowtype = PG_ARGISNULL(COLUMNS_ROWTYPE) ? RECORDOID :
+			DatumGetObjectId(PG_GETARG_DATUM(COLUMNS_ROWTYPE));
+
+		if (PG_ARGISNULL(COLUMNS_NAMES))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("the column names must not be null")));
+		if (!EvidenceBindingMatches(c->binding, rowtype, -1) ||
+			other_names(c, PG_GETARG_DATUM(COLUMNS_NAMES)))
+		{
+			unbind(c);
+			c->binding = EvidenceBindArgs(m, fcinfo, COLUMNS_NAMES, COLUMNS_FIRST_VALUE,
+										  rowtype, c->binding_cxt);
+			remember_names(c, PG_GETARG_DATUM(COLUMNS_NAMES));
+		}
+		EvidenceFromArgs(m, c->binding, fcinfo, c->values);
+	}
+	else if (PG_ARGISNULL(1))
+		memset(c->values, 0, sizeof(LqValue) * m->ncriteria);
+	else if (c->form == FORM_JSONB)
+		EvidenceFromJsonb(m, PG_GETARG_JSONB_P(1), c->values);
+	else if (c->form == FORM_TEXT)
+		EvidenceFromJsonText(m, PG_GETARG_TEXT_PP(1), c->values);
+	else
+	{
+		HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(1);
+		Oid			typid = HeapTupleHeaderGetTypeId(row);
+		int32		typmod = HeapTupleHeaderGetTypMod(row);
+
+		if (!EvidenceBindingMatches(c->binding, typid, typmod))
+		{
+			unbind(c);
+			c->binding = EvidenceBindRow(m, typid, typmod, c->binding_cxt);
+		}
+		EvidenceFromRow(m, c->binding, row, c->values);
+	}
+}
+
+/*
+ * Evaluate the call: load the model, read the evidence and grade every
+ * criterion.  *cache is where the evaluation keeps its state for the rest
+ * of the query (NULL at first; fn_extra, or a field of the caller's own
+ * fn_extra state), allocated in fn_mcxt.  Fills *ev, whose pointers stay
+ * valid until the next call with the same cache; returns false when the
+ * result is NULL (a NULL model or as_of).  NULL evidence means that
+ * nothing is known yet.
+ */
+bool
+Evaluate(FunctionCallInfo fcinfo, void **cache, LqEvaluation *ev)
+{
+	EvalCache  *c = get_cache(fcinfo, cache);
+	const LqModel *m;
+	TimestampTz asof;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(c->asof_arg))
+		return false;
+	m = RefModel(&c->model, PG_GETARG_DATUM(0));
+	if (c->model_loads != c->model.loads)
+	{
+		/* another model: room for its values and grades, and no binding */
+		unbind(c);
+		c->values = MemoryContextAllocZero(RefMemory(&c->model), sizeof(LqValue) * m->ncriteria);
+		c->grades = MemoryContextAllocZero(RefMemory(&c->model), sizeof(LqGrade) * m->ncriteria);
+		c->model_loads = c->model.loads;
+	}
+
+	asof = PG_GETARG_TIMESTAMPTZ(c->asof_arg);
+	if (!c->have_asof || c->last_asof != asof)
+	{
+		c->last_asof = asof;
+		c->last_asof_day = AsOfFromTimestamptz(TimestampTzGetDatum(asof), false);
+		c->have_asof = true;
+	}
+
+	read_evidence(c, fcinfo, m);
+	for (int i = 0; i < m->ncriteria; i++)
+		GradeCriterion(m, i, &c->values[i], &c->last_asof_day, &c->grades[i]);
+
+	ev->model = m;
+	ev->values = c->values;
+	ev->grades = c->grades;
+	ev->asof = c->last_asof_day;
+	ev->model_loads = c->model_loads;
+	ev->model_cxt = RefMemory(&c->model);
+	return true;
+}

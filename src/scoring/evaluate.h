@@ -1,0 +1,38 @@
+/*-------------------------------------------------------------------------
+ *
+ * evaluate.h
+ *	  One evaluation of (model, evidence, as_of): the model and the
+ *	  evidence read from the arguments of a scoring function, every
+ *	  criterion graded (evaluate.c).
+ *
+ * The functions declared like qualify() use it: qualify(), score(),
+ * is_qualified(), explain() and next_action(), in all their forms (the
+ * model as a value or as text; the evidence as jsonb, JSON text, a row, or
+ * a row's columns).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef LQ_EVALUATE_H
+#define LQ_EVALUATE_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+
+#include "scoring/evidence.h"
+#include "scoring/grade.h"
+
+typedef struct LqEvaluation
+{
+	const LqModel *model;
+	const LqValue *values;		/* per criterion, as read */
+	const LqGrade *grades;		/* per criterion */
+	LqAsOf		asof;
+	uint64		model_loads;	/* changes when another model is loaded ... */
+	MemoryContext model_cxt;	/* ... and this is reset: what callers derive
+								 * from the model may live here */
+} LqEvaluation;
+
+extern bool Evaluate(FunctionCallInfo fcinfo, void **cache, LqEvaluation *ev);
+
+#endif							/* LQ_EVALUATE_H */

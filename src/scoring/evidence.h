@@ -1,0 +1,82 @@
+/*-------------------------------------------------------------------------
+ *
+ * evidence.h
+ *	  The value of each criterion of a model, read from the evidence: a
+ *	  jsonb object, JSON text, a table row, or a row's columns passed as
+ *	  arguments (evidence.c).
+ *
+ * A value reaches the rules in the form it came in (LqValue); the rules
+ * convert it to what they need (grade.c).  NULL, a missing key and JSON
+ * null all read as LQV_NULL: unknown.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef LQ_EVIDENCE_H
+#define LQ_EVIDENCE_H
+
+#include "postgres.h"
+
+#include "executor/tuptable.h"
+#include "fmgr.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+
+#include "compat.h"
+#include "model/model.h"
+
+typedef enum LqValueKind
+{
+	LQV_NULL = 0,				/* unknown */
+	LQV_BOOL,
+	LQV_NUMBER,					/* a double */
+	LQV_NUMERIC,				/* a Numeric, converted when needed */
+	LQV_TEXT,					/* str/len, not necessarily terminated */
+	LQV_DAYS,					/* a date as days since 2000-01-01 */
+	LQV_NESTED					/* a JSON array or object: not usable */
+} LqValueKind;
+
+typedef struct LqValue
+{
+	LqValueKind kind;
+	bool		b;
+	double		num;
+	Numeric		numeric;
+	const char *str;
+	int			len;
+	int32		days;
+	/* room for a small numeric read from a row, to spare a palloc per row */
+	union
+	{
+		int32		align;
+		char		data[48];
+	}			numbuf;
+} LqValue;
+
+/*
+ * How the criteria of one model read rows of one type (or the columns of a
+ * *_columns call): which column each reads, and how.  Made once per row
+ * type and query, in a memory context of the caller's.
+ */
+typedef struct LqRowBinding LqRowBinding;
+
+extern LqRowBinding *EvidenceBindRow(const LqModel *m, Oid typid, int32 typmod,
+									 MemoryContext mcxt);
+extern LqRowBinding *EvidenceBindArgs(const LqModel *m, FunctionCallInfo fcinfo,
+									  int names_arg, int first_arg, Oid rowtype,
+									  MemoryContext mcxt);
+extern bool EvidenceBindingMatches(const LqRowBinding *b, Oid typid, int32 typmod);
+extern int	EvidenceBoundColumn(const LqRowBinding *b, int i);
+
+extern void EvidenceFromRow(const LqModel *m, LqRowBinding *b, HeapTupleHeader row,
+							LqValue *values);
+extern void EvidenceFromSlot(const LqModel *m, LqRowBinding *b, TupleTableSlot *slot,
+							 LqValue *values);
+extern void EvidenceFromArgs(const LqModel *m, LqRowBinding *b, FunctionCallInfo fcinfo,
+							 LqValue *values);
+extern void EvidenceFromJsonb(const LqModel *m, Jsonb *jb, LqValue *values);
+extern void EvidenceFromJsonText(const LqModel *m, text *t, LqValue *values);
+
+pg_noreturn extern void EvidenceNotObject(Jsonb *jb);
+extern char *EvidenceValueText(const LqValue *v);
+
+#endif							/* LQ_EVIDENCE_H */

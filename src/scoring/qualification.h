@@ -1,0 +1,82 @@
+/*-------------------------------------------------------------------------
+ *
+ * qualification.h
+ *	  Values of the composite type lead_qual.qualification: making them
+ *	  from grades, and reading stored ones (qualification.c).
+ *
+ * The type's fields are listed here once, by position; the C code names
+ * them by these constants, and checks the descriptor it is given against
+ * them once per query.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef LQ_QUALIFICATION_H
+#define LQ_QUALIFICATION_H
+
+#include "postgres.h"
+
+#include "access/tupdesc.h"
+#include "fmgr.h"
+#include "utils/array.h"
+
+#include "model/model.h"
+#include "scoring/grade.h"
+
+/* The fields of lead_qual.qualification, by attribute number. */
+typedef enum QualField
+{
+	QF_MODEL = 1,				/* text */
+	QF_SCORE,					/* double precision */
+	QF_QUALIFIED,				/* boolean */
+	QF_STATUS,					/* text, StatusName() */
+	QF_TIER,					/* text, A-D */
+	QF_MET,						/* integer */
+	QF_KNOWN,					/* integer */
+	QF_TOTAL,					/* integer */
+	QF_MISSING,					/* text[], unknown criteria in the order to ask */
+	QF_FAILED					/* text[], unmet criteria in model order */
+} QualField;
+
+#define QF_NFIELDS	QF_FAILED
+
+/*
+ * What makes qualifications of one model: its name and criterion keys as
+ * text, and the arrays of keys (missing, failed) made so far, by which
+ * criteria they hold (bit i: criterion i), for models of at most
+ * QUAL_KEY_ARRAY_CACHE criteria: there are few such sets, and a lead's
+ * arrays are then copied rather than built.
+ */
+#define QUAL_KEY_ARRAY_CACHE	8
+
+typedef struct QualMaker
+{
+	TupleDesc	desc;			/* blessed descriptor of lead_qual.qualification */
+	MemoryContext cxt;			/* where the maker keeps what follows */
+	Datum		name_text;
+	Datum	   *key_texts;
+	Datum	   *scratch;		/* room for building the arrays */
+	Datum		status_text[LQ_NSTATUS];
+	Datum		tier_text[4];
+	Datum	   *key_arrays[2];	/* [0] missing, [1] failed; NULL until used */
+} QualMaker;
+
+/* A stored qualification, as far as readers care (strings not copied). */
+typedef struct StoredQual
+{
+	bool		present;		/* false: NULL */
+	text	   *model;
+	bool		has_score;
+	double		score;
+	text	   *status;
+	text	   *tier;
+	ArrayType  *missing;
+	ArrayType  *failed;
+} StoredQual;
+
+extern TupleDesc QualCallResultDesc(FunctionCallInfo fcinfo);
+extern TupleDesc QualTypeDesc(Oid typid);
+extern void QualMakerInit(QualMaker *qm, const LqModel *m, TupleDesc desc, MemoryContext cxt);
+extern Datum QualMake(QualMaker *qm, const LqModel *m, const LqGrade *grades);
+extern void QualRead(Datum d, bool isnull, StoredQual *q);
+
+#endif							/* LQ_QUALIFICATION_H */

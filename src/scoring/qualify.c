@@ -1,0 +1,132 @@
+/*-------------------------------------------------------------------------
+ *
+ * qualify.c
+ *	  qualify(), score(), is_qualified() and explain(): the scoring
+ *	  functions, for a model given as a value or by name, and evidence given
+ *	  as jsonb, JSON text, a table row, or a row's columns (the *_columns
+ *	  twins that the planner rewrites row forms into, see support.c).
+ *
+ * Each SQL overload points at one of these four C functions; evaluate.c
+ * reads the arguments, whichever form they have, and keeps what it can for
+ * the rest of the query.  qualify() also keeps what making its result
+ * needs (qualification.c), prepared once per model.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "funcapi.h"
+#include "utils/builtins.h"
+
+#include "model/model.h"
+#include "scoring/evaluate.h"
+#include "scoring/qualification.h"
+
+typedef struct QualifyCache
+{
+	void	   *eval;			/* evaluate.c's state */
+	TupleDesc	desc;			/* lead_qual.qualification, blessed */
+	uint64		maker_for;		/* the model loads the maker was made for */
+	QualMaker	maker;
+} QualifyCache;
+
+PG_FUNCTION_INFO_V1(lq_qualify);
+Datum
+lq_qualify(PG_FUNCTION_ARGS)
+{
+	QualifyCache *qc = (QualifyCache *) fcinfo->flinfo->fn_extra;
+	LqEvaluation ev;
+
+	if (qc == NULL)
+	{
+		qc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(QualifyCache));
+		qc->desc = QualCallResultDesc(fcinfo);
+		fcinfo->flinfo->fn_extra = qc;
+	}
+	if (!Evaluate(fcinfo, &qc->eval, &ev))
+		PG_RETURN_NULL();
+	if (qc->maker_for != ev.model_loads)
+	{
+		QualMakerInit(&qc->maker, ev.model, qc->desc, ev.model_cxt);
+		qc->maker_for = ev.model_loads;
+	}
+	PG_RETURN_DATUM(QualMake(&qc->maker, ev.model, ev.grades));
+}
+
+PG_FUNCTION_INFO_V1(lq_score);
+Datum
+lq_score(PG_FUNCTION_ARGS)
+{
+	LqEvaluation ev;
+
+	if (!Evaluate(fcinfo, &fcinfo->flinfo->fn_extra, &ev))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(GradeScore(ev.model, ev.grades));
+}
+
+PG_FUNCTION_INFO_V1(lq_is_qualified);
+Datum
+lq_is_qualified(PG_FUNCTION_ARGS)
+{
+	LqEvaluation ev;
+	LqOutcome	out;
+
+	if (!Evaluate(fcinfo, &fcinfo->flinfo->fn_extra, &ev))
+		PG_RETURN_NULL();
+	GradeOutcome(ev.model, ev.grades, &out);
+	PG_RETURN_BOOL(out.status == LQ_STATUS_QUALIFIED);
+}
+
+/*
+ * explain(model, evidence, as_of, lang): one row per criterion, showing
+ * how the score came about and, for unknown criteria, what to ask.
+ */
+PG_FUNCTION_INFO_V1(lq_explain);
+Datum
+lq_explain(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	LqEvaluation ev;
+	const LqModel *m;
+	char	   *lang;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (!Evaluate(fcinfo, &fcinfo->flinfo->fn_extra, &ev))
+		return (Datum) 0;
+	m = ev.model;
+	lang = (PG_NARGS() > 3 && !PG_ARGISNULL(3)) ? text_to_cstring(PG_GETARG_TEXT_PP(3)) : "en";
+
+	for (int i = 0; i < m->ncriteria; i++)
+	{
+		const LqCriterion *c = &m->criteria[i];
+		const LqGrade *g = &ev.grades[i];
+		bool		known = (g->state != LQ_UNKNOWN);
+		const char *question = known ? NULL : LocalizedPick(&c->questions, lang, 0);
+		Datum		values[13];
+		bool		nulls[13] = {0};
+
+		values[0] = Int32GetDatum(i + 1);
+		values[1] = CStringGetTextDatum(c->key);
+		values[2] = CStringGetTextDatum(c->label);
+		values[3] = CStringGetTextDatum(c->source);
+		values[4] = CStringGetTextDatum(RuleDescribe(c));
+		if (ev.values[i].kind == LQV_NULL)
+			nulls[5] = true;
+		else
+			values[5] = CStringGetTextDatum(EvidenceValueText(&ev.values[i]));
+		values[6] = Float8GetDatum(g->grade);
+		nulls[6] = !known;
+		values[7] = Float8GetDatum(c->weight);
+		values[8] = Float8GetDatum(GradePoints(m, i, g));
+		values[9] = BoolGetDatum(g->state == LQ_MET);
+		nulls[9] = !known;
+		values[10] = BoolGetDatum(known);
+		values[11] = BoolGetDatum(c->knockout);
+		if (question != NULL)
+			values[12] = CStringGetTextDatum(question);
+		else
+			nulls[12] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}

@@ -1,0 +1,59 @@
+/*-------------------------------------------------------------------------
+ *
+ * scorer.h
+ *	  What an autoscore trigger is set to do, resolved once per statement:
+ *	  the model, the columns it reads and writes, and how to qualify a row
+ *	  (scorer.c).  The autoscore trigger (autoscore.c) and the history
+ *	  trigger that follows it (history.c) share it.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef LQ_SCORER_H
+#define LQ_SCORER_H
+
+#include "postgres.h"
+
+#include "commands/trigger.h"
+#include "executor/tuptable.h"
+#include "fmgr.h"
+
+#include "compat.h"
+#include "registry/ref.h"
+#include "scoring/evidence.h"
+#include "scoring/grade.h"
+#include "scoring/qualification.h"
+
+typedef struct Scorer
+{
+	const char *fname;			/* the trigger function, for messages */
+	MemoryContext cxt;			/* the statement's: fn_mcxt */
+
+	/* from the autoscore trigger's arguments */
+	char	   *model_text;
+	AttrNumber	target;
+	AttrNumber	evidence;		/* 0: the row is the evidence */
+	AttrNumber	as_of;			/* 0: the transaction's start time */
+	Oid			as_of_type;
+	TupleDesc	qual_desc;		/* lead_qual.qualification, blessed */
+
+	/* the model, loaded again when the registry changes */
+	LqRef		model;
+	uint64		model_loads;	/* model.loads when what follows was made */
+	LqRowBinding *binding;		/* row evidence */
+	LqValue    *values;
+	LqGrade    *grades;
+	QualMaker	maker;
+	bool		can_skip;		/* an unchanged UPDATE need not be evaluated */
+} Scorer;
+
+pg_noreturn extern void TriggerMisuse(TriggerData *td, const char *fname, const char *what);
+extern void TriggerCheckCall(FunctionCallInfo fcinfo, const char *fname, bool before);
+extern AttrNumber TriggerColumnArg(TriggerData *td, const char *fname, char **args,
+								   int argno, bool optional, const char *role, Oid *typid);
+
+extern Scorer *ScorerSetup(FunctionCallInfo fcinfo, const char *fname, char **args, int nargs);
+extern const LqModel *ScorerModel(Scorer *sc, TriggerData *td);
+extern bool ScorerGrade(Scorer *sc, const LqModel *m, TupleTableSlot *slot);
+extern bool SameColumn(TupleTableSlot *a, TupleTableSlot *b, AttrNumber attnum);
+
+#endif							/* LQ_SCORER_H */

@@ -193,6 +193,16 @@ AppendNumber(StringInfo out, double v)
 	appendStringInfoString(out, buf);
 }
 
+/* JSON null when isnull, else v as AppendNumber writes it. */
+void
+AppendNumberOrNull(StringInfo out, bool isnull, double v)
+{
+	if (isnull)
+		appendStringInfoString(out, "null");
+	else
+		AppendNumber(out, v);
+}
+
 /* A number as messages and results write it (see AppendNumber). */
 char *
 NumberText(double v)

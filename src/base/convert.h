@@ -22,6 +22,7 @@ extern bool ParseDecimal(const char *s, int len, double *out);
 extern bool ParseIsoDate(const char *s, int len, int32 *days);
 extern double NumericToDouble(Numeric n);
 extern void AppendNumber(StringInfo out, double v);
+extern void AppendNumberOrNull(StringInfo out, bool isnull, double v);
 extern char *NumberText(double v);
 extern char *DateText(int32 days);
 

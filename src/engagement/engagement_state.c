@@ -145,15 +145,6 @@ EngStateArg(FunctionCallInfo fcinfo, int argno, bool copy)
 
 /* ---------------- text and binary forms ---------------- */
 
-static void
-append_double(StringInfo out, bool isnull, double v)
-{
-	if (isnull)
-		appendStringInfoString(out, "null");
-	else
-		AppendNumber(out, v);
-}
-
 PG_FUNCTION_INFO_V1(lq_engagement_state_out);
 Datum
 lq_engagement_state_out(PG_FUNCTION_ARGS)
@@ -165,9 +156,9 @@ lq_engagement_state_out(PG_FUNCTION_ARGS)
 	appendStringInfo(&out, "{\"version\": %d, \"rules\": \"%08x\", \"events\": " INT64_FORMAT
 					 ", \"not_counted\": " INT64_FORMAT ", \"cap\": ",
 					 s->version, s->fingerprint, s->events, s->not_counted);
-	append_double(&out, !(s->flags & SF_CAP), s->cap);
+	AppendNumberOrNull(&out, !(s->flags & SF_CAP), s->cap);
 	appendStringInfoString(&out, ", \"floor\": ");
-	append_double(&out, !(s->flags & SF_FLOOR), s->floor);
+	AppendNumberOrNull(&out, !(s->flags & SF_FLOOR), s->floor);
 	appendStringInfoString(&out, ", \"sums\": [");
 	for (int i = 0; i < s->nsums; i++)
 	{

@@ -15,15 +15,6 @@
 #include "engagement/rules.h"
 
 static void
-append_nullable(StringInfo out, bool isnull, double v)
-{
-	if (isnull)
-		appendStringInfoString(out, "null");
-	else
-		AppendNumber(out, v);
-}
-
-static void
 append_rules_json(StringInfo out, const LqRules *r)
 {
 	appendStringInfoChar(out, '{');
@@ -40,11 +31,11 @@ append_rules_json(StringInfo out, const LqRules *r)
 		appendStringInfoString(out, ", ");
 	}
 	appendStringInfoString(out, "\"half_life_days\": ");
-	append_nullable(out, r->half_life == 0, r->half_life);
+	AppendNumberOrNull(out, r->half_life == 0, r->half_life);
 	appendStringInfoString(out, ", \"cap\": ");
-	append_nullable(out, !r->has_cap, r->cap);
+	AppendNumberOrNull(out, !r->has_cap, r->cap);
 	appendStringInfoString(out, ", \"floor\": ");
-	append_nullable(out, !r->has_floor, r->floor);
+	AppendNumberOrNull(out, !r->has_floor, r->floor);
 	appendStringInfo(out, ", \"unknown_kinds\": \"%s\", \"kinds\": {",
 					 r->unknown_is_error ? "error" : "ignore");
 	for (int i = 0; i < r->nkinds; i++)
@@ -64,7 +55,7 @@ append_rules_json(StringInfo out, const LqRules *r)
 		if (k->own_half_life)
 		{
 			appendStringInfoString(out, ", \"half_life_days\": ");
-			append_nullable(out, k->half_life == 0, k->half_life);
+			AppendNumberOrNull(out, k->half_life == 0, k->half_life);
 		}
 		appendStringInfoChar(out, '}');
 	}

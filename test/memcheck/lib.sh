@@ -83,7 +83,7 @@ mc_make_prefix() {
 # mc_install_ext SO: our module and the extension files of the snapshot.
 mc_install_ext() {
     cp "$1" "$MC_LIBDIR/lead_qual.so"
-    cp "$MC_TREE/lead_qual.control" "$MC_TREE"/sql/lead_qual--*.sql "$MC_SHAREDIR/extension/"
+    cp "$MC_TREE/lead_qual.control" "$MC_TREE"/lead_qual--*.sql "$MC_SHAREDIR/extension/"
 }
 
 # mc_initdb: a cluster in $MC_TMP/data (initdb runs plainly; the data
@@ -217,7 +217,7 @@ mc_server_crashes() {
 #    byte past a 100,000-byte palloc'd chunk (a block of its own, so ASan
 #    and valgrind must see it).
 mc_inject_bug() {
-    local f=$1/src/model_type.c kind=${2:-malloc} body
+    local f=$1/src/model/model_type.c kind=${2:-malloc} body
     case $kind in
         malloc) body='\t{\n\t\tchar *volatile lq_bug = malloc(16);\n\t\tvolatile int lq_shift = 40;\n\t\tvolatile int lq_one = 1;\n\t\tvolatile int lq_max = PG_INT32_MAX;\n\n\t\tmemset(lq_bug, 1, 16);\n\t\tif ((lq_one << lq_shift) == 42 || lq_max + lq_one == 42 || lq_bug[16] == 42)\n\t\t\telog(NOTICE, "never");\n\t\tfree(lq_bug);\n\t}\n' ;;
         palloc) body='\t{\n\t\tchar *volatile lq_bug = palloc(16);\n\t\tchar *volatile lq_big = palloc(100000);\n\n\t\tmemset(lq_bug, 1, 16);\n\t\tmemset(lq_big, 1, 100000);\n\t\tif (lq_bug[16] == 42 || lq_big[100000] == 42)\n\t\t\telog(NOTICE, "never");\n\t\tpfree(lq_big);\n\t}\n' ;;

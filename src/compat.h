@@ -17,6 +17,11 @@
 #include "common/jsonapi.h"
 #include "mb/pg_wchar.h"
 
+/* The varlena macros (VARSIZE, VARDATA ...) have a header of their own from 16 on. */
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"
+#endif
+
 /*
  * A function that does not return: PostgreSQL 18 writes "pg_noreturn"
  * before the declaration and no longer has pg_attribute_noreturn().

@@ -18,6 +18,8 @@
 #include "lib/stringinfo.h"
 #include "utils/numeric.h"
 
+#include "compat.h"
+
 extern bool ParseDecimal(const char *s, int len, double *out);
 extern bool ParseIsoDate(const char *s, int len, int32 *days);
 extern double NumericToDouble(Numeric n);

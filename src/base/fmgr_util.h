@@ -14,6 +14,8 @@
 #include "access/tupdesc.h"
 #include "fmgr.h"
 
+#include "compat.h"
+
 extern bool ArgIsConst(FmgrInfo *flinfo, int argno);
 extern TupleDesc CallResultDesc(FunctionCallInfo fcinfo, int natts);
 

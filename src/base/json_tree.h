@@ -15,6 +15,8 @@
 
 #include "postgres.h"
 
+#include "compat.h"
+
 /* limits on a document (a model, engagement rules, a state) */
 #define LQ_MAX_JSON_DEPTH		16	/* nesting */
 #define LQ_MAX_JSON_MEMBERS		1000	/* members of one object or array */

@@ -14,6 +14,8 @@
 
 #include "postgres.h"
 
+#include "compat.h"
+
 /* the longest name of a model, criterion, source or rule set, in bytes */
 #define LQ_MAX_NAME_LEN		63
 /* the longest text users write into a model or rules (a description, a question) */

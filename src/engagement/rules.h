@@ -21,6 +21,7 @@
 #include "lib/stringinfo.h"
 
 #include "base/json_tree.h"
+#include "compat.h"
 
 #define LQ_MAX_KINDS		200		/* kinds of events in one rule set */
 #define LQ_MAX_KIND_LEN		100		/* bytes of a kind's name */

@@ -25,6 +25,7 @@
 
 #include "base/json_tree.h"
 #include "base/text_util.h"
+#include "compat.h"
 
 /* Limits on what a model may contain (checked on input). */
 #define LQ_MAX_CRITERIA		64

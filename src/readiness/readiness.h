@@ -14,6 +14,7 @@
 
 #include "datatype/timestamp.h"
 
+#include "compat.h"
 #include "scoring/evaluate.h"
 #include "scoring/grade.h"
 

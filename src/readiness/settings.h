@@ -16,6 +16,7 @@
 #include "utils/jsonb.h"
 
 #include "base/json_fields.h"
+#include "compat.h"
 
 /*
  * A parser fills in what a jsonb object of settings says, over a copy of

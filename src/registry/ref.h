@@ -14,6 +14,7 @@
 
 #include "fmgr.h"
 
+#include "compat.h"
 #include "engagement/rules.h"
 #include "model/model.h"
 #include "registry/registry.h"

@@ -12,6 +12,8 @@
 
 #include "postgres.h"
 
+#include "compat.h"
+
 typedef enum RegistryKind
 {
 	REGISTRY_MODELS,

@@ -19,6 +19,7 @@
 
 #include "fmgr.h"
 
+#include "compat.h"
 #include "scoring/evidence.h"
 #include "scoring/grade.h"
 

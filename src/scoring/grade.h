@@ -12,6 +12,7 @@
 
 #include "postgres.h"
 
+#include "compat.h"
 #include "model/model.h"
 #include "scoring/evidence.h"
 

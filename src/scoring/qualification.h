@@ -19,6 +19,7 @@
 #include "fmgr.h"
 #include "utils/array.h"
 
+#include "compat.h"
 #include "model/model.h"
 #include "scoring/grade.h"
 

@@ -34,6 +34,7 @@
 
 #include "utils/jsonb.h"
 
+#include "compat.h"
 #include "model/model.h"
 
 #define TS_VERSION			1

@@ -18,6 +18,10 @@
 #     compare with a fresh install given the same data and writes: the same
 #     extension (catalog entries with their definitions, privileges and
 #     comments), the same results, the same pg_dump --schema-only.
+# The fresh install runs the install script of the current version
+# (lead_qual--<current>.sql), which must exist and be what CREATE EXTENSION
+# runs: the updates are compared with a different path, not with
+# themselves.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=test/out/upgrade
@@ -211,7 +215,7 @@ CREATE VIEW touch_view AS
       FROM touches GROUP BY lead_id;
 SQL
 }
-steps=(0.1.0 0.2.0 0.3.0)
+steps=(0.1.0 0.2.0 0.3.0)   # 0.3.1 and 0.3.2 brought nothing new to write
 
 # Further writes after the update: the triggers, the history, the registry
 # (also by the role it was granted to) go on.
@@ -305,9 +309,39 @@ current=$(psql_q postgres -A -t -c "SELECT default_version FROM pg_available_ext
 in_tree=$(sed -n "s/^default_version *= *'\(.*\)'/\1/p" lead_qual.control)
 [ "$in_tree" = "$current" ] || echo "note: installed lead_qual is $current, the working tree says $in_tree; testing $current"
 
-# A fresh install of the current version with every step's data.
+# The install script of the current version: a fresh install runs it
+# alone, not the oldest script and the update scripts, so that the
+# comparisons below set two different paths against each other.
+full_script="$(pg_config --sharedir)/extension/lead_qual--$current.sql"
+[ -f "lead_qual--$current.sql" ] || fail "the repository has no lead_qual--$current.sql"
+[ -f "$full_script" ] || fail "lead_qual--$current.sql is not installed: a fresh install would take the update path"
+cmp -s "lead_qual--$current.sql" "$full_script" ||
+    echo "note: the installed lead_qual--$current.sql differs from the working tree's; testing the installed one"
+
+# A fresh install of the current version with every step's data.  An event
+# trigger records the functions and procedures CREATE EXTENSION creates:
+# from the install script, each once and as many as it has CREATE
+# statements for them (the update chain creates some twice).
 createdb lq_fresh
-psql_q lq_fresh -c "CREATE EXTENSION lead_qual"
+psql_q lq_fresh <<'SQL'
+CREATE TABLE public.created_routines (identity text);
+CREATE FUNCTION public.record_created_routines() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO public.created_routines SELECT d.object_identity FROM pg_catalog.pg_event_trigger_ddl_commands() d;
+END
+$$;
+CREATE EVENT TRIGGER record_created_routines ON ddl_command_end WHEN TAG IN ('CREATE FUNCTION', 'CREATE PROCEDURE')
+    EXECUTE FUNCTION public.record_created_routines();
+CREATE EXTENSION lead_qual;
+DROP EVENT TRIGGER record_created_routines;
+DROP FUNCTION public.record_created_routines();
+SQL
+created=$(psql_q lq_fresh -A -t -c "SELECT count(*) || ' ' || count(DISTINCT identity) FROM public.created_routines")
+psql_q lq_fresh -c "DROP TABLE public.created_routines"
+in_script=$(grep -Ec '^CREATE (OR REPLACE )?(FUNCTION|PROCEDURE) ' "$full_script")
+[ "$created" = "$in_script $in_script" ] ||
+    fail "CREATE EXTENSION lead_qual did not run lead_qual--$current.sql alone: it created" \
+         "$created (all, distinct) functions and procedures, the script has $in_script"
 psql_q lq_fresh -A -t -c "SELECT source || ' -> ' || target || ': ' || coalesce(path, 'none')
                             FROM pg_extension_update_paths('lead_qual') ORDER BY 1" >"$out/update-paths.txt"
 for s in "${steps[@]}"; do "data_$s" lq_fresh; done
@@ -365,13 +399,8 @@ for from in $froms; do
     tested=$((tested + 1))
 done
 echo "update paths:"; cat "$out/update-paths.txt"
-if [ ! -f "$(pg_config --sharedir)/extension/lead_qual--$current.sql" ]; then
-    echo "note: there is no lead_qual--$current.sql; CREATE EXTENSION runs the oldest script and the" \
-         "update scripts, so a fresh install takes the same path as the updates (the comparison" \
-         "still covers the data written before updating)"
-fi
 # every version the repository has scripts for, before the current one, was tested
-for v in $(ls sql/lead_qual--*.sql | sed -n 's/.*lead_qual--\([0-9.]*\)\(--[0-9.]*\)\?\.sql$/\1/p' | sort -uV); do
+for v in $(ls lead_qual--*.sql | sed -n 's/.*lead_qual--\([0-9.]*\)\(--[0-9.]*\)\?\.sql$/\1/p' | sort -uV); do
     [ "$v" = "$current" ] || echo "$froms" | grep -qx "$v" || fail "version $v has no update path to $current"
 done
 [ "$tested" -ge 2 ] || fail "only $tested earlier versions tested"

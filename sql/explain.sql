@@ -10,6 +10,15 @@ SELECT criterion, question FROM explain('six_signals', '{}', lang => 'es') WHERE
 SELECT criterion, question FROM explain('bant', '{}', lang => 'fr') WHERE ordinal = 1;
 SELECT criterion, question FROM explain('bant', '{}', lang => NULL) WHERE ordinal = 1;
 
+-- Dates are shown as PostgreSQL writes them in ISO style, BC years included.
+CREATE TABLE dated (id int, timing date);
+INSERT INTO dated VALUES (1, '2026-02-01'), (2, '0044-03-15 BC'), (3, 'infinity');
+SELECT d.id, e.value, e.met
+  FROM dated d, explain('{"name": "dated", "criteria": [{"key": "timing", "rule": {"type": "within_days", "days": 60}}]}'::lead_qual.model,
+                        d, '2026-01-01') e
+ ORDER BY d.id;
+DROP TABLE dated;
+
 -- Weighted: the points add up to the score; a knockout is marked.
 SELECT define_model('weighted', $${"min_met": 2, "criteria": [
     {"key": "challenge", "weight": 3, "knockout": true, "rule": "boolean",

@@ -111,6 +111,9 @@ SELECT * FROM regress.err($$SELECT lead_qual.qualify('no_such_model', '{}')$$);
 SELECT * FROM regress.err($$SELECT '7up'::lead_qual.model$$);
 SELECT * FROM regress.err(format('SELECT lead_qual.qualify(%L, %L)', repeat('x', 64), '{}'));
 SELECT * FROM regress.err($$SELECT lead_qual.score('  ', '{}')$$);
+-- A name error says what a name is, for models and engagement rules alike.
+SELECT * FROM regress.err_detail($$SELECT lead_qual.model('9lives')$$);
+SELECT * FROM regress.err_detail($$SELECT lead_qual.engagement_rules('9lives')$$);
 
 -- Nothing was stored by the failures in define_model.
 SELECT count(*) AS before FROM lead_qual.models;

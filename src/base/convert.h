@@ -15,10 +15,22 @@
 
 #include "postgres.h"
 
+#include <math.h>
+
 #include "lib/stringinfo.h"
 #include "utils/numeric.h"
 
 #include "compat.h"
+
+/*
+ * Scores and points are kept to six decimals, so that 75 does not come out
+ * as 74.99999999999999 and sums do not depend on the order of their terms.
+ */
+static inline double
+Round6(double x)
+{
+	return rint(x * 1e6) / 1e6;
+}
 
 extern bool ParseDecimal(const char *s, int len, double *out);
 extern bool ParseIsoDate(const char *s, int len, int32 *days);

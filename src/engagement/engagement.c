@@ -46,6 +46,7 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
+#include "base/convert.h"
 #include "base/text_util.h"
 #include "engagement/engagement_state.h"
 #include "engagement/rules.h"
@@ -87,12 +88,12 @@ static EngState *
 new_state(const LqRules *r)
 {
 	int			room = Min(r->naccum, FIRST_ROOM);
-	EngState   *s = palloc0(STATE_SIZE(room));
+	EngState   *s = palloc0(ENG_STATE_SIZE(room));
 
-	SET_VARSIZE(s, STATE_SIZE(room));
-	s->version = STATE_VERSION;
+	SET_VARSIZE(s, ENG_STATE_SIZE(room));
+	s->version = ENG_STATE_VERSION;
 	s->fingerprint = r->fingerprint;
-	s->flags = (r->has_cap ? SF_CAP : 0) | (r->has_floor ? SF_FLOOR : 0);
+	s->flags = (r->has_cap ? ENG_SF_CAP : 0) | (r->has_floor ? ENG_SF_FLOOR : 0);
 	s->cap = r->has_cap ? r->cap : 0;
 	s->floor = r->has_floor ? r->floor : 0;
 	s->room = room;
@@ -107,10 +108,10 @@ new_state(const LqRules *r)
 static EngState *
 empty_state(void)
 {
-	EngState   *s = palloc0(STATE_SIZE(0));
+	EngState   *s = palloc0(ENG_STATE_SIZE(0));
 
-	SET_VARSIZE(s, STATE_SIZE(0));
-	s->version = STATE_VERSION;
+	SET_VARSIZE(s, ENG_STATE_SIZE(0));
+	s->version = ENG_STATE_VERSION;
 	return s;
 }
 
@@ -157,13 +158,13 @@ add_sum(EngState *s, int pos, int accum, double cap)
 	if (s->nsums == s->room)
 	{
 		int			room = Min(Max(2 * s->room, 1), LQ_MAX_KINDS + 1);
-		EngState   *t = palloc(STATE_SIZE(room));
+		EngState   *t = palloc(ENG_STATE_SIZE(room));
 
 		if (s->nsums >= room)
 			elog(ERROR, "engagement state has no room for another sum");
-		memcpy(t, s, STATE_SIZE(s->nsums));
+		memcpy(t, s, ENG_STATE_SIZE(s->nsums));
 		t->room = room;
-		SET_VARSIZE(t, STATE_SIZE(room));
+		SET_VARSIZE(t, ENG_STATE_SIZE(room));
 		s = t;
 	}
 	memmove(&s->sums[pos + 1], &s->sums[pos], sizeof(EngSum) * (s->nsums - pos));
@@ -225,7 +226,7 @@ event_points(const LqRules *r, text *kind, TimestampTz occurred, TimestampTz as_
 			decay = exp2(-age / k->half_life);
 		}
 	}
-	*fixed = (int64) rint(k->points * decay * FIXED_ONE);
+	*fixed = (int64) rint(k->points * decay * ENG_FIXED_ONE);
 	return k;
 }
 
@@ -367,13 +368,6 @@ lq_engagement_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
-/* Scores are kept to six decimals, as the qualification scores are. */
-static inline double
-round6(double x)
-{
-	return rint(x * 1e6) / 1e6;
-}
-
 static double
 state_total(const EngState *s)
 {
@@ -385,11 +379,11 @@ state_total(const EngState *s)
 
 		total += s->sums[i].accum == 0 ? v : Max(-s->sums[i].cap, Min(v, s->sums[i].cap));
 	}
-	if ((s->flags & SF_CAP) && total > s->cap)
+	if ((s->flags & ENG_SF_CAP) && total > s->cap)
 		total = s->cap;
-	if ((s->flags & SF_FLOOR) && total < s->floor)
+	if ((s->flags & ENG_SF_FLOOR) && total < s->floor)
 		total = s->floor;
-	total = round6(total);
+	total = Round6(total);
 	return total == 0 ? 0 : total;	/* no negative zero */
 }
 

@@ -42,17 +42,17 @@ static void
 fixed_append_text(StringInfo out, int64 f)
 {
 	uint64		a = f < 0 ? -(uint64) f : (uint64) f;
-	uint64		frac = a & FIXED_FRAC_MASK;
+	uint64		frac = a & ENG_FIXED_FRAC_MASK;
 
-	appendStringInfo(out, "%s" UINT64_FORMAT, f < 0 ? "-" : "", a >> FIXED_BITS);
+	appendStringInfo(out, "%s" UINT64_FORMAT, f < 0 ? "-" : "", a >> ENG_FIXED_BITS);
 	if (frac != 0)
 	{
 		appendStringInfoChar(out, '.');
 		while (frac != 0)
 		{
 			frac *= 10;
-			appendStringInfoChar(out, (char) ('0' + (frac >> FIXED_BITS)));
-			frac &= FIXED_FRAC_MASK;
+			appendStringInfoChar(out, (char) ('0' + (frac >> ENG_FIXED_BITS)));
+			frac &= ENG_FIXED_FRAC_MASK;
 		}
 	}
 }
@@ -79,7 +79,7 @@ fixed_parse(const char *s, int64 *f)
 	for (; *p >= '0' && *p <= '9'; p++)
 	{
 		whole = whole * 10 + (uint64) (*p - '0');
-		if (whole > (UINT64CONST(1) << (63 - FIXED_BITS)))
+		if (whole > (UINT64CONST(1) << (63 - ENG_FIXED_BITS)))
 			return false;		/* too large */
 	}
 	if (*p == '.')
@@ -89,15 +89,15 @@ fixed_parse(const char *s, int64 *f)
 		p++;
 		for (n = 0; p[n] >= '0' && p[n] <= '9'; n++)
 			;
-		if (n == 0 || n > FIXED_BITS || p[n] != '\0')
+		if (n == 0 || n > ENG_FIXED_BITS || p[n] != '\0')
 			return false;
 		/* Horner from the last digit: frac = floor(0.ddd * 2^28) */
 		for (int i = n - 1; i >= 0; i--)
-			frac = (frac + ((uint64) (p[i] - '0') << FIXED_BITS)) / 10;
+			frac = (frac + ((uint64) (p[i] - '0') << ENG_FIXED_BITS)) / 10;
 	}
 	else if (*p != '\0')
 		return false;
-	a = (whole << FIXED_BITS) | frac;
+	a = (whole << ENG_FIXED_BITS) | frac;
 	if (a > (uint64) PG_INT64_MAX)
 		return false;
 	*f = neg ? -(int64) a : (int64) a;
@@ -129,9 +129,9 @@ EngStateArg(FunctionCallInfo fcinfo, int argno, bool copy)
 		s = aligned;
 		copy = false;
 	}
-	if (VARSIZE(s) < STATE_SIZE(0) || s->version != STATE_VERSION ||
+	if (VARSIZE(s) < ENG_STATE_SIZE(0) || s->version != ENG_STATE_VERSION ||
 		s->room > LQ_MAX_KINDS + 1 || s->nsums > s->room ||
-		VARSIZE(s) != STATE_SIZE(s->room))
+		VARSIZE(s) != ENG_STATE_SIZE(s->room))
 		ValueCorrupted(LQ_ENGAGEMENT_STATE_TYPE, "header");
 	if (copy)
 	{
@@ -156,9 +156,9 @@ lq_engagement_state_out(PG_FUNCTION_ARGS)
 	appendStringInfo(&out, "{\"version\": %d, \"rules\": \"%08x\", \"events\": " INT64_FORMAT
 					 ", \"not_counted\": " INT64_FORMAT ", \"cap\": ",
 					 s->version, s->fingerprint, s->events, s->not_counted);
-	AppendNumberOrNull(&out, !(s->flags & SF_CAP), s->cap);
+	AppendNumberOrNull(&out, !(s->flags & ENG_SF_CAP), s->cap);
 	appendStringInfoString(&out, ", \"floor\": ");
-	AppendNumberOrNull(&out, !(s->flags & SF_FLOOR), s->floor);
+	AppendNumberOrNull(&out, !(s->flags & ENG_SF_FLOOR), s->floor);
 	appendStringInfoString(&out, ", \"sums\": [");
 	for (int i = 0; i < s->nsums; i++)
 	{
@@ -254,9 +254,9 @@ lq_engagement_state_in(PG_FUNCTION_ARGS)
 	sums = member(root, "sums", JN_ARRAY, false);
 	if (sums->nitems > LQ_MAX_KINDS + 1)
 		bad_state("\"sums\" holds too many sums");
-	s = palloc0(STATE_SIZE(sums->nitems));
-	SET_VARSIZE(s, STATE_SIZE(sums->nitems));
-	s->version = STATE_VERSION;
+	s = palloc0(ENG_STATE_SIZE(sums->nitems));
+	SET_VARSIZE(s, ENG_STATE_SIZE(sums->nitems));
+	s->version = ENG_STATE_VERSION;
 	s->nsums = s->room = sums->nitems;
 
 	n = member(root, "rules", JN_STRING, false);
@@ -272,9 +272,9 @@ lq_engagement_state_in(PG_FUNCTION_ARGS)
 	if (s->events < 0 || s->not_counted < 0)
 		bad_state("\"events\" and \"not_counted\" must not be negative");
 	s->cap = number_member(root, "cap", &isnull);
-	s->flags |= isnull ? 0 : SF_CAP;
+	s->flags |= isnull ? 0 : ENG_SF_CAP;
 	s->floor = number_member(root, "floor", &isnull);
-	s->flags |= isnull ? 0 : SF_FLOOR;
+	s->flags |= isnull ? 0 : ENG_SF_FLOOR;
 	for (int i = 0; i < sums->nitems; i++)
 	{
 		const JNode *e = sums->items[i];
@@ -362,14 +362,14 @@ lq_engagement_state_recv(PG_FUNCTION_ARGS)
 	cap = pq_getmsgfloat8(buf);
 	floor_ = pq_getmsgfloat8(buf);
 	nsums = pq_getmsgint(buf, 2);
-	if (version != STATE_VERSION || (flags & ~(SF_CAP | SF_FLOOR)) ||
+	if (version != ENG_STATE_VERSION || (flags & ~(ENG_SF_CAP | ENG_SF_FLOOR)) ||
 		nsums > LQ_MAX_KINDS + 1 || events < 0 || not_counted < 0 ||
 		!isfinite(cap) || fabs(cap) > LQ_MAX_CAP ||
 		!isfinite(floor_) || fabs(floor_) > LQ_MAX_CAP)
 		bad_binary();
 	RecvNeed(buf, nsums * (2 + 8 + 8), LQ_ENGAGEMENT_STATE_TYPE);
-	s = palloc0(STATE_SIZE(nsums));
-	SET_VARSIZE(s, STATE_SIZE(nsums));
+	s = palloc0(ENG_STATE_SIZE(nsums));
+	SET_VARSIZE(s, ENG_STATE_SIZE(nsums));
 	/* -0 reads as 0, as from the text form, so both forms stay canonical */
 	if (cap == 0)
 		cap = 0;

@@ -25,12 +25,12 @@
 
 #define LQ_ENGAGEMENT_STATE_TYPE	"lead_qual.engagement_state"
 
-#define STATE_VERSION	1
-#define SF_CAP			0x01
-#define SF_FLOOR		0x02
-#define FIXED_BITS		28
-#define FIXED_ONE		268435456.0 /* 2^28: one point */
-#define FIXED_FRAC_MASK ((INT64CONST(1) << FIXED_BITS) - 1)
+#define ENG_STATE_VERSION	1
+#define ENG_SF_CAP			0x01
+#define ENG_SF_FLOOR		0x02
+#define ENG_FIXED_BITS		28
+#define ENG_FIXED_ONE		268435456.0 /* 2^28: one point */
+#define ENG_FIXED_FRAC_MASK ((INT64CONST(1) << ENG_FIXED_BITS) - 1)
 
 typedef struct EngSum
 {
@@ -56,7 +56,7 @@ typedef struct EngState
 	EngSum		sums[FLEXIBLE_ARRAY_MEMBER];
 } EngState;
 
-#define STATE_SIZE(n)	(offsetof(EngState, sums) + sizeof(EngSum) * (n))
+#define ENG_STATE_SIZE(n)	(offsetof(EngState, sums) + sizeof(EngSum) * (n))
 
 extern EngState *EngStateArg(FunctionCallInfo fcinfo, int argno, bool copy);
 pg_noreturn extern void EngOutOfRange(void);
@@ -72,7 +72,7 @@ FixedAdd(int64 *sum, int64 v)
 static inline double
 FixedToDouble(int64 f)
 {
-	return (double) f / FIXED_ONE;
+	return (double) f / ENG_FIXED_ONE;
 }
 
 #endif							/* LQ_ENGAGEMENT_STATE_H */

@@ -173,7 +173,7 @@ ModelDecode(const struct varlena *raw)
 		c->knockout = BinGetU8(&r, "knockout") != 0;
 		rule = BinGetU8(&r, "rule");
 		dir = BinGetU8(&r, "direction");
-		if (rule < LQ_RULE_BOOLEAN || rule > LQ_RULE_WITHIN_DAYS)
+		if (rule < LQ_RULE_BOOLEAN || rule > LQ_RULE_LAST)
 			ValueCorrupted(LQ_MODEL_TYPE, "rule");
 		if (dir < LQ_DIR_AHEAD || dir > LQ_DIR_EITHER)
 			ValueCorrupted(LQ_MODEL_TYPE, "direction");

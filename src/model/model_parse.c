@@ -38,6 +38,8 @@ static const char *const rule_fields[][4] = {
 	{"grades", "pass", "default", NULL},	/* scale */
 	{"days", "direction", NULL} /* within_days */
 };
+StaticAssertDecl(lengthof(rule_fields) == LQ_RULE_LAST + 1,
+				 "rule_fields must list the fields of every LqRuleKind");
 
 /* An invalid field of the model, named by its path such as criteria[2].rule. */
 #define field_error(code, path, ...) FieldError(code, "model", path, __VA_ARGS__)

@@ -15,7 +15,7 @@
 #include "readiness/readiness.h"
 
 const char *const StageNames[] = {"lead", "mql", "sql", "disqualified", NULL};
-StaticAssertDecl(lengthof(StageNames) == NSTAGES + 1, "StageNames must name every Stage");
+StaticAssertDecl(lengthof(StageNames) == NSTAGES + 1, "StageNames must name every ReadinessStage");
 
 /* indexed by LqStatus */
 const char *const ActionNames[] = {"hand_to_sales", "ask", "nurture", "drop", NULL};
@@ -27,7 +27,7 @@ StaticAssertDecl(lengthof(ActionNames) == LQ_NSTATUS + 1, "ActionNames must name
  * engagement band runs from 1 (at or above bands[0]) to 4.
  */
 void
-ReadinessDecide(const Thresholds *t, const ReadinessInput *in, ReadinessResult *out)
+ReadinessDecide(const ReadinessThresholds *t, const ReadinessInput *in, ReadinessResult *out)
 {
 	double		e = in->engagement;
 
@@ -114,7 +114,7 @@ coming_date(const LqEvaluation *ev, int32 *d_out, int32 *opens)
  * disqualified lead, and look again after cfg->drop_days if given.
  */
 void
-NextStepDecide(const LqEvaluation *ev, const NextConfig *cfg, TimestampTz as_of,
+NextStepDecide(const LqEvaluation *ev, const NextStepConfig *cfg, TimestampTz as_of,
 			   NextStep *out)
 {
 	const LqModel *m = ev->model;

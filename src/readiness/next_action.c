@@ -39,7 +39,7 @@
  * ----------------------------------------------------------------
  */
 
-static const NextConfig default_config = {7, {30, 60, 90, 180}, false, 0};
+static const NextStepConfig default_config = {7, {30, 60, 90, 180}, false, 0};
 
 #define CONFIG "next_action config"
 
@@ -49,7 +49,7 @@ static const char *const tier_fields[] = {"A", "B", "C", "D", NULL};
 static void
 parse_config(JsonbContainer *root, void *out)
 {
-	NextConfig *cfg = (NextConfig *) out;
+	NextStepConfig *cfg = (NextStepConfig *) out;
 	JsonbIterator *it = JsonbIteratorInit(root);
 	JsonbValue	v;
 	char	   *key;
@@ -113,7 +113,7 @@ next_cache(FunctionCallInfo fcinfo)
 	for (int s = 0; s < LQ_NSTATUS; s++)
 		nc->action_text[s] = CStringGetTextDatum(ActionNames[s]);
 	MemoryContextSwitchTo(old);
-	SettingsInit(fcinfo, &nc->opt, NEXT_CONFIG_ARG, sizeof(NextConfig));
+	SettingsInit(fcinfo, &nc->opt, NEXT_CONFIG_ARG, sizeof(NextStepConfig));
 	flinfo->fn_extra = nc;
 	return nc;
 }
@@ -141,7 +141,7 @@ Datum
 lq_next_action(PG_FUNCTION_ARGS)
 {
 	NextCache  *nc = next_cache(fcinfo);
-	const NextConfig *cfg;
+	const NextStepConfig *cfg;
 	LqEvaluation ev;
 	NextStep	ns;
 	const char *lang;
@@ -152,7 +152,7 @@ lq_next_action(PG_FUNCTION_ARGS)
 	bool	   *qnulls;
 	int			nask = 0;
 
-	cfg = (const NextConfig *) SettingsGet(fcinfo, &nc->opt, NEXT_CONFIG_ARG, CONFIG, sizeof(NextConfig),
+	cfg = (const NextStepConfig *) SettingsGet(fcinfo, &nc->opt, NEXT_CONFIG_ARG, CONFIG, sizeof(NextStepConfig),
 										   &default_config, parse_config);
 	if (!Evaluate(fcinfo, &nc->eval, &ev))
 		PG_RETURN_NULL();

@@ -39,7 +39,7 @@
  * ----------------------------------------------------------------
  */
 
-static const Thresholds default_thresholds = {{50, 25, 10}, 1, 25, 2};
+static const ReadinessThresholds default_thresholds = {{50, 25, 10}, 1, 25, 2};
 
 #define THRESHOLDS "thresholds"
 
@@ -48,7 +48,7 @@ static const char *const mql_fields[] = {"fit", "engagement", NULL};
 static const char *const sql_fields[] = {"fit", NULL};
 
 static void
-parse_bands(const JsonbValue *v, Thresholds *t)
+parse_bands(const JsonbValue *v, ReadinessThresholds *t)
 {
 	JsonbContainer *arr;
 	JsonbIterator *it;
@@ -82,7 +82,7 @@ parse_bands(const JsonbValue *v, Thresholds *t)
 }
 
 static void
-parse_stage(const JsonbValue *v, const char *stage, const char *const *fields, Thresholds *t)
+parse_stage(const JsonbValue *v, const char *stage, const char *const *fields, ReadinessThresholds *t)
 {
 	JsonbIterator *it;
 	JsonbValue	m;
@@ -114,7 +114,7 @@ parse_stage(const JsonbValue *v, const char *stage, const char *const *fields, T
 static void
 parse_thresholds(JsonbContainer *root, void *out)
 {
-	Thresholds *t = (Thresholds *) out;
+	ReadinessThresholds *t = (ReadinessThresholds *) out;
 	JsonbIterator *it = JsonbIteratorInit(root);
 	JsonbValue	v;
 	char	   *key;
@@ -138,6 +138,7 @@ typedef struct ReadinessCache
 	Datum		stage_text[NSTAGES];
 	Datum		tier_text[4];
 	Datum		grade_text[16]; /* "A1" ... "D4": tier * 4 + band - 1 */
+	QualReader	quals;			/* reads the qualifications given */
 } ReadinessCache;
 
 static ReadinessCache *
@@ -167,7 +168,8 @@ readiness_cache(FunctionCallInfo fcinfo)
 		}
 	}
 	MemoryContextSwitchTo(old);
-	SettingsInit(fcinfo, &rc->opt, 3, sizeof(Thresholds));
+	QualReaderInit(&rc->quals, flinfo->fn_mcxt);
+	SettingsInit(fcinfo, &rc->opt, 3, sizeof(ReadinessThresholds));
 	flinfo->fn_extra = rc;
 	return rc;
 }
@@ -184,15 +186,15 @@ text_shown(text *t)
  * than the ones qualify() writes is an error.
  */
 static void
-read_qualification(FunctionCallInfo fcinfo, int argno, const char *argname,
-				   int *status, int *tier)
+read_qualification(ReadinessCache *rc, FunctionCallInfo fcinfo, int argno,
+				   const char *argname, int *status, int *tier)
 {
 	StoredQual	q;
 
 	*status = -1;
 	if (tier)
 		*tier = -1;
-	QualRead(PG_GETARG_DATUM(argno), PG_ARGISNULL(argno), &q);
+	QualRead(&rc->quals, PG_GETARG_DATUM(argno), PG_ARGISNULL(argno), false, &q);
 	if (q.status != NULL)
 	{
 		*status = StatusFromName(VARDATA_ANY(q.status), VARSIZE_ANY_EXHDR(q.status));
@@ -227,16 +229,16 @@ Datum
 lq_readiness(PG_FUNCTION_ARGS)
 {
 	ReadinessCache *rc = readiness_cache(fcinfo);
-	const Thresholds *t;
+	const ReadinessThresholds *t;
 	ReadinessInput in;
 	ReadinessResult r;
 	Datum		values[5];
 	bool		nulls[5] = {0};
 
-	t = (const Thresholds *) SettingsGet(fcinfo, &rc->opt, 3, THRESHOLDS, sizeof(Thresholds),
+	t = (const ReadinessThresholds *) SettingsGet(fcinfo, &rc->opt, 3, THRESHOLDS, sizeof(ReadinessThresholds),
 										 &default_thresholds, parse_thresholds);
-	read_qualification(fcinfo, 0, "fit", &in.fit_status, &in.fit_tier);
-	read_qualification(fcinfo, 2, "qualification", &in.qual_status, NULL);
+	read_qualification(rc, fcinfo, 0, "fit", &in.fit_status, &in.fit_tier);
+	read_qualification(rc, fcinfo, 2, "qualification", &in.qual_status, NULL);
 	in.engagement_null = PG_ARGISNULL(1);
 	in.engagement = in.engagement_null ? 0 : PG_GETARG_FLOAT8(1);
 	if (isnan(in.engagement))

@@ -20,21 +20,21 @@
 
 /* ---------------- readiness() ---------------- */
 
-typedef struct Thresholds
+typedef struct ReadinessThresholds
 {
 	double		bands[3];		/* band 1 from bands[0], 2 from [1], 3 from [2] */
 	int			mql_fit;		/* tier index: 0 = A (best) ... 3 = D */
 	double		mql_engagement;
 	int			sql_fit;
-} Thresholds;
+} ReadinessThresholds;
 
-typedef enum Stage
+typedef enum ReadinessStage
 {
 	STAGE_LEAD,
 	STAGE_MQL,
 	STAGE_SQL,
 	STAGE_DISQUALIFIED
-} Stage;
+} ReadinessStage;
 
 #define NSTAGES		4
 
@@ -50,24 +50,24 @@ typedef struct ReadinessInput
 
 typedef struct ReadinessResult
 {
-	Stage		stage;
+	ReadinessStage		stage;
 	int			tier;			/* of the fit: 0 = A ... 3 = D (D without one) */
 	int			band;			/* of the engagement: 1 (most) ... 4 */
 } ReadinessResult;
 
 extern const char *const StageNames[];
-extern void ReadinessDecide(const Thresholds *t, const ReadinessInput *in,
+extern void ReadinessDecide(const ReadinessThresholds *t, const ReadinessInput *in,
 							ReadinessResult *out);
 
 /* ---------------- next_action() ---------------- */
 
-typedef struct NextConfig
+typedef struct NextStepConfig
 {
 	int32		ask_days;
 	int32		nurture_days[4];	/* by tier A-D */
 	bool		drop_follow_up;		/* drop_days given (not null) */
 	int32		drop_days;
-} NextConfig;
+} NextStepConfig;
 
 /*
  * What to do with a lead: the action follows the status (qualified: hand
@@ -89,11 +89,11 @@ typedef struct NextStep
 } NextStep;
 
 extern const char *const ActionNames[];
-extern void NextStepDecide(const LqEvaluation *ev, const NextConfig *cfg,
+extern void NextStepDecide(const LqEvaluation *ev, const NextStepConfig *cfg,
 						   TimestampTz as_of, NextStep *out);
 
 /* wording.c */
-extern char *ReadinessReason(const Thresholds *t, const ReadinessInput *in,
+extern char *ReadinessReason(const ReadinessThresholds *t, const ReadinessInput *in,
 							 const ReadinessResult *r);
 extern char *NextStepReason(const LqModel *m, const NextStep *ns);
 

@@ -37,7 +37,7 @@ append_keys(StringInfo s, const LqModel *m, const int *criteria, int n)
  * engagement it compared and the thresholds it compared them with.
  */
 char *
-ReadinessReason(const Thresholds *t, const ReadinessInput *in, const ReadinessResult *r)
+ReadinessReason(const ReadinessThresholds *t, const ReadinessInput *in, const ReadinessResult *r)
 {
 	StringInfoData s;
 	char	   *fit = in->fit_tier >= 0 ? psprintf("fit %c", 'A' + r->tier) : pstrdup("no fit (D)");

@@ -100,9 +100,9 @@ holds(LqRef *ref, const char *key, int keylen)
 }
 
 /*
- * Load a value: forget the last one, remember key, get its stored form
- * (from stored, or else from the text in key) and decode it, all in
- * ref->cxt.
+ * Load a value: forget the last one, remember key (the bytes it is known
+ * by), get its stored form (stored, or else the text in key) and decode
+ * it, all in ref->cxt.  stored may be the same bytes as key: one copy.
  */
 static const void *
 load(LqRef *ref, const char *key, int keylen, const struct varlena *stored)
@@ -118,13 +118,15 @@ load(LqRef *ref, const char *key, int keylen, const struct varlena *stored)
 	memcpy(ref->key, key, keylen);
 	ref->keylen = keylen;
 	ref->generation = RegistryGeneration();
-	if (stored != NULL)
+	if (stored == NULL)
+		ref->stored = RefStoredFromText(ref->kind, key, keylen);
+	else if ((const char *) stored == key)
+		ref->stored = (struct varlena *) ref->key;
+	else
 	{
 		ref->stored = palloc(VARSIZE_ANY(stored));
 		memcpy(ref->stored, stored, VARSIZE_ANY(stored));
 	}
-	else
-		ref->stored = RefStoredFromText(ref->kind, key, keylen);
 	if (ref->kind == REGISTRY_MODELS)
 		ref->decoded = ModelDecode(ref->stored);
 	else
@@ -134,15 +136,25 @@ load(LqRef *ref, const char *key, int keylen, const struct varlena *stored)
 	return ref->decoded;
 }
 
-/* A value of the type, in any varlena form (toasted, compressed, short). */
+/*
+ * A value of the type, in any varlena form.  It is known by its bytes as
+ * given (compressed ones too, so that a value compressed in a table row is
+ * not decompressed again for every row); a value stored out of line is
+ * fetched first, as its pointer says nothing about its content.
+ */
 const void *
-RefGetStored(LqRef *ref, const struct varlena *stored)
+RefGetStored(LqRef *ref, const struct varlena *value)
 {
-	struct varlena *v = pg_detoast_datum_packed(unconstify(struct varlena *, stored));
+	struct varlena *given = unconstify(struct varlena *, value);
 
-	if (holds(ref, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v)))
+	if (VARATT_IS_EXTERNAL(given))
+		given = (struct varlena *) PG_DETOAST_DATUM(PointerGetDatum(given));
+	if (holds(ref, (const char *) given, VARSIZE_ANY(given)))
 		return ref->decoded;
-	return load(ref, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), v);
+	if (VARATT_IS_COMPRESSED(given))
+		return load(ref, (const char *) given, VARSIZE_ANY(given),
+					(struct varlena *) PG_DETOAST_DATUM(PointerGetDatum(given)));
+	return load(ref, (const char *) given, VARSIZE_ANY(given), given);
 }
 
 /* Text: the name of a registered value, or its JSON (len bytes). */

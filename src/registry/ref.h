@@ -27,7 +27,8 @@ typedef struct LqRef
 	MemoryContext cxt;			/* the value, and what callers derive from it */
 	uint64		loads;			/* values loaded so far: callers compare */
 	bool		valid;			/* decoded holds the value of key */
-	char	   *key;			/* the bytes of the argument loaded */
+	char	   *key;			/* the argument loaded: a value's bytes as given
+								 * (varlena header included), or the text */
 	int			keylen;
 	uint64		generation;		/* by text: the registry's, at the lookup */
 	struct varlena *stored;		/* the value's stored form */
@@ -39,7 +40,7 @@ extern void RefInit(LqRef *ref, RegistryKind kind, MemoryContext parent,
 extern void RefInitArg(LqRef *ref, RegistryKind kind, FunctionCallInfo fcinfo,
 					   int argno);
 extern const void *RefGet(LqRef *ref, Datum arg);
-extern const void *RefGetStored(LqRef *ref, const struct varlena *stored);
+extern const void *RefGetStored(LqRef *ref, const struct varlena *value);
 extern const void *RefGetText(LqRef *ref, const char *s, int len);
 extern struct varlena *RefStoredFromText(RegistryKind kind, const char *s, int len);
 

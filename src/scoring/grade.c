@@ -318,17 +318,10 @@ GradeCriterion(const LqModel *m, int i, const LqValue *v,
 	}
 }
 
-/* Scores are kept to six decimals, so that 75 does not come out as 74.99... */
-static inline double
-round6(double x)
-{
-	return rint(x * 1e6) / 1e6;
-}
-
 double
 GradePoints(const LqModel *m, int i, const LqGrade *g)
 {
-	return round6(10.0 * m->criteria[i].share * g->grade);
+	return Round6(10.0 * m->criteria[i].share * g->grade);
 }
 
 /*
@@ -343,7 +336,7 @@ GradeScore(const LqModel *m, const LqGrade *grades)
 
 	for (int i = 0; i < m->ncriteria; i++)
 		sum += m->criteria[i].share * grades[i].grade;
-	return round6(10.0 * sum);
+	return Round6(10.0 * sum);
 }
 
 void
@@ -382,9 +375,9 @@ GradeOutcome(const LqModel *m, const LqGrade *grades, LqOutcome *out)
 			knockouts_met = false;
 		}
 	}
-	out->score = round6(10.0 * sum);
+	out->score = Round6(10.0 * sum);
 	/* the score if every unknown criterion turned out fully met */
-	best = round6(10.0 * sum + 100.0 * unknown_share);
+	best = Round6(10.0 * sum + 100.0 * unknown_share);
 
 	if (knockout_failed)
 		out->status = LQ_STATUS_DISQUALIFIED;

@@ -17,6 +17,7 @@
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/typcache.h"
 
 #include "base/fmgr_util.h"
@@ -174,40 +175,69 @@ QualMake(QualMaker *qm, const LqModel *m, const LqGrade *grades)
 	return HeapTupleGetDatum(heap_form_tuple(qm->desc, values, nulls));
 }
 
+void
+QualReaderInit(QualReader *r, MemoryContext cxt)
+{
+	r->cxt = cxt;
+	r->typid = InvalidOid;
+	r->typmod = -1;
+	r->desc = NULL;
+}
+
 /*
- * Read a stored qualification (isnull: none).  The strings and arrays
- * point into the value, or into detoasted copies in the current context.
+ * Read a stored qualification (isnull: none), its arrays only when asked
+ * for.  The row type's descriptor is looked up (and checked) once per type.
  */
 void
-QualRead(Datum d, bool isnull, StoredQual *q)
+QualRead(QualReader *r, Datum d, bool isnull, bool arrays, StoredQual *q)
 {
 	HeapTupleHeader th;
 	HeapTupleData tup;
-	TupleDesc	desc;
-	Datum		values[QF_NFIELDS];
-	bool		nulls[QF_NFIELDS];
+	Oid			typid;
+	int32		typmod;
+	Datum		f;
+	bool		fnull;
 
 	memset(q, 0, sizeof(*q));
 	if (isnull)
 		return;
 	th = DatumGetHeapTupleHeader(d);
-	desc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(th), HeapTupleHeaderGetTypMod(th));
-	if (desc->natts != QF_NFIELDS)
-		elog(ERROR, "lead_qual.qualification has %d fields, expected %d",
-			 desc->natts, QF_NFIELDS);
+	typid = HeapTupleHeaderGetTypeId(th);
+	typmod = HeapTupleHeaderGetTypMod(th);
+	if (r->desc == NULL || r->typid != typid || r->typmod != typmod)
+	{
+		TupleDesc	desc = lookup_rowtype_tupdesc(typid, typmod);
+		MemoryContext old = MemoryContextSwitchTo(r->cxt);
+		TupleDesc	copy = CreateTupleDescCopy(desc);
+
+		MemoryContextSwitchTo(old);
+		ReleaseTupleDesc(desc);
+		check_desc(copy);
+		if (r->desc != NULL)
+			FreeTupleDesc(r->desc);
+		r->desc = copy;
+		r->typid = typid;
+		r->typmod = typmod;
+	}
 	tup.t_len = HeapTupleHeaderGetDatumLength(th);
 	ItemPointerSetInvalid(&tup.t_self);
 	tup.t_tableOid = InvalidOid;
 	tup.t_data = th;
-	heap_deform_tuple(&tup, desc, values, nulls);
-	ReleaseTupleDesc(desc);
 
 	q->present = true;
-	q->model = nulls[QF_MODEL - 1] ? NULL : DatumGetTextPP(values[QF_MODEL - 1]);
-	q->has_score = !nulls[QF_SCORE - 1];
-	q->score = q->has_score ? DatumGetFloat8(values[QF_SCORE - 1]) : 0;
-	q->status = nulls[QF_STATUS - 1] ? NULL : DatumGetTextPP(values[QF_STATUS - 1]);
-	q->tier = nulls[QF_TIER - 1] ? NULL : DatumGetTextPP(values[QF_TIER - 1]);
-	q->missing = nulls[QF_MISSING - 1] ? NULL : DatumGetArrayTypeP(values[QF_MISSING - 1]);
-	q->failed = nulls[QF_FAILED - 1] ? NULL : DatumGetArrayTypeP(values[QF_FAILED - 1]);
+	f = heap_getattr(&tup, QF_MODEL, r->desc, &fnull);
+	q->model = fnull ? NULL : DatumGetTextPP(f);
+	f = heap_getattr(&tup, QF_SCORE, r->desc, &fnull);
+	q->has_score = !fnull;
+	q->score = fnull ? 0 : DatumGetFloat8(f);
+	f = heap_getattr(&tup, QF_STATUS, r->desc, &fnull);
+	q->status = fnull ? NULL : DatumGetTextPP(f);
+	f = heap_getattr(&tup, QF_TIER, r->desc, &fnull);
+	q->tier = fnull ? NULL : DatumGetTextPP(f);
+	if (!arrays)
+		return;
+	f = heap_getattr(&tup, QF_MISSING, r->desc, &fnull);
+	q->missing = fnull ? NULL : DatumGetArrayTypeP(f);
+	f = heap_getattr(&tup, QF_FAILED, r->desc, &fnull);
+	q->failed = fnull ? NULL : DatumGetArrayTypeP(f);
 }

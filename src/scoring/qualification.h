@@ -5,8 +5,8 @@
  *	  from grades, and reading stored ones (qualification.c).
  *
  * The type's fields are listed here once, by position; the C code names
- * them by these constants, and checks the descriptor it is given against
- * them once per query.
+ * them by these constants.  A descriptor the code writes with is checked
+ * against them once per query; one it reads with, once per row type.
  *
  *-------------------------------------------------------------------------
  */
@@ -61,7 +61,10 @@ typedef struct QualMaker
 	Datum	   *key_arrays[2];	/* [0] missing, [1] failed; NULL until used */
 } QualMaker;
 
-/* A stored qualification, as far as readers care (strings not copied). */
+/*
+ * A stored qualification, as far as readers care.  The texts point into
+ * the value (or a detoasted copy); the arrays are read only when asked for.
+ */
 typedef struct StoredQual
 {
 	bool		present;		/* false: NULL */
@@ -78,6 +81,16 @@ extern TupleDesc QualCallResultDesc(FunctionCallInfo fcinfo);
 extern TupleDesc QualTypeDesc(Oid typid);
 extern void QualMakerInit(QualMaker *qm, const LqModel *m, TupleDesc desc, MemoryContext cxt);
 extern Datum QualMake(QualMaker *qm, const LqModel *m, const LqGrade *grades);
-extern void QualRead(Datum d, bool isnull, StoredQual *q);
+/* Reads stored qualifications, with the descriptor of their row type kept. */
+typedef struct QualReader
+{
+	MemoryContext cxt;			/* where the descriptor is kept */
+	Oid			typid;
+	int32		typmod;
+	TupleDesc	desc;			/* NULL until the first value */
+} QualReader;
+
+extern void QualReaderInit(QualReader *r, MemoryContext cxt);
+extern void QualRead(QualReader *r, Datum d, bool isnull, bool arrays, StoredQual *q);
 
 #endif							/* LQ_QUALIFICATION_H */

@@ -24,8 +24,6 @@
 #include "port/pg_bitutils.h"
 #include "utils/jsonb.h"
 
-#include "base/json_fields.h"
-#include "scoring/evidence.h"
 #include "touches/touch_state.h"
 
 /* The layout is the same on every platform PostgreSQL runs on. */

@@ -41,14 +41,14 @@ inputs_unchanged(Scorer *sc, const LqModel *m, TupleTableSlot *oldslot,
 	bool		isnull;
 
 	(void) slot_getattr(oldslot, sc->target, &isnull);
-	if (isnull || !SameColumn(oldslot, newslot, sc->target))
+	if (isnull || !TriggerSameColumn(oldslot, newslot, sc->target))
 		return false;
-	if (sc->as_of != 0 && !SameColumn(oldslot, newslot, sc->as_of))
+	if (sc->as_of != 0 && !TriggerSameColumn(oldslot, newslot, sc->as_of))
 		return false;
 	if (sc->evidence != 0)
-		return SameColumn(oldslot, newslot, sc->evidence);
+		return TriggerSameColumn(oldslot, newslot, sc->evidence);
 	for (int i = 0; i < m->ncriteria; i++)
-		if (!SameColumn(oldslot, newslot, EvidenceBoundColumn(sc->binding, i) + 1))
+		if (!TriggerSameColumn(oldslot, newslot, EvidenceBoundColumn(sc->binding, i) + 1))
 			return false;
 	return true;
 }

@@ -41,6 +41,7 @@ typedef struct History
 	FmgrInfo	key_out;
 	char	   *table_name;		/* the table the history names */
 	Oid			history_owner;	/* who writes the history */
+	QualReader	quals;			/* reads the stored qualifications */
 } History;
 
 static bool
@@ -137,7 +138,7 @@ changed_criteria(History *h, const LqModel *m, const StoredQual *before,
 		if (!changed && oldslot != NULL)
 		{
 			if (h->scorer->evidence == 0)
-				changed = !SameColumn(oldslot, newslot, EvidenceBoundColumn(h->scorer->binding, i) + 1);
+				changed = !TriggerSameColumn(oldslot, newslot, EvidenceBoundColumn(h->scorer->binding, i) + 1);
 			else
 			{
 				bool		onull,
@@ -306,14 +307,14 @@ history_table_name(TriggerData *td)
 
 /* The qualification stored in slot's target column (none when slot is NULL). */
 static void
-read_stored(TupleTableSlot *slot, AttrNumber target, StoredQual *q)
+read_stored(History *h, TupleTableSlot *slot, StoredQual *q)
 {
 	bool		isnull = true;
 	Datum		d = (Datum) 0;
 
 	if (slot != NULL)
-		d = slot_getattr(slot, target, &isnull);
-	QualRead(d, isnull, q);
+		d = slot_getattr(slot, h->scorer->target, &isnull);
+	QualRead(&h->quals, d, isnull, true, q);
 }
 
 /* The history trigger's state for the statement, in fn_mcxt. */
@@ -344,9 +345,10 @@ setup(FunctionCallInfo fcinfo)
 							   RelationGetRelationName(td->tg_relation),
 							   td->tg_trigger->tgargs[0]));
 
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	h = palloc0(sizeof(History));
+	h = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(History));
 	h->scorer = ScorerSetup(fcinfo, "record_history", scoring->tgargs, scoring->tgnargs);
+	QualReaderInit(&h->quals, fcinfo->flinfo->fn_mcxt);
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	h->key = TriggerColumnArg(td, "record_history", td->tg_trigger->tgargs, 1, false,
 							  "key", &typid);
 	getTypeOutputInfo(TupleDescAttr(RelationGetDescr(td->tg_relation), h->key - 1)->atttypid,
@@ -385,8 +387,8 @@ lq_record_history(PG_FUNCTION_ARGS)
 	newslot = update ? td->tg_newslot : td->tg_trigslot;
 	m = ScorerModel(h->scorer, td);
 
-	read_stored(oldslot, h->scorer->target, &before);
-	read_stored(newslot, h->scorer->target, &after);
+	read_stored(h, oldslot, &before);
+	read_stored(h, newslot, &after);
 	if (before.present == after.present && same_text(before.status, after.status) &&
 		same_text(before.tier, after.tier) && before.has_score == after.has_score &&
 		before.score == after.score)

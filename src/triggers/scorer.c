@@ -237,7 +237,7 @@ ScorerGrade(Scorer *sc, const LqModel *m, TupleTableSlot *slot)
 
 /* Does column attnum hold the same value in both rows? */
 bool
-SameColumn(TupleTableSlot *a, TupleTableSlot *b, AttrNumber attnum)
+TriggerSameColumn(TupleTableSlot *a, TupleTableSlot *b, AttrNumber attnum)
 {
 	Form_pg_attribute att = TupleDescAttr(a->tts_tupleDescriptor, attnum - 1);
 	bool		anull,

@@ -54,6 +54,6 @@ extern AttrNumber TriggerColumnArg(TriggerData *td, const char *fname, char **ar
 extern Scorer *ScorerSetup(FunctionCallInfo fcinfo, const char *fname, char **args, int nargs);
 extern const LqModel *ScorerModel(Scorer *sc, TriggerData *td);
 extern bool ScorerGrade(Scorer *sc, const LqModel *m, TupleTableSlot *slot);
-extern bool SameColumn(TupleTableSlot *a, TupleTableSlot *b, AttrNumber attnum);
+extern bool TriggerSameColumn(TupleTableSlot *a, TupleTableSlot *b, AttrNumber attnum);
 
 #endif							/* LQ_SCORER_H */

@@ -16,4 +16,14 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# Suites of what only newer servers have: soft input errors (16), COPY's
+# ON_ERROR (17).
+PG_MAJOR := $(shell $(PG_CONFIG) --version | sed 's/^PostgreSQL \([0-9]*\).*/\1/')
+ifeq ($(shell test $(PG_MAJOR) -ge 16 && echo y),y)
+REGRESS += input_soft
+endif
+ifeq ($(shell test $(PG_MAJOR) -ge 17 && echo y),y)
+REGRESS += copy_on_error
+endif
+
 $(OBJS): $(wildcard src/*.h src/*/*.h)

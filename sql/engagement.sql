@@ -303,7 +303,7 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-SET force_parallel_mode = on;
+CALL regress.force_parallel(true);
 SET enable_hashagg = off;
 EXPLAIN (COSTS OFF)
 SELECT lead, engagement('digital', kind, occurred_at, '2026-06-30') AS score
@@ -334,7 +334,7 @@ RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
-RESET force_parallel_mode;
+CALL regress.force_parallel(false);
 SELECT engagement('{"half_life_days": 30, "kinds": {"web_visit": 1, "email_reply": 8, "unsubscribe": -3}}',
                   kind, occurred_at, '2026-06-30') AS serial_total
   FROM big_events;

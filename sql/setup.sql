@@ -37,5 +37,17 @@ EXCEPTION WHEN OTHERS THEN
 END
 $$;
 
+-- regress.force_parallel(on): make the planner use parallel workers where it
+-- can (PostgreSQL 16 renamed force_parallel_mode to debug_parallel_query),
+-- or stop.
+CREATE PROCEDURE regress.force_parallel(force boolean)
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config(CASE WHEN current_setting('server_version_num')::int >= 160000
+                            THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END,
+                       CASE WHEN force THEN 'on' ELSE 'off' END, false);
+END
+$$;
+
 SELECT * FROM regress.err('SELECT 1/0');
 SELECT * FROM regress.err('SELECT 1');

@@ -15,7 +15,11 @@
 #include "postgres.h"
 
 #include "common/jsonapi.h"
+#include "fmgr.h"
 #include "mb/pg_wchar.h"
+#if PG_VERSION_NUM >= 160000
+#include "nodes/miscnodes.h"
+#endif
 
 /* The varlena macros (VARSIZE, VARDATA ...) have a header of their own from 16 on. */
 #if PG_VERSION_NUM >= 160000
@@ -71,6 +75,34 @@ JsonErrorIsEncoding(JsonParseErrorType rc)
 		|| rc == JSON_UNICODE_UNTRANSLATABLE
 #endif
 		;
+}
+
+/*
+ * Does the caller of an input function want bad input reported softly, as
+ * a result rather than an error?  PostgreSQL 16 passes an ErrorSaveContext
+ * for that (pg_input_is_valid(), and from 17 on COPY ... ON_ERROR).
+ */
+static inline bool
+SoftErrorsWanted(FunctionCallInfo fcinfo)
+{
+#if PG_VERSION_NUM >= 160000
+	return fcinfo->context != NULL && IsA(fcinfo->context, ErrorSaveContext);
+#else
+	return false;
+#endif
+}
+
+/* Report the error edata softly, to a caller that SoftErrorsWanted(). */
+static inline void
+SaveSoftError(FunctionCallInfo fcinfo, ErrorData *edata)
+{
+#if PG_VERSION_NUM >= 160000
+	ErrorSaveContext *escontext = (ErrorSaveContext *) fcinfo->context;
+
+	escontext->error_occurred = true;
+	if (escontext->details_wanted)
+		escontext->error_data = edata;
+#endif
 }
 
 #endif							/* LQ_COMPAT_H */

@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
 # Install the Debian packages lead_qual needs to build and test, if missing.
 # Usage: test/deps.sh [extra-package ...]
+# With PG_CONFIG naming another server than Debian's PostgreSQL 15, only the
+# build tools (and the extra packages) are installed.
 set -euo pipefail
 
-packages=(postgresql-15 postgresql-server-dev-15 postgresql-contrib make gcc "$@")
+debian15=/usr/lib/postgresql/15/bin/pg_config
+if [ -n "${PG_CONFIG:-}" ] && [ "$(readlink -f "$PG_CONFIG")" != "$(readlink -f "$debian15" 2>/dev/null)" ]; then
+    packages=(make gcc python3 "$@")
+else
+    packages=(postgresql-15 postgresql-server-dev-15 postgresql-contrib make gcc python3 "$@")
+fi
 missing=()
 for p in "${packages[@]}"; do
+    # a python3 of one's own will do
+    if [ "$p" = python3 ] && command -v python3 >/dev/null; then continue; fi
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]} == 0)); then

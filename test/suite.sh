@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs inside a throwaway cluster (see test/run): the pg_regress suites,
-# then every test/t/*.sh.  Prints one result line per test and a summary.
+# then the test/t/*.sh scripts named in $LQ_CHECKS ("all", the default: every
+# one) but those named in $LQ_SKIP.  Prints one result line per test and a
+# summary.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -28,8 +30,13 @@ if [ "$bad" -gt 0 ]; then
 fi
 
 # Tests that need more than one database or a client: one script each.
+checks=${LQ_CHECKS:-all}
 for t in test/t/*.sh; do
     name=$(basename "$t" .sh)
+    if { [ "$checks" != all ] && ! grep -qw -- "$name" <<<"$checks"; } ||
+       grep -qw -- "$name" <<<"${LQ_SKIP:-}"; then
+        continue
+    fi
     log="test/out/$name.log"
     if "$t" >"$log" 2>&1; then
         echo "test $name ... ok"

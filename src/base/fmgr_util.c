@@ -9,8 +9,10 @@
 
 #include "funcapi.h"
 #include "nodes/primnodes.h"
+#include "utils/memutils.h"
 
 #include "base/fmgr_util.h"
+#include "compat.h"
 
 /*
  * Whether argument argno of the call is a constant of the query.  Only a
@@ -28,6 +30,67 @@ ArgIsConst(FmgrInfo *flinfo, int argno)
 		return false;
 	args = ((FuncExpr *) expr)->args;
 	return argno < list_length(args) && IsA(list_nth(args, argno), Const);
+}
+
+/*
+ * Run parse(arg) for an input function: returns true and the value it
+ * made.  When the caller wants bad input reported softly (PostgreSQL 16's
+ * pg_input_is_valid(), 17's COPY ... ON_ERROR), an error of class 22 (data
+ * exception) in parse becomes a soft error and false is returned; other
+ * errors (out of memory, a cancelled query ...) are thrown as ever.
+ *
+ * parse runs in a memory context of its own, deleted afterwards (what it
+ * returns, a varlena or 0, is copied out), and must take no resource but
+ * memory: no SPI, no locks, no files.  That is what makes catching its
+ * errors without a subtransaction safe; the input functions look up a
+ * registered name after this, with errors thrown.
+ */
+bool
+InputParse(FunctionCallInfo fcinfo, InputParser parse, void *arg, Datum *result)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext work;
+	volatile bool ok = true;
+	volatile Datum made = (Datum) 0;
+
+	if (!SoftErrorsWanted(fcinfo))
+	{
+		*result = parse(arg);
+		return true;
+	}
+	work = AllocSetContextCreate(caller, "lead_qual input", ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(work);
+	PG_TRY();
+	{
+		made = parse(arg);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(caller);
+		edata = CopyErrorData();
+		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION)
+		{
+			FreeErrorData(edata);
+			PG_RE_THROW();
+		}
+		FlushErrorState();
+		SaveSoftError(fcinfo, edata);
+		ok = false;
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(caller);
+	*result = (Datum) 0;
+	if (ok && made != (Datum) 0)
+	{
+		struct varlena *v = (struct varlena *) DatumGetPointer(made);
+
+		*result = PointerGetDatum(palloc(VARSIZE_ANY(v)));
+		memcpy(DatumGetPointer(*result), v, VARSIZE_ANY(v));
+	}
+	MemoryContextDelete(work);
+	return ok;
 }
 
 /*

@@ -16,7 +16,11 @@
 
 #include "compat.h"
 
+/* parses an input function's text; see InputParse() */
+typedef Datum (*InputParser) (void *arg);
+
 extern bool ArgIsConst(FmgrInfo *flinfo, int argno);
+extern bool InputParse(FunctionCallInfo fcinfo, InputParser parse, void *arg, Datum *result);
 extern TupleDesc CallResultDesc(FunctionCallInfo fcinfo, int natts);
 
 #endif							/* LQ_FMGR_UTIL_H */

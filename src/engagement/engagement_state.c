@@ -21,6 +21,7 @@
 
 #include "base/binary.h"
 #include "base/convert.h"
+#include "base/fmgr_util.h"
 #include "base/json_tree.h"
 #include "engagement/engagement_state.h"
 #include "engagement/rules.h"
@@ -233,11 +234,11 @@ count_member(const JNode *obj, const char *key)
 	return (int64) v;
 }
 
-PG_FUNCTION_INFO_V1(lq_engagement_state_in);
-Datum
-lq_engagement_state_in(PG_FUNCTION_ARGS)
+/* The state written as text (see engagement_state_out); see InputParse. */
+static Datum
+state_from_text(void *arg)
 {
-	char	   *text = PG_GETARG_CSTRING(0);
+	char	   *text = (char *) arg;
 	JNode	   *root = JsonTreeParse(text, strlen(text), "engagement state");
 	const JNode *n;
 	const JNode *sums;
@@ -301,7 +302,18 @@ lq_engagement_state_in(PG_FUNCTION_ARGS)
 	for (int i = 0; i < s->nsums; i++)
 		if (s->events == 0 && s->sums[i].sum != 0)
 			bad_state("a state without events has no points");
-	PG_RETURN_POINTER(s);
+	return PointerGetDatum(s);
+}
+
+PG_FUNCTION_INFO_V1(lq_engagement_state_in);
+Datum
+lq_engagement_state_in(PG_FUNCTION_ARGS)
+{
+	Datum		result;
+
+	if (!InputParse(fcinfo, state_from_text, PG_GETARG_CSTRING(0), &result))
+		return (Datum) 0;		/* reported softly */
+	PG_RETURN_DATUM(result);
 }
 
 PG_FUNCTION_INFO_V1(lq_engagement_state_send);

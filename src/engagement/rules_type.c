@@ -25,9 +25,7 @@ PG_FUNCTION_INFO_V1(lq_engagement_rules_in);
 Datum
 lq_engagement_rules_in(PG_FUNCTION_ARGS)
 {
-	char	   *s = PG_GETARG_CSTRING(0);
-
-	PG_RETURN_POINTER(RefStoredFromText(REGISTRY_RULES, s, strlen(s)));
+	PG_RETURN_DATUM(RefTypeInput(fcinfo, REGISTRY_RULES));
 }
 
 PG_FUNCTION_INFO_V1(lq_engagement_rules_out);

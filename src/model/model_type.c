@@ -29,9 +29,7 @@ PG_FUNCTION_INFO_V1(lq_model_in);
 Datum
 lq_model_in(PG_FUNCTION_ARGS)
 {
-	char	   *s = PG_GETARG_CSTRING(0);
-
-	PG_RETURN_POINTER(RefStoredFromText(REGISTRY_MODELS, s, strlen(s)));
+	PG_RETURN_DATUM(RefTypeInput(fcinfo, REGISTRY_MODELS));
 }
 
 PG_FUNCTION_INFO_V1(lq_model_out);

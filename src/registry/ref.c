@@ -183,42 +183,93 @@ RefGet(LqRef *ref, Datum arg)
 }
 
 /*
- * A model or rules written as text, in the stored form, allocated in the
- * current memory context: JSON is compiled; a word (letters, digits and
- * underscores, blanks around it ignored) is the name of a registered one,
- * in any case.  The types' input functions read text this way, which is
- * what makes lead_qual.model('bant') work: PostgreSQL reads a type name
- * applied to a literal as a cast.
+ * Text given for a model or rules (RefStoredFromText, RefTypeInput), and
+ * what it turned out to be: a registered name, or JSON compiled.
  */
-struct varlena *
-RefStoredFromText(RegistryKind kind, const char *s, int len)
+typedef struct TextInput
 {
-	const char *p = s;
-	int			n = len;
+	RegistryKind kind;
+	const char *s;
+	int			len;
+	bool		is_name;
+	char		name[LQ_MAX_NAME_LEN + 1];	/* lower case */
+} TextInput;
+
+/*
+ * Read the text: a word (letters, digits and underscores, blanks around it
+ * ignored) is the name of a registered value, in any case, and is checked
+ * and kept in in->name; anything else is JSON, compiled into the stored
+ * form, which is returned.  Takes no resource but memory (see InputParse).
+ */
+static Datum
+read_text(void *arg)
+{
+	TextInput  *in = (TextInput *) arg;
+	const char *p = in->s;
+	int			n = in->len;
 	bool		wordlike = true;
-	char		name[LQ_MAX_NAME_LEN + 1];
 
 	TrimBlanks(&p, &n);
 	if (n == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s", kinds[kind].empty),
-				 errhint("%s", kinds[kind].hint)));
+				 errmsg("%s", kinds[in->kind].empty),
+				 errhint("%s", kinds[in->kind].hint)));
 	for (int i = 0; i < n && wordlike; i++)
 		wordlike = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
 			(p[i] >= '0' && p[i] <= '9') || p[i] == '_';
+	in->is_name = wordlike;
 	if (!wordlike)
-		return kind == REGISTRY_MODELS ? ModelCompile(s, len) : RulesCompile(s, len);
+		return PointerGetDatum(in->kind == REGISTRY_MODELS ? ModelCompile(in->s, in->len)
+							   : RulesCompile(in->s, in->len));
 
 	if (n > LQ_MAX_NAME_LEN || (p[0] >= '0' && p[0] <= '9'))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("\"%s\" is not a valid %s name", TextClip(pnstrdup(p, n), 64),
-						kinds[kind].noun),
+						kinds[in->kind].noun),
 				 errdetail("A name has at most %d letters, digits and underscores, and does not start with a digit.",
 						   LQ_MAX_NAME_LEN)));
 	for (int i = 0; i < n; i++)
-		name[i] = AsciiLower(p[i]);
-	name[n] = '\0';
-	return RegistryFetch(kind, name, false);
+		in->name[i] = AsciiLower(p[i]);
+	in->name[n] = '\0';
+	return (Datum) 0;
+}
+
+/*
+ * A model or rules written as text, in the stored form, allocated in the
+ * current memory context: JSON is compiled; a word is the name of a
+ * registered one, looked up.
+ */
+struct varlena *
+RefStoredFromText(RegistryKind kind, const char *s, int len)
+{
+	TextInput	in = {.kind = kind, .s = s, .len = len};
+	Datum		compiled = read_text(&in);
+
+	if (in.is_name)
+		return RegistryFetch(kind, in.name, false);
+	return (struct varlena *) DatumGetPointer(compiled);
+}
+
+/*
+ * The input function of type lead_qual.model or lead_qual.engagement_rules
+ * (argument 0, a cstring): as RefStoredFromText, which is what makes
+ * lead_qual.model('bant') work, since PostgreSQL reads a type name applied
+ * to a literal as a cast.  Bad text is reported softly when the caller
+ * asks (InputParse): the result is then 0 and not to be used.  Looking up
+ * a name is not soft: a model that does not exist is an error.
+ */
+Datum
+RefTypeInput(FunctionCallInfo fcinfo, RegistryKind kind)
+{
+	char	   *s = PG_GETARG_CSTRING(0);
+	TextInput	in = {.kind = kind, .s = s, .len = strlen(s)};
+	Datum		compiled;
+
+	if (!InputParse(fcinfo, read_text, &in, &compiled))
+		return (Datum) 0;
+	if (in.is_name)
+		return PointerGetDatum(RegistryFetch(kind, in.name, false));
+	return compiled;
 }

@@ -29,6 +29,7 @@
 #include "utils/timestamp.h"
 
 #include "base/binary.h"
+#include "base/fmgr_util.h"
 #include "base/json_fields.h"
 #include "compat.h"
 #include "touches/touch_state.h"
@@ -446,11 +447,11 @@ model_in_state(const char *text, int len)
 	return m;
 }
 
-PG_FUNCTION_INFO_V1(lq_touch_state_in);
-Datum
-lq_touch_state_in(PG_FUNCTION_ARGS)
+/* The state written as text (see touch_state_out); see InputParse. */
+static Datum
+state_from_text(void *arg)
 {
-	char	   *text = PG_GETARG_CSTRING(0);
+	char	   *text = (char *) arg;
 	int			len = strlen(text);
 	ShapeState	shape;
 	Jsonb	   *doc;
@@ -559,7 +560,18 @@ lq_touch_state_in(PG_FUNCTION_ARGS)
 		n++;
 	}
 
-	PG_RETURN_POINTER(build_state(kind, flags, model, as_of, latest, items, n));
+	return PointerGetDatum(build_state(kind, flags, model, as_of, latest, items, n));
+}
+
+PG_FUNCTION_INFO_V1(lq_touch_state_in);
+Datum
+lq_touch_state_in(PG_FUNCTION_ARGS)
+{
+	Datum		result;
+
+	if (!InputParse(fcinfo, state_from_text, PG_GETARG_CSTRING(0), &result))
+		return (Datum) 0;		/* reported softly */
+	PG_RETURN_DATUM(result);
 }
 
 /* ----------------------------------------------------------------

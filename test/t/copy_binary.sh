@@ -14,16 +14,26 @@
 #    converted on the way in and back out) gives the same values, the same
 #    results of lead_qual's functions over them, and byte-identical binary
 #    output.
+#
+# With LQ_OTHER_HOST set, the second database is made on that server:
+# test/cross-version uses this to read values written by one PostgreSQL
+# version into another, both ways.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=test/out/copy_binary
 rm -rf "$out"
 mkdir -p "$out"
 dbs=(lq_copy_a lq_copy_b lq_copy_latin1)
-psql_q() { local db=$1; shift; PGCLIENTENCODING=UTF8 psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+# the server of a database: lq_copy_b's may be another one
+host_of() { if [ "$1" = lq_copy_b ]; then echo "${LQ_OTHER_HOST:-$PGHOST}"; else echo "$PGHOST"; fi; }
+psql_q() {
+    local db=$1
+    shift
+    PGHOST=$(host_of "$db") PGCLIENTENCODING=UTF8 psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"
+}
 srvdir=
 cleanup() {
-    for db in "${dbs[@]}"; do dropdb --if-exists "$db" >/dev/null 2>&1 || true; done
+    for db in "${dbs[@]}"; do PGHOST=$(host_of "$db") dropdb --if-exists "$db" >/dev/null 2>&1 || true; done
     if [ -n "$srvdir" ]; then rm -rf "$srvdir"; fi
 }
 trap cleanup EXIT
@@ -33,7 +43,7 @@ cleanup
 srvdir=$(mktemp -d)
 chmod 777 "$srvdir"   # where the server itself writes and reads a file
 createdb lq_copy_a
-createdb lq_copy_b
+PGHOST=$(host_of lq_copy_b) createdb lq_copy_b
 createdb -T template0 -E LATIN1 --locale=C lq_copy_latin1
 
 # The table every round trip uses; created the same in every database.

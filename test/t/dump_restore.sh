@@ -17,25 +17,32 @@
 # output (the built-in models and rules exactly once), and go on (triggers,
 # history, registries, refreshing the materialized view) exactly as the
 # source does.
+#
+# With LQ_SOURCE_HOST set, the source database is made on that server and
+# restored into the one in PGHOST: test/cross-version uses this to restore
+# a dump of an older PostgreSQL into a newer one, as a user who upgrades
+# the server does (pg_dump of the newer version reads the older server).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=test/out/dump_restore
 rm -rf "$out"
 mkdir -p "$out"
 psql_q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+# the server of a database: lq_src's may be another one
+host_of() { if [ "$1" = lq_src ]; then echo "${LQ_SOURCE_HOST:-$PGHOST}"; else echo "$PGHOST"; fi; }
 restored=(lq_custom lq_parallel lq_preinstalled lq_plain)
 dbs=(lq_src "${restored[@]}" lq_owned lq_owned_restored)
 owner=lq_dump_owner
 cleanup() {
-    for db in "${dbs[@]}"; do dropdb --if-exists "$db" >/dev/null 2>&1 || true; done
+    for db in "${dbs[@]}"; do PGHOST=$(host_of "$db") dropdb --if-exists "$db" >/dev/null 2>&1 || true; done
     psql -X -q -d postgres -c "DROP ROLE IF EXISTS $owner" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 fail() { echo "FAILED: $*" >&2; exit 1; }
 
 cleanup
-createdb lq_src
-psql_q -d lq_src <<'SQL'
+PGHOST=$(host_of lq_src) createdb lq_src
+PGHOST=$(host_of lq_src) psql_q -d lq_src <<'SQL'
 CREATE EXTENSION lead_qual;
 SET TimeZone = 'UTC';
 SELECT lead_qual.define_model('acme', $${
@@ -248,7 +255,7 @@ INSERT INTO every_type (id) VALUES (100);
 SQL
 
 queries() {
-    psql_q -d "$1" <<'SQL'
+    PGHOST=$(host_of "$1") psql_q -d "$1" <<'SQL'
 SET TimeZone = 'UTC';
 SELECT name, builtin, model::text FROM lead_qual.models ORDER BY name;
 SELECT name, builtin, rules::text FROM lead_qual.engagement_rule_sets ORDER BY name;
@@ -314,7 +321,7 @@ SQL
 # After a restore, the triggers, the history, the registries and the
 # materialized view go on where they were.
 more_writes() {
-    psql_q -d "$1" -A -t <<'SQL'
+    PGHOST=$(host_of "$1") psql_q -d "$1" -A -t <<'SQL'
 SET TimeZone = 'UTC';
 UPDATE scored SET need = 10 WHERE id <= 5;
 INSERT INTO scored (id, budget, authority, need, timeframe) VALUES (51, 9, 9, 9, 9);
@@ -342,7 +349,7 @@ SQL
 # custom format, restored with pg_restore: into an empty database, with
 # two parallel jobs, and into a database that has lead_qual installed
 # already (as when it is installed in template1)
-pg_dump -Fc -f "$out/dump.custom" lq_src
+PGHOST=$(host_of lq_src) pg_dump -Fc -f "$out/dump.custom" lq_src
 restore() {  # database, pg_restore options
     local db=$1; shift
     pg_restore --exit-on-error "$@" -d "$db" "$out/dump.custom" 2>"$out/$db.err" ||
@@ -368,7 +375,7 @@ fi
 # plain SQL, replayed with psql in a session with another time zone and
 # date style (lead_qual's values and the restored results must not depend
 # on them)
-pg_dump -f "$out/dump.sql" lq_src
+PGHOST=$(host_of lq_src) pg_dump -f "$out/dump.sql" lq_src
 createdb lq_plain
 PGOPTIONS="-c TimeZone=Pacific/Chatham -c DateStyle=SQL,DMY" \
     psql_q -d lq_plain -f "$out/dump.sql" >/dev/null 2>"$out/lq_plain.err" ||

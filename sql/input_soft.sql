@@ -1,0 +1,33 @@
+-- Bad input reported softly (PostgreSQL 16 and later): pg_input_is_valid()
+-- and pg_input_error_info() on the text input of every lead_qual type.  This
+-- suite runs only on servers that have them (see the Makefile).
+SET search_path = public, lead_qual;
+
+SELECT t.type, t.input, pg_input_is_valid(t.input, t.type) AS valid, e.sql_error_code, e.message
+  FROM (VALUES ('lead_qual.model', '{"name": "m", "criteria": [{"key": "need"}]}'),
+               ('lead_qual.model', 'bant'),
+               ('lead_qual.model', '{"name": "m", "criteria": []}'),
+               ('lead_qual.model', '{"name": "m", "criteria": [{"key": "need", "wieght": 2}]}'),
+               ('lead_qual.model', '{"name": "m"'),
+               ('lead_qual.model', '9lives'),
+               ('lead_qual.model', '   '),
+               ('lead_qual.engagement_rules', '{"kinds": {"visit": 1}}'),
+               ('lead_qual.engagement_rules', 'digital'),
+               ('lead_qual.engagement_rules', '{"kinds": {"visit": "one"}}'),
+               ('lead_qual.touch_state', '{"version": 1, "kind": "fold", "entries": [["need", null, 8]]}'),
+               ('lead_qual.touch_state', '{"version": 2, "kind": "fold", "entries": []}'),
+               ('lead_qual.engagement_state', '{"version": 1}'))
+       AS t(type, input)
+  LEFT JOIN LATERAL pg_input_error_info(t.input, t.type) e ON true;
+
+-- The error's detail and hint come along.
+SELECT message, detail, hint, sql_error_code
+  FROM pg_input_error_info('{"name": "m", "criteria": [{"key": "need", "wieght": 2}]}', 'lead_qual.model');
+
+-- A name is looked up after the text is read, and a name nobody registered
+-- is an error, not bad input: the model may be defined later.
+SELECT * FROM regress.err($$SELECT pg_input_is_valid('no_such_model', 'lead_qual.model')$$);
+
+-- JSON nested deeper than a model may be is bad input like any other.
+SELECT pg_input_is_valid(repeat('[', 17) || repeat(']', 17), 'lead_qual.model') AS too_deep,
+       (pg_input_error_info(repeat('[', 17) || repeat(']', 17), 'lead_qual.model')).message;

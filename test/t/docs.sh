@@ -21,6 +21,8 @@ documented() {  # name: a whole word of a heading, or lead_qual.name( anywhere
 
 missing=0
 checked=0
+# (from PostgreSQL 17 on the server records the row types of tables and
+# views and the array types as members too: they are not the extension's own)
 for name in $(psql -X -A -t -d "$db" -c "
         SELECT DISTINCT coalesce(p.proname::text, t.typname::text)
           FROM pg_depend d
@@ -28,6 +30,8 @@ for name in $(psql -X -A -t -d "$db" -c "
           LEFT JOIN pg_type t ON d.classid = 'pg_type'::regclass AND t.oid = d.objid
          WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'lead_qual')
            AND d.deptype = 'e' AND (p.oid IS NOT NULL OR t.oid IS NOT NULL)
+           AND NOT coalesce(t.typrelid <> 0 AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) <> 'c'
+                            OR t.typelem <> 0 AND t.typsubscript = 'array_subscript_handler'::regproc, false)
          ORDER BY 1"); do
     checked=$((checked + 1))
     if ! documented "$name"; then

@@ -135,7 +135,8 @@ INSERT INTO wanted VALUES
   ('format', 'text, text, text, text', 'text'), ('format', 'text, name, text, text, text', 'text'),
   ('jsonb_typeof', 'jsonb', NULL), ('to_jsonb', 'anyelement', NULL), ('to_jsonb', 'text', 'jsonb'),
   ('jsonb_build_object', 'text, text', 'jsonb'), ('jsonb_build_object', 'text, jsonb', 'jsonb'),
-  ('jsonb_object_keys', 'jsonb', NULL), ('jsonb_strip_nulls', 'jsonb', NULL),
+  -- (jsonb_strip_nulls(jsonb) is jsonb_strip_nulls(jsonb, boolean DEFAULT false) from 18 on)
+  ('jsonb_object_keys', 'jsonb', NULL), ('jsonb_strip_nulls', 'jsonb', 'jsonb'),
   ('current_setting', 'text', NULL), ('current_setting', 'text, boolean', NULL),
   ('set_config', 'text, text, boolean', NULL), ('parse_ident', 'text, boolean', NULL),
   ('array_length', 'anyarray, integer', NULL), ('array_to_string', 'anyarray, text', NULL),

@@ -16,7 +16,8 @@ SELECT t.type, t.input, pg_input_is_valid(t.input, t.type) AS valid, e.sql_error
                ('lead_qual.engagement_rules', '{"kinds": {"visit": "one"}}'),
                ('lead_qual.touch_state', '{"version": 1, "kind": "fold", "entries": [["need", null, 8]]}'),
                ('lead_qual.touch_state', '{"version": 2, "kind": "fold", "entries": []}'),
-               ('lead_qual.engagement_state', '{"version": 1}'))
+               ('lead_qual.engagement_state', '{"version": 1}'),
+               ('lead_qual.engagement_state', (SELECT lead_qual.engagement_step(NULL, 'digital', 'demo_request', '2026-01-01', '2026-01-02')::text)))
        AS t(type, input)
   LEFT JOIN LATERAL pg_input_error_info(t.input, t.type) e ON true;
 
@@ -24,9 +25,17 @@ SELECT t.type, t.input, pg_input_is_valid(t.input, t.type) AS valid, e.sql_error
 SELECT message, detail, hint, sql_error_code
   FROM pg_input_error_info('{"name": "m", "criteria": [{"key": "need", "wieght": 2}]}', 'lead_qual.model');
 
--- A name is looked up after the text is read, and a name nobody registered
--- is an error, not bad input: the model may be defined later.
-SELECT * FROM regress.err($$SELECT pg_input_is_valid('no_such_model', 'lead_qual.model')$$);
+-- A name is looked up after the text is read; a name nothing is registered
+-- under is reported softly too, as for regclass and the like.
+SELECT pg_input_is_valid('no_such_model', 'lead_qual.model') AS valid,
+       (pg_input_error_info('no_such_model', 'lead_qual.model')).*;
+SELECT pg_input_is_valid('No_Such_Rules', 'lead_qual.engagement_rules') AS valid,
+       (pg_input_error_info('No_Such_Rules', 'lead_qual.engagement_rules')).message;
+
+-- A value read softly is the value read as ever.
+SELECT lead_qual.model_send('{"name": "m", "criteria": [{"key": "need"}]}')
+       = (SELECT lead_qual.model_send(m) FROM (SELECT '{"name": "m", "criteria": [{"key": "need"}]}'::lead_qual.model AS m) x)
+       AS same;
 
 -- JSON nested deeper than a model may be is bad input like any other.
 SELECT pg_input_is_valid(repeat('[', 17) || repeat(']', 17), 'lead_qual.model') AS too_deep,

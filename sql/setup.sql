@@ -39,13 +39,18 @@ $$;
 
 -- regress.force_parallel(on): make the planner use parallel workers where it
 -- can (PostgreSQL 16 renamed force_parallel_mode to debug_parallel_query),
--- or stop.
+-- or go back to the session's setting.
 CREATE PROCEDURE regress.force_parallel(force boolean)
 LANGUAGE plpgsql AS $$
+DECLARE
+    setting text := CASE WHEN current_setting('server_version_num')::int >= 160000
+                         THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END;
 BEGIN
-    PERFORM set_config(CASE WHEN current_setting('server_version_num')::int >= 160000
-                            THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END,
-                       CASE WHEN force THEN 'on' ELSE 'off' END, false);
+    IF force THEN
+        PERFORM set_config(setting, 'on', false);
+    ELSE
+        EXECUTE format('RESET %I', setting);
+    END IF;
 END
 $$;
 

@@ -92,7 +92,10 @@ SoftErrorsWanted(FunctionCallInfo fcinfo)
 #endif
 }
 
-/* Report the error edata softly, to a caller that SoftErrorsWanted(). */
+/*
+ * Report the error edata softly, to a caller that SoftErrorsWanted(); it
+ * keeps edata if it wants the details, else edata is freed.
+ */
 static inline void
 SaveSoftError(FunctionCallInfo fcinfo, ErrorData *edata)
 {
@@ -101,8 +104,12 @@ SaveSoftError(FunctionCallInfo fcinfo, ErrorData *edata)
 
 	escontext->error_occurred = true;
 	if (escontext->details_wanted)
+	{
 		escontext->error_data = edata;
+		return;
+	}
 #endif
+	FreeErrorData(edata);
 }
 
 #endif							/* LQ_COMPAT_H */

@@ -11,6 +11,10 @@ if [ -n "${PG_CONFIG:-}" ] && [ "$(readlink -f "$PG_CONFIG")" != "$(readlink -f 
 else
     packages=(postgresql-15 postgresql-server-dev-15 postgresql-contrib make gcc python3 "$@")
 fi
+# test/run fetches PostgreSQL 17 and 18 with npm
+if [ -z "${PG_CONFIG:-}" ] && ! command -v npm >/dev/null; then
+    packages+=(nodejs npm)
+fi
 missing=()
 for p in "${packages[@]}"; do
     # a python3 of one's own will do

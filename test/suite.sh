@@ -31,6 +31,9 @@ fi
 
 # Tests that need more than one database or a client: one script each.
 checks=${LQ_CHECKS:-all}
+for name in $([ "$checks" = all ] || echo "$checks") ${LQ_SKIP:-}; do
+    [ -f "test/t/$name.sh" ] || { echo "LQ_CHECKS or LQ_SKIP names $name: there is no test/t/$name.sh"; exit 2; }
+done
 for t in test/t/*.sh; do
     name=$(basename "$t" .sh)
     if { [ "$checks" != all ] && ! grep -qw -- "$name" <<<"$checks"; } ||

@@ -8,6 +8,7 @@
 #include "postgres.h"
 
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "nodes/primnodes.h"
 #include "utils/memutils.h"
 
@@ -33,6 +34,33 @@ ArgIsConst(FmgrInfo *flinfo, int argno)
 }
 
 /*
+ * Catch the error the code in a PG_TRY block raised and report it softly,
+ * if it is of one of the classes given (0-terminated), else throw it on.
+ * Called in the PG_CATCH block, with the caller's memory context.
+ */
+static void
+catch_softly(FunctionCallInfo fcinfo, MemoryContext caller, uint32 holdoff,
+			 const int *classes)
+{
+	ErrorData  *edata;
+	bool		soft = false;
+
+	MemoryContextSwitchTo(caller);
+	edata = CopyErrorData();
+	for (int i = 0; classes[i] != 0 && !soft; i++)
+		soft = ERRCODE_TO_CATEGORY(edata->sqlerrcode) == classes[i];
+	if (!soft)
+	{
+		FreeErrorData(edata);
+		PG_RE_THROW();
+	}
+	FlushErrorState();
+	/* ereport(ERROR) forgot the interrupt holdoffs of where it was raised */
+	InterruptHoldoffCount = holdoff;
+	SaveSoftError(fcinfo, edata);
+}
+
+/*
  * Run parse(arg) for an input function: returns true and the value it
  * made.  When the caller wants bad input reported softly (PostgreSQL 16's
  * pg_input_is_valid(), 17's COPY ... ON_ERROR), an error of class 22 (data
@@ -43,13 +71,15 @@ ArgIsConst(FmgrInfo *flinfo, int argno)
  * returns, a varlena or 0, is copied out), and must take no resource but
  * memory: no SPI, no locks, no files.  That is what makes catching its
  * errors without a subtransaction safe; the input functions look up a
- * registered name after this, with errors thrown.
+ * registered name after this (see InputSoftError).
  */
 bool
 InputParse(FunctionCallInfo fcinfo, InputParser parse, void *arg, Datum *result)
 {
+	static const int classes[] = {ERRCODE_DATA_EXCEPTION, 0};
 	MemoryContext caller = CurrentMemoryContext;
 	MemoryContext work;
+	uint32		holdoff = InterruptHoldoffCount;
 	volatile bool ok = true;
 	volatile Datum made = (Datum) 0;
 
@@ -66,17 +96,7 @@ InputParse(FunctionCallInfo fcinfo, InputParser parse, void *arg, Datum *result)
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(caller);
-		edata = CopyErrorData();
-		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION)
-		{
-			FreeErrorData(edata);
-			PG_RE_THROW();
-		}
-		FlushErrorState();
-		SaveSoftError(fcinfo, edata);
+		catch_softly(fcinfo, caller, holdoff, classes);
 		ok = false;
 	}
 	PG_END_TRY();
@@ -91,6 +111,31 @@ InputParse(FunctionCallInfo fcinfo, InputParser parse, void *arg, Datum *result)
 	}
 	MemoryContextDelete(work);
 	return ok;
+}
+
+/*
+ * Report softly the error raise(arg) raises, to an input function's caller
+ * that wants soft errors: raise must do nothing but ereport(ERROR), which
+ * it may then word as it always does (an unknown name, say).
+ */
+void
+InputSoftError(FunctionCallInfo fcinfo, void (*raise) (void *arg), void *arg)
+{
+	static const int classes[] = {ERRCODE_DATA_EXCEPTION,
+	ERRCODE_SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION, 0};
+	MemoryContext caller = CurrentMemoryContext;
+	uint32		holdoff = InterruptHoldoffCount;
+
+	Assert(SoftErrorsWanted(fcinfo));
+	PG_TRY();
+	{
+		raise(arg);
+	}
+	PG_CATCH();
+	{
+		catch_softly(fcinfo, caller, holdoff, classes);
+	}
+	PG_END_TRY();
 }
 
 /*

@@ -21,6 +21,7 @@ typedef Datum (*InputParser) (void *arg);
 
 extern bool ArgIsConst(FmgrInfo *flinfo, int argno);
 extern bool InputParse(FunctionCallInfo fcinfo, InputParser parse, void *arg, Datum *result);
+extern void InputSoftError(FunctionCallInfo fcinfo, void (*raise) (void *arg), void *arg);
 extern TupleDesc CallResultDesc(FunctionCallInfo fcinfo, int natts);
 
 #endif							/* LQ_FMGR_UTIL_H */

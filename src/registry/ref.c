@@ -256,20 +256,35 @@ RefStoredFromText(RegistryKind kind, const char *s, int len)
  * The input function of type lead_qual.model or lead_qual.engagement_rules
  * (argument 0, a cstring): as RefStoredFromText, which is what makes
  * lead_qual.model('bant') work, since PostgreSQL reads a type name applied
- * to a literal as a cast.  Bad text is reported softly when the caller
- * asks (InputParse): the result is then 0 and not to be used.  Looking up
- * a name is not soft: a model that does not exist is an error.
+ * to a literal as a cast.  Bad text, and a name nothing is registered
+ * under, are reported softly when the caller asks (InputParse,
+ * InputSoftError): the result is then 0 and not to be used.
  */
+static void
+raise_not_found(void *arg)
+{
+	TextInput  *in = (TextInput *) arg;
+
+	RegistryNotFound(in->kind, in->name);
+}
+
 Datum
 RefTypeInput(FunctionCallInfo fcinfo, RegistryKind kind)
 {
 	char	   *s = PG_GETARG_CSTRING(0);
 	TextInput	in = {.kind = kind, .s = s, .len = strlen(s)};
 	Datum		compiled;
+	struct varlena *stored;
 
 	if (!InputParse(fcinfo, read_text, &in, &compiled))
 		return (Datum) 0;
-	if (in.is_name)
-		return PointerGetDatum(RegistryFetch(kind, in.name, false));
-	return compiled;
+	if (!in.is_name)
+		return compiled;
+	stored = RegistryFetch(kind, in.name, SoftErrorsWanted(fcinfo));
+	if (stored == NULL)
+	{
+		InputSoftError(fcinfo, raise_not_found, &in);
+		return (Datum) 0;
+	}
+	return PointerGetDatum(stored);
 }

@@ -154,8 +154,15 @@ RegistryFetch(RegistryKind kind, const char *name, bool missing_ok)
 	else
 		result = fetch("SELECT r.rules, r.tableoid FROM lead_qual.engagement_rule_sets r "
 					   "WHERE r.name OPERATOR(pg_catalog.=) $1", kind, name);
-	if (result != NULL || missing_ok)
-		return result;
+	if (result == NULL && !missing_ok)
+		RegistryNotFound(kind, name);
+	return result;
+}
+
+/* The error for a name nothing is registered under. */
+void
+RegistryNotFound(RegistryKind kind, const char *name)
+{
 	if (kind == REGISTRY_MODELS)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),

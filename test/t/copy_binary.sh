@@ -327,7 +327,7 @@ read -r _ bad < <(compare dst_broken)
 # without the array columns, and all columns through the text format and
 # the results of lead_qual's functions over the values.
 scalars="id, latin1, m, rules, fold, es, q, ex, r, ns"
-cross() {  # database, file to read, rows of src it holds
+cross() {  # database, binary file to read, rows of src it holds [, text file to read]
     psql_q "$1" -c "\\copy dst_binary FROM '$2' (FORMAT binary)"
     copy_out lq_copy_a "SELECT $scalars FROM src WHERE $3 ORDER BY id" "$out/a-$1-scalars.bin" binary
     copy_out "$1" "SELECT $scalars FROM dst_binary ORDER BY id" "$out/$1-scalars.bin" binary
@@ -338,8 +338,16 @@ cross() {  # database, file to read, rows of src it holds
     results lq_copy_a "SELECT * FROM src WHERE $3" >"$out/results-a-$1.out"
     results "$1" "SELECT * FROM dst_binary" >"$out/results-$1.out"
     diff -u "$out/results-a-$1.out" "$out/results-$1.out" || fail "$1 answers differently"
+    [ -n "${4:-}" ] || return 0
+    # the text form read there: the same text out again, the same answers
+    table_ddl dst_text | psql_q "$1"
+    psql_q "$1" -c "\\copy dst_text FROM '$4'"
+    copy_out "$1" "SELECT * FROM dst_text ORDER BY id" "$out/$1-text.txt" text
+    cmp "$4" "$out/$1-text.txt" || fail "text COPY through $1 is not identical"
+    results "$1" "SELECT * FROM dst_text" >"$out/results-$1-text.out"
+    diff -u "$out/results-a-$1.out" "$out/results-$1-text.out" || fail "$1 answers differently after text COPY"
 }
-cross lq_copy_b "$out/src.bin" true
+cross lq_copy_b "$out/src.bin" true "$out/src.txt"
 copy_out lq_copy_a "SELECT * FROM src WHERE latin1 ORDER BY id" "$out/src-latin1.bin" binary
 cross lq_copy_latin1 "$out/src-latin1.bin" latin1
 latin1_rows=$(psql_q lq_copy_latin1 -A -t -c "SELECT count(*) FROM dst_binary")

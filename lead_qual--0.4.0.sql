@@ -1,4 +1,4 @@
-/* lead_qual 0.3.2: the install script.  CREATE EXTENSION lead_qual runs
+/* lead_qual 0.4.0: the install script.  CREATE EXTENSION lead_qual runs
  * this file to create the whole extension at once: models as values and
  * the registry of named models with the built-in frameworks; qualify(),
  * score(), is_qualified() and explain(); the auto-scoring trigger, score

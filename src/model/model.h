@@ -35,6 +35,7 @@
 #define LQ_MAX_LANGS		16
 #define LQ_MAX_QUESTIONS	20
 #define LQ_MAX_DAYS			36600	/* about a century */
+#define LQ_MAX_CUTS			255		/* cut points of a bands rule */
 #define LQ_MAX_WEIGHT		1e6
 #define LQ_MAX_MODEL_BYTES	(1024 * 1024)	/* the encoded model */
 
@@ -47,10 +48,12 @@ typedef enum LqRuleKind
 	LQ_RULE_BETWEEN,			/* lo <= number <= hi */
 	LQ_RULE_ONE_OF,				/* text is one of values[] */
 	LQ_RULE_SCALE,				/* text maps to grades[]; met at >= pass */
-	LQ_RULE_WITHIN_DAYS			/* date within days of as_of */
+	LQ_RULE_WITHIN_DAYS,		/* date within days of as_of */
+	LQ_RULE_BANDS				/* number falls in a band of cuts[]: grade of
+								 * the band; met at >= pass */
 } LqRuleKind;
 
-#define LQ_RULE_LAST		LQ_RULE_WITHIN_DAYS
+#define LQ_RULE_LAST		LQ_RULE_BANDS
 
 typedef enum LqDirection
 {
@@ -88,11 +91,17 @@ typedef struct LqCriterion
 	double	   *grades;			/* scale: grade of values[i] */
 	bool		default_known;	/* scale: grade of a value not listed is ... */
 	double		default_grade;	/* ... this one, when default_known */
+	int			ncuts;			/* bands: cut points, strictly increasing */
+	double	   *cuts;
+	double	   *band_grades;	/* bands: ncuts + 1 grades, band 0 first */
+	bool		has_unknown_grade;	/* an unknown value earns ... */
+	double		unknown_grade;	/* ... this grade toward the score */
 
 	/* derived when decoding, not stored */
 	double		share;			/* weight / total weight of the model */
 	Numeric		lo_num;			/* lo and hi as numeric, for numeric values */
 	Numeric		hi_num;
+	Numeric    *cuts_num;		/* bands: cuts[] as numeric */
 	char	  **folded;			/* values[] trimmed, ASCII lower case */
 	int		   *folded_len;
 } LqCriterion;
@@ -108,6 +117,9 @@ typedef struct LqModel
 	double		tier_a;
 	double		tier_b;
 	double		tier_c;
+	bool		has_calibration;	/* P(won) = 1 / (1 + exp(-(intercept + */
+	double		cal_intercept;	/* slope * score))) */
+	double		cal_slope;
 	int			ncriteria;
 	LqCriterion *criteria;
 

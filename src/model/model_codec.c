@@ -8,7 +8,8 @@
  * every length and count against the end of the value and against the
  * limits enforced on input, so a damaged value is an ERROR, never a crash.
  *
- * Layout (all integers and doubles in the machine's byte order):
+ * Layout of format version 1 (all integers and doubles in the machine's
+ * byte order):
  *	 header, u8 version, u8 flags, str name, str label, loc description,
  *	 i32 min_met, f64 pass_score, f64 tier A, B, C, i32 ncriteria, criteria.
  *	 A criterion: str key, label, source, loc description, loc questions,
@@ -17,6 +18,19 @@
  *	 then nvalues times (str value [, f64 grade for a scale]).
  *	 str = i32 length + bytes; loc = i32 nlang, then per language:
  *	 str lang, i32 ntexts, ntexts times str.
+ *
+ * Format version 2 is version 1 with what models learned from won and lost
+ * leads add: a calibration, unknown_grade, bands rules.  A model that uses
+ * none of them is written in version 1, so that the bytes of every model
+ * that version 1 can hold stay what they were (stored models, equality and
+ * hashes do not change); one that uses any is written in version 2, and
+ * version 2 holding none of them is refused, so that a model has one byte
+ * form.  Version 2 adds, to version 1:
+ *	 flags bit 0x02: the model has a calibration;
+ *	 after tier C: f64 intercept, f64 slope, when it has;
+ *	 after each criterion's values: u8 criterion flags (0x01: the criterion
+ *	 has an unknown_grade), f64 unknown_grade when it has, and for a bands
+ *	 rule i32 ncuts, ncuts times f64 cut, ncuts + 1 times f64 grade.
  *
  *-------------------------------------------------------------------------
  */
@@ -31,8 +45,11 @@
 #include "base/binary.h"
 #include "model/model.h"
 
-#define LQ_FORMAT_VERSION	1
+#define LQ_FORMAT_V1		1
+#define LQ_FORMAT_V2		2
 #define LQ_FLAG_PASS_SCORE	0x01
+#define LQ_FLAG_CALIBRATION 0x02	/* version 2 */
+#define LQ_CFLAG_UNKNOWN_GRADE 0x01 /* version 2, per criterion */
 
 /* ---------------- writing ---------------- */
 
@@ -55,15 +72,29 @@ put_loc(StringInfo buf, const LqLocalized *loc)
 	}
 }
 
+/* Does the model use what only format version 2 holds? */
+static bool
+needs_v2(const LqModel *m)
+{
+	if (m->has_calibration)
+		return true;
+	for (int i = 0; i < m->ncriteria; i++)
+		if (m->criteria[i].has_unknown_grade || m->criteria[i].rule == LQ_RULE_BANDS)
+			return true;
+	return false;
+}
+
 bytea *
 ModelEncode(const LqModel *m)
 {
 	StringInfoData buf;
+	bool		v2 = needs_v2(m);
 
 	initStringInfo(&buf);
 	appendStringInfoSpaces(&buf, VARHDRSZ);
-	BinPutU8(&buf, LQ_FORMAT_VERSION);
-	BinPutU8(&buf, m->has_pass_score ? LQ_FLAG_PASS_SCORE : 0);
+	BinPutU8(&buf, v2 ? LQ_FORMAT_V2 : LQ_FORMAT_V1);
+	BinPutU8(&buf, (m->has_pass_score ? LQ_FLAG_PASS_SCORE : 0) |
+			 (m->has_calibration ? LQ_FLAG_CALIBRATION : 0));
 	put_str(&buf, m->name);
 	put_str(&buf, m->label);
 	put_loc(&buf, &m->description);
@@ -72,6 +103,11 @@ ModelEncode(const LqModel *m)
 	BinPutF64(&buf, m->tier_a);
 	BinPutF64(&buf, m->tier_b);
 	BinPutF64(&buf, m->tier_c);
+	if (m->has_calibration)
+	{
+		BinPutF64(&buf, m->cal_intercept);
+		BinPutF64(&buf, m->cal_slope);
+	}
 	BinPutI32(&buf, m->ncriteria);
 	for (int i = 0; i < m->ncriteria; i++)
 	{
@@ -98,6 +134,19 @@ ModelEncode(const LqModel *m)
 			put_str(&buf, c->values[j]);
 			if (c->rule == LQ_RULE_SCALE)
 				BinPutF64(&buf, c->grades[j]);
+		}
+		if (!v2)
+			continue;
+		BinPutU8(&buf, c->has_unknown_grade ? LQ_CFLAG_UNKNOWN_GRADE : 0);
+		if (c->has_unknown_grade)
+			BinPutF64(&buf, c->unknown_grade);
+		if (c->rule == LQ_RULE_BANDS)
+		{
+			BinPutI32(&buf, c->ncuts);
+			for (int j = 0; j < c->ncuts; j++)
+				BinPutF64(&buf, c->cuts[j]);
+			for (int j = 0; j <= c->ncuts; j++)
+				BinPutF64(&buf, c->band_grades[j]);
 		}
 	}
 	if (buf.len > LQ_MAX_MODEL_BYTES)
@@ -134,18 +183,51 @@ get_loc(BinReader *r, const char *what)
 	return loc;
 }
 
+/* What version 2 adds to a criterion (see the layout above). */
+static void
+get_v2_criterion(BinReader *r, LqCriterion *c)
+{
+	uint8		cflags = BinGetU8(r, "criterion flags");
+
+	if ((cflags & ~LQ_CFLAG_UNKNOWN_GRADE) != 0)
+		ValueCorrupted(LQ_MODEL_TYPE, "criterion flags");
+	c->has_unknown_grade = (cflags & LQ_CFLAG_UNKNOWN_GRADE) != 0;
+	if (c->has_unknown_grade)
+		c->unknown_grade = BinGetF64(r, "unknown_grade", 0, 10);
+	if (c->rule != LQ_RULE_BANDS)
+		return;
+	c->ncuts = BinGetI32(r, "cut count", 1, LQ_MAX_CUTS);
+	c->cuts = palloc(sizeof(double) * c->ncuts);
+	c->band_grades = palloc(sizeof(double) * (c->ncuts + 1));
+	for (int j = 0; j < c->ncuts; j++)
+	{
+		c->cuts[j] = BinGetF64(r, "cut", ANY_F64);
+		if (j > 0 && !(c->cuts[j] > c->cuts[j - 1]))
+			ValueCorrupted(LQ_MODEL_TYPE, "cut");
+	}
+	for (int j = 0; j <= c->ncuts; j++)
+		c->band_grades[j] = BinGetF64(r, "band grade", 0, 10);
+}
+
 LqModel *
 ModelDecode(const struct varlena *raw)
 {
 	LqModel    *m = palloc0(sizeof(LqModel));
 	BinReader	r;
+	uint8		version;
 	uint8		flags;
+	bool		v2;
 
 	BinReaderInit(&r, raw, LQ_MODEL_TYPE);
-	if (BinGetU8(&r, "format version") != LQ_FORMAT_VERSION)
+	version = BinGetU8(&r, "format version");
+	if (version != LQ_FORMAT_V1 && version != LQ_FORMAT_V2)
 		ValueCorrupted(LQ_MODEL_TYPE, "format version");
+	v2 = (version == LQ_FORMAT_V2);
 	flags = BinGetU8(&r, "flags");
+	if ((flags & ~(v2 ? LQ_FLAG_PASS_SCORE | LQ_FLAG_CALIBRATION : LQ_FLAG_PASS_SCORE)) != 0)
+		ValueCorrupted(LQ_MODEL_TYPE, "flags");
 	m->has_pass_score = (flags & LQ_FLAG_PASS_SCORE) != 0;
+	m->has_calibration = (flags & LQ_FLAG_CALIBRATION) != 0;
 	m->name = BinGetStr(&r, "name", LQ_MAX_NAME_LEN, NULL);
 	m->label = BinGetStr(&r, "label", LQ_MAX_LABEL_LEN, NULL);
 	m->description = get_loc(&r, "description");
@@ -154,6 +236,11 @@ ModelDecode(const struct varlena *raw)
 	m->tier_a = BinGetF64(&r, "tiers", ANY_F64);
 	m->tier_b = BinGetF64(&r, "tiers", ANY_F64);
 	m->tier_c = BinGetF64(&r, "tiers", ANY_F64);
+	if (m->has_calibration)
+	{
+		m->cal_intercept = BinGetF64(&r, "calibration", ANY_F64);
+		m->cal_slope = BinGetF64(&r, "calibration", ANY_F64);
+	}
 	m->ncriteria = BinGetI32(&r, "criteria count", 1, LQ_MAX_CRITERIA);
 	if (m->min_met > m->ncriteria)
 		ValueCorrupted(LQ_MODEL_TYPE, "min_met");
@@ -173,7 +260,8 @@ ModelDecode(const struct varlena *raw)
 		c->knockout = BinGetU8(&r, "knockout") != 0;
 		rule = BinGetU8(&r, "rule");
 		dir = BinGetU8(&r, "direction");
-		if (rule < LQ_RULE_BOOLEAN || rule > LQ_RULE_LAST)
+		if (rule < LQ_RULE_BOOLEAN || rule > LQ_RULE_LAST ||
+			(rule == LQ_RULE_BANDS && !v2))
 			ValueCorrupted(LQ_MODEL_TYPE, "rule");
 		if (dir < LQ_DIR_AHEAD || dir > LQ_DIR_EITHER)
 			ValueCorrupted(LQ_MODEL_TYPE, "direction");
@@ -197,8 +285,12 @@ ModelDecode(const struct varlena *raw)
 			if (c->rule == LQ_RULE_SCALE)
 				c->grades[j] = BinGetF64(&r, "grade", ANY_F64);
 		}
+		if (v2)
+			get_v2_criterion(&r, c);
 	}
 	BinGetEnd(&r);
+	if (v2 && !needs_v2(m))
+		ValueCorrupted(LQ_MODEL_TYPE, "format version");
 
 	ModelFinish(m);
 	if (!(m->total_weight > 0))
@@ -245,6 +337,13 @@ ModelFinish(LqModel *m)
 		{
 			c->lo_num = DatumGetNumeric(DirectFunctionCall1(float8_numeric, Float8GetDatum(c->lo)));
 			c->hi_num = DatumGetNumeric(DirectFunctionCall1(float8_numeric, Float8GetDatum(c->hi)));
+		}
+		if (c->rule == LQ_RULE_BANDS)
+		{
+			c->cuts_num = palloc(sizeof(Numeric) * c->ncuts);
+			for (int k = 0; k < c->ncuts; k++)
+				c->cuts_num[k] = DatumGetNumeric(DirectFunctionCall1(float8_numeric,
+																	 Float8GetDatum(c->cuts[k])));
 		}
 	}
 }

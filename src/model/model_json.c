@@ -23,7 +23,7 @@
  */
 const char *const RuleTypeNames[] = {
 	NULL, "boolean", "grade", "at_least", "at_most", "between", "one_of", "scale", "within_days",
-	NULL
+	"bands", NULL
 };
 StaticAssertDecl(lengthof(RuleTypeNames) == LQ_RULE_LAST + 2,
 				 "RuleTypeNames must list every LqRuleKind, then end with NULL");
@@ -121,6 +121,24 @@ append_rule(StringInfo out, const LqCriterion *c)
 			appendStringInfo(out, ", \"days\": %d, \"direction\": ", c->days);
 			escape_json(out, DirectionNames[c->direction]);
 			break;
+		case LQ_RULE_BANDS:
+			appendStringInfoString(out, ", \"cuts\": [");
+			for (int i = 0; i < c->ncuts; i++)
+			{
+				if (i > 0)
+					appendStringInfoString(out, ", ");
+				AppendNumber(out, c->cuts[i]);
+			}
+			appendStringInfoString(out, "], \"grades\": [");
+			for (int i = 0; i <= c->ncuts; i++)
+			{
+				if (i > 0)
+					appendStringInfoString(out, ", ");
+				AppendNumber(out, c->band_grades[i]);
+			}
+			appendStringInfoString(out, "], \"pass\": ");
+			AppendNumber(out, c->pass);
+			break;
 	}
 	appendStringInfoChar(out, '}');
 }
@@ -149,7 +167,16 @@ ModelToJson(StringInfo out, const LqModel *m)
 	AppendNumber(out, m->tier_b);
 	appendStringInfoString(out, ", \"C\": ");
 	AppendNumber(out, m->tier_c);
-	appendStringInfoString(out, "}, \"criteria\": [");
+	appendStringInfoChar(out, '}');
+	if (m->has_calibration)
+	{
+		appendStringInfoString(out, ", \"calibration\": {\"intercept\": ");
+		AppendNumber(out, m->cal_intercept);
+		appendStringInfoString(out, ", \"slope\": ");
+		AppendNumber(out, m->cal_slope);
+		appendStringInfoChar(out, '}');
+	}
+	appendStringInfoString(out, ", \"criteria\": [");
 	for (int i = 0; i < m->ncriteria; i++)
 	{
 		const LqCriterion *c = &m->criteria[i];
@@ -172,6 +199,11 @@ ModelToJson(StringInfo out, const LqModel *m)
 		appendStringInfo(out, ", \"knockout\": %s, \"rule\": ",
 						 c->knockout ? "true" : "false");
 		append_rule(out, c);
+		if (c->has_unknown_grade)
+		{
+			appendStringInfoString(out, ", \"unknown_grade\": ");
+			AppendNumber(out, c->unknown_grade);
+		}
 		if (c->questions.nlang > 0)
 		{
 			appendStringInfoString(out, ", \"questions\": ");
@@ -231,6 +263,35 @@ RuleDescribe(const LqCriterion *c)
 			appendStringInfo(&s, "within %d days %s as_of", c->days,
 							 c->direction == LQ_DIR_AHEAD ? "after" :
 							 c->direction == LQ_DIR_BEHIND ? "before" : "of");
+			break;
+		case LQ_RULE_BANDS:
+			/* "bands < 10: 2, 10 to < 50: 6, >= 50: 9; met at >= 6" */
+			appendStringInfoString(&s, "bands ");
+			for (int i = 0; i <= c->ncuts; i++)
+			{
+				if (i > 0)
+					appendStringInfoString(&s, ", ");
+				if (i == 0)
+				{
+					appendStringInfoString(&s, "< ");
+					AppendNumber(&s, c->cuts[0]);
+				}
+				else if (i == c->ncuts)
+				{
+					appendStringInfoString(&s, ">= ");
+					AppendNumber(&s, c->cuts[i - 1]);
+				}
+				else
+				{
+					AppendNumber(&s, c->cuts[i - 1]);
+					appendStringInfoString(&s, " to < ");
+					AppendNumber(&s, c->cuts[i]);
+				}
+				appendStringInfoString(&s, ": ");
+				AppendNumber(&s, c->band_grades[i]);
+			}
+			appendStringInfoString(&s, "; met at >= ");
+			AppendNumber(&s, c->pass);
 			break;
 	}
 	return s.data;

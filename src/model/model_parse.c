@@ -15,16 +15,20 @@
 #include <math.h>
 
 #include "base/binary.h"
+#include "base/convert.h"
 #include "base/json_fields.h"
 #include "model/model.h"
 
 static const char *const model_fields[] = {
-	"name", "label", "description", "min_met", "pass_score", "tiers", "criteria", NULL
+	"name", "label", "description", "min_met", "pass_score", "tiers", "calibration",
+	"criteria", NULL
 };
 static const char *const criterion_fields[] = {
-	"key", "label", "description", "weight", "source", "knockout", "rule", "questions", NULL
+	"key", "label", "description", "weight", "source", "knockout", "rule",
+	"unknown_grade", "questions", NULL
 };
 static const char *const tier_fields[] = {"A", "B", "C", NULL};
+static const char *const calibration_fields[] = {"intercept", "slope", NULL};
 
 /* Fields each rule type takes besides "type". */
 static const char *const rule_fields[][4] = {
@@ -36,7 +40,8 @@ static const char *const rule_fields[][4] = {
 	{"min", "max", NULL},		/* between */
 	{"values", NULL},			/* one_of */
 	{"grades", "pass", "default", NULL},	/* scale */
-	{"days", "direction", NULL} /* within_days */
+	{"days", "direction", NULL},	/* within_days */
+	{"cuts", "grades", "pass", NULL}	/* bands */
 };
 StaticAssertDecl(lengthof(rule_fields) == LQ_RULE_LAST + 1,
 				 "rule_fields must list the fields of every LqRuleKind");
@@ -295,6 +300,51 @@ sort_values(LqCriterion *c)
 	pfree(e);
 }
 
+/*
+ * A bands rule: cuts strictly increasing (1 to LQ_MAX_CUTS), one grade more
+ * than cuts (band 0 below the first cut, band k from the last cut on).
+ */
+static void
+parse_bands(const JNode *n, const char *path, LqCriterion *c)
+{
+	char	   *cpath = FieldPath(path, "cuts");
+	char	   *gpath = FieldPath(path, "grades");
+	const JNode *f;
+
+	f = required(n, "cuts", path);
+	expect_type(f, JN_ARRAY, cpath);
+	if (f->nitems == 0)
+		field_error(ERRCODE_INVALID_PARAMETER_VALUE, cpath, "must not be empty");
+	if (f->nitems > LQ_MAX_CUTS)
+		field_error(ERRCODE_INVALID_PARAMETER_VALUE, cpath,
+					"has more than %d entries", LQ_MAX_CUTS);
+	c->ncuts = f->nitems;
+	c->cuts = palloc(sizeof(double) * f->nitems);
+	for (int i = 0; i < f->nitems; i++)
+	{
+		char	   *epath = IndexPath(cpath, i);
+
+		c->cuts[i] = number_value(f->items[i], epath);
+		if (i > 0 && !(c->cuts[i] > c->cuts[i - 1]))
+			field_error(ERRCODE_INVALID_PARAMETER_VALUE, epath,
+						"must be greater than cuts[%d] (%s)",
+						i - 1, NumberText(c->cuts[i - 1]));
+	}
+
+	f = required(n, "grades", path);
+	expect_type(f, JN_ARRAY, gpath);
+	if (f->nitems != c->ncuts + 1)
+		field_error(ERRCODE_INVALID_PARAMETER_VALUE, gpath,
+					"must have %d entries, one more than cuts, not %d",
+					c->ncuts + 1, f->nitems);
+	c->band_grades = palloc(sizeof(double) * f->nitems);
+	for (int i = 0; i < f->nitems; i++)
+		c->band_grades[i] = number_between(f->items[i], IndexPath(gpath, i), 0, 10);
+
+	if ((f = JsonMember(n, "pass")) != NULL)
+		c->pass = number_between(f, FieldPath(path, "pass"), 0, 10);
+}
+
 /* What a criterion's rule is when the model does not say: a mark 0-10, met from 6 on. */
 static void
 default_rule(LqCriterion *c)
@@ -451,6 +501,9 @@ parse_rule(const JNode *n, const char *path, LqCriterion *c)
 								"must be \"ahead\", \"behind\" or \"either\", not \"%s\"", TextClip(f->str, 40));
 			}
 			break;
+		case LQ_RULE_BANDS:
+			parse_bands(n, path, c);
+			break;
 	}
 }
 
@@ -507,6 +560,11 @@ parse_criterion(const JNode *n, const char *path, LqCriterion *c)
 	default_rule(c);
 	if ((f = JsonMember(n, "rule")) != NULL)
 		parse_rule(f, FieldPath(path, "rule"), c);
+	if ((f = JsonMember(n, "unknown_grade")) != NULL)
+	{
+		c->has_unknown_grade = true;
+		c->unknown_grade = number_between(f, FieldPath(path, "unknown_grade"), 0, 10);
+	}
 	if ((f = JsonMember(n, "questions")) != NULL)
 		c->questions = localized_value(f, FieldPath(path, "questions"), true);
 }
@@ -588,6 +646,17 @@ ModelFromJson(const JNode *root)
 			field_error(ERRCODE_INVALID_PARAMETER_VALUE, "tiers",
 						"cut points must satisfy A >= B >= C (they are %g, %g and %g)",
 						m->tier_a, m->tier_b, m->tier_c);
+	}
+
+	if ((f = JsonMember(root, "calibration")) != NULL)
+	{
+		expect_type(f, JN_OBJECT, "calibration");
+		check_fields(f, "calibration", calibration_fields, "a calibration");
+		m->has_calibration = true;
+		m->cal_intercept = number_value(required(f, "intercept", "calibration"),
+										"calibration.intercept");
+		m->cal_slope = number_value(required(f, "slope", "calibration"),
+									"calibration.slope");
 	}
 
 	ModelFinish(m);

@@ -163,7 +163,8 @@ col_fits_rule(ColKind kind, LqRuleKind rule)
 		case COL_FLOAT8:
 		case COL_NUMERIC:
 			return rule == LQ_RULE_GRADE || rule == LQ_RULE_AT_LEAST ||
-				rule == LQ_RULE_AT_MOST || rule == LQ_RULE_BETWEEN;
+				rule == LQ_RULE_AT_MOST || rule == LQ_RULE_BETWEEN ||
+				rule == LQ_RULE_BANDS;
 		case COL_DATE:
 		case COL_TIMESTAMP:
 		case COL_TIMESTAMPTZ:

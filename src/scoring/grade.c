@@ -5,8 +5,10 @@
  *	  qualification: score, met/known counts, status and tier.
  *
  * Grades run from 0 to 10 like a school mark.  Rules that only pass or
- * fail give 10 or 0.  An unknown value gives no grade and no points: it is
- * neither met nor unmet, and the lead may still qualify once it is known.
+ * fail give 10 or 0.  An unknown value gives no grade: it is neither met
+ * nor unmet, and the lead may still qualify once it is known.  It gives no
+ * points either, unless its criterion has an unknown_grade: then it earns
+ * that grade's points toward the score, and stays unknown for the rest.
  *
  *-------------------------------------------------------------------------
  */
@@ -195,6 +197,43 @@ numeric_cmp_datum(Numeric a, Numeric b)
 											 NumericGetDatum(b)));
 }
 
+/*
+ * The band of a bands rule the value falls in: the number of cuts at or
+ * below it (binary search; the cuts increase strictly).  A numeric value
+ * is compared as numeric, exactly, as at_least compares it.
+ */
+static int
+band_of(const LqModel *m, const LqCriterion *c, const LqValue *v)
+{
+	int			lo = 0,
+				hi = c->ncuts;	/* the band is in [lo, hi] */
+	double		x = 0;
+
+	if (v->kind == LQV_NUMERIC)
+	{
+		if (numeric_is_nan(v->numeric))
+			evidence_error(m, c, ERRCODE_INVALID_PARAMETER_VALUE,
+						   "NaN is not a usable number", v);
+	}
+	else
+		x = as_number(m, c, v);
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;	/* cuts[mid] is the (mid+1)th cut */
+		bool		at_or_below;
+
+		if (v->kind == LQV_NUMERIC)
+			at_or_below = numeric_cmp_datum(c->cuts_num[mid], v->numeric) <= 0;
+		else
+			at_or_below = c->cuts[mid] <= x;
+		if (at_or_below)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static inline void
 set_grade(LqGrade *g, double grade, bool met)
 {
@@ -209,8 +248,9 @@ GradeCriterion(const LqModel *m, int i, const LqValue *v,
 	const LqCriterion *c = &m->criteria[i];
 	double		x;
 
+	/* an unknown value earns the criterion's unknown_grade, if it has one */
 	g->state = LQ_UNKNOWN;
-	g->grade = 0;
+	g->grade = c->has_unknown_grade ? c->unknown_grade : 0;
 	if (v->kind == LQV_NULL)
 		return;
 	if (v->kind == LQV_NESTED)
@@ -295,6 +335,14 @@ GradeCriterion(const LqModel *m, int i, const LqValue *v,
 				break;
 			}
 
+		case LQ_RULE_BANDS:
+			{
+				double		grade = c->band_grades[band_of(m, c, v)];
+
+				set_grade(g, grade, grade >= c->pass);
+				break;
+			}
+
 		case LQ_RULE_WITHIN_DAYS:
 			{
 				int64		diff;
@@ -327,7 +375,8 @@ GradePoints(const LqModel *m, int i, const LqGrade *g)
 /*
  * The score alone: 100 * sum(weight * grade / 10) / sum(weight), computed
  * from each criterion's share of the total weight (so that neither huge nor
- * tiny weights lose the sum).  Unknown criteria have grade 0.
+ * tiny weights lose the sum).  Unknown criteria count with their
+ * unknown_grade, or 0.
  */
 double
 GradeScore(const LqModel *m, const LqGrade *grades)
@@ -343,6 +392,7 @@ void
 GradeOutcome(const LqModel *m, const LqGrade *grades, LqOutcome *out)
 {
 	double		sum = 0,
+				known_sum = 0,
 				unknown_share = 0;
 	int			unknown = 0;
 	bool		knockout_failed = false;
@@ -357,6 +407,8 @@ GradeOutcome(const LqModel *m, const LqGrade *grades, LqOutcome *out)
 		const LqCriterion *c = &m->criteria[i];
 		const LqGrade *g = &grades[i];
 
+		/* in model order, as GradeScore() adds them */
+		sum += c->share * g->grade;
 		if (g->state == LQ_UNKNOWN)
 		{
 			unknown++;
@@ -366,7 +418,7 @@ GradeOutcome(const LqModel *m, const LqGrade *grades, LqOutcome *out)
 			continue;
 		}
 		out->known++;
-		sum += c->share * g->grade;
+		known_sum += c->share * g->grade;
 		if (g->state == LQ_MET)
 			out->met++;
 		else if (c->knockout)
@@ -376,8 +428,11 @@ GradeOutcome(const LqModel *m, const LqGrade *grades, LqOutcome *out)
 		}
 	}
 	out->score = Round6(10.0 * sum);
-	/* the score if every unknown criterion turned out fully met */
-	best = Round6(10.0 * sum + 100.0 * unknown_share);
+	/*
+	 * the score if every unknown criterion turned out fully met (instead of
+	 * earning its unknown_grade)
+	 */
+	best = Round6(10.0 * known_sum + 100.0 * unknown_share);
 
 	if (knockout_failed)
 		out->status = LQ_STATUS_DISQUALIFIED;

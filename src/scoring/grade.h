@@ -26,7 +26,8 @@ typedef enum LqState
 typedef struct LqGrade
 {
 	LqState		state;
-	double		grade;			/* 0-10; 0 when unknown */
+	double		grade;			/* 0-10; when unknown, the criterion's
+								 * unknown_grade (points only), else 0 */
 } LqGrade;
 
 typedef enum LqStatus

@@ -1,10 +1,10 @@
 /* lead_qual 0.4.0: the install script.  CREATE EXTENSION lead_qual runs
  * this file to create the whole extension at once: models as values and
  * the registry of named models with the built-in frameworks; qualify(),
- * score(), is_qualified() and explain(); the auto-scoring trigger, score
- * history, rescoring and views for BI tools; aggregates over touches and
- * events (multi-touch evidence and behavioural engagement) and sales
- * readiness. */
+ * score(), win_probability(), is_qualified() and explain(); the
+ * auto-scoring trigger, score history, rescoring and views for BI tools;
+ * aggregates over touches and events (multi-touch evidence and behavioural
+ * engagement) and sales readiness. */
 
 \echo Use "CREATE EXTENSION lead_qual" to load this file. \quit
 
@@ -341,6 +341,23 @@ CREATE FUNCTION lead_qual.score(model text, evidence record, as_of timestamptz D
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE
     SUPPORT lead_qual.row_support;
 
+-- The probability that the lead is won, from its score; NULL when the model
+-- has no calibration.
+CREATE FUNCTION lead_qual.win_probability(model lead_qual.model, evidence jsonb, as_of timestamptz DEFAULT now())
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.win_probability(model lead_qual.model, evidence text, as_of timestamptz DEFAULT now())
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.win_probability(model lead_qual.model, evidence record, as_of timestamptz DEFAULT now())
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C IMMUTABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
+CREATE FUNCTION lead_qual.win_probability(model text, evidence jsonb, as_of timestamptz DEFAULT now())
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.win_probability(model text, evidence text, as_of timestamptz DEFAULT now())
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.win_probability(model text, evidence record, as_of timestamptz DEFAULT now())
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
+
 CREATE FUNCTION lead_qual.is_qualified(model lead_qual.model, evidence jsonb, as_of timestamptz DEFAULT now())
     RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.is_qualified(model lead_qual.model, evidence text, as_of timestamptz DEFAULT now())
@@ -366,6 +383,10 @@ CREATE FUNCTION lead_qual.score_columns(model lead_qual.model, as_of timestamptz
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.score_columns(model text, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.win_probability_columns(model lead_qual.model, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.win_probability_columns(model text, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.is_qualified_columns(model lead_qual.model, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
     RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.is_qualified_columns(model text, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
@@ -399,17 +420,25 @@ COMMENT ON FUNCTION lead_qual.score(lead_qual.model, record, timestamptz) IS 'We
 COMMENT ON FUNCTION lead_qual.score(text, jsonb, timestamptz) IS 'Weighted score 0-100 with a registered model: evidence as a jsonb object';
 COMMENT ON FUNCTION lead_qual.score(text, text, timestamptz) IS 'Weighted score 0-100 with a registered model: evidence as JSON text';
 COMMENT ON FUNCTION lead_qual.score(text, record, timestamptz) IS 'Weighted score 0-100 with a registered model: evidence read from a row';
+COMMENT ON FUNCTION lead_qual.win_probability(lead_qual.model, jsonb, timestamptz) IS 'Probability 0-1 that the lead is won, from its score and the model''s calibration (NULL without one): evidence as a jsonb object';
+COMMENT ON FUNCTION lead_qual.win_probability(lead_qual.model, text, timestamptz) IS 'Probability 0-1 that the lead is won, from its score and the model''s calibration (NULL without one): evidence as JSON text';
+COMMENT ON FUNCTION lead_qual.win_probability(lead_qual.model, record, timestamptz) IS 'Probability 0-1 that the lead is won, from its score and the model''s calibration (NULL without one): evidence read from a row';
+COMMENT ON FUNCTION lead_qual.win_probability(text, jsonb, timestamptz) IS 'Probability 0-1 that the lead is won, with a registered model (NULL without calibration): evidence as a jsonb object';
+COMMENT ON FUNCTION lead_qual.win_probability(text, text, timestamptz) IS 'Probability 0-1 that the lead is won, with a registered model (NULL without calibration): evidence as JSON text';
+COMMENT ON FUNCTION lead_qual.win_probability(text, record, timestamptz) IS 'Probability 0-1 that the lead is won, with a registered model (NULL without calibration): evidence read from a row';
 COMMENT ON FUNCTION lead_qual.is_qualified(lead_qual.model, jsonb, timestamptz) IS 'True when the lead is qualified: evidence as a jsonb object';
 COMMENT ON FUNCTION lead_qual.is_qualified(lead_qual.model, text, timestamptz) IS 'True when the lead is qualified: evidence as JSON text';
 COMMENT ON FUNCTION lead_qual.is_qualified(lead_qual.model, record, timestamptz) IS 'True when the lead is qualified: evidence read from a row';
 COMMENT ON FUNCTION lead_qual.is_qualified(text, jsonb, timestamptz) IS 'True when the lead is qualified under a registered model: evidence as a jsonb object';
 COMMENT ON FUNCTION lead_qual.is_qualified(text, text, timestamptz) IS 'True when the lead is qualified under a registered model: evidence as JSON text';
 COMMENT ON FUNCTION lead_qual.is_qualified(text, record, timestamptz) IS 'True when the lead is qualified under a registered model: evidence read from a row';
-COMMENT ON FUNCTION lead_qual.row_support(internal) IS 'Planner support: rewrites the row forms of qualify, score and is_qualified over a table to their *_columns twins';
+COMMENT ON FUNCTION lead_qual.row_support(internal) IS 'Planner support: rewrites the row forms of qualify, score, win_probability and is_qualified over a table to their *_columns twins';
 COMMENT ON FUNCTION lead_qual.qualify_columns(lead_qual.model, timestamptz, regtype, text[], "any") IS 'qualify() with the row given as its columns (what the planner rewrites qualify(model, row) into)';
 COMMENT ON FUNCTION lead_qual.qualify_columns(text, timestamptz, regtype, text[], "any") IS 'qualify() by model name with the row given as its columns (what the planner rewrites qualify(name, row) into)';
 COMMENT ON FUNCTION lead_qual.score_columns(lead_qual.model, timestamptz, regtype, text[], "any") IS 'score() with the row given as its columns (what the planner rewrites score(model, row) into)';
 COMMENT ON FUNCTION lead_qual.score_columns(text, timestamptz, regtype, text[], "any") IS 'score() by model name with the row given as its columns (what the planner rewrites score(name, row) into)';
+COMMENT ON FUNCTION lead_qual.win_probability_columns(lead_qual.model, timestamptz, regtype, text[], "any") IS 'win_probability() with the row given as its columns (what the planner rewrites win_probability(model, row) into)';
+COMMENT ON FUNCTION lead_qual.win_probability_columns(text, timestamptz, regtype, text[], "any") IS 'win_probability() by model name with the row given as its columns (what the planner rewrites win_probability(name, row) into)';
 COMMENT ON FUNCTION lead_qual.is_qualified_columns(lead_qual.model, timestamptz, regtype, text[], "any") IS 'is_qualified() with the row given as its columns (what the planner rewrites is_qualified(model, row) into)';
 COMMENT ON FUNCTION lead_qual.is_qualified_columns(text, timestamptz, regtype, text[], "any") IS 'is_qualified() by model name with the row given as its columns (what the planner rewrites is_qualified(name, row) into)';
 COMMENT ON FUNCTION lead_qual.explain(lead_qual.model, jsonb, timestamptz, text) IS 'One row per criterion: value, grade, weight, points, met/known, and the question to ask next';

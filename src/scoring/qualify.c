@@ -1,12 +1,13 @@
 /*-------------------------------------------------------------------------
  *
  * qualify.c
- *	  qualify(), score(), is_qualified() and explain(): the scoring
- *	  functions, for a model given as a value or by name, and evidence given
- *	  as jsonb, JSON text, a table row, or a row's columns (the *_columns
- *	  twins that the planner rewrites row forms into, see support.c).
+ *	  qualify(), score(), win_probability(), is_qualified() and explain():
+ *	  the scoring functions, for a model given as a value or by name, and
+ *	  evidence given as jsonb, JSON text, a table row, or a row's columns
+ *	  (the *_columns twins that the planner rewrites row forms into, see
+ *	  support.c).
  *
- * Each SQL overload points at one of these four C functions; evaluate.c
+ * Each SQL overload points at one of these five C functions; evaluate.c
  * reads the arguments, whichever form they have, and keeps what it can for
  * the rest of the query.  qualify() also keeps what making its result
  * needs (qualification.c), prepared once per model.
@@ -14,6 +15,8 @@
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
+
+#include <math.h>
 
 #include "funcapi.h"
 #include "utils/builtins.h"
@@ -62,6 +65,31 @@ lq_score(PG_FUNCTION_ARGS)
 	if (!Evaluate(fcinfo, &fcinfo->flinfo->fn_extra, &ev))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(GradeScore(ev.model, ev.grades));
+}
+
+/*
+ * The model's probability that the lead is won, from its score:
+ * 1 / (1 + exp(-(intercept + slope * score))); NULL when the model has no
+ * calibration.  The evidence is read all the same, so that its errors are
+ * reported whatever the model.
+ */
+PG_FUNCTION_INFO_V1(lq_win_probability);
+Datum
+lq_win_probability(PG_FUNCTION_ARGS)
+{
+	LqEvaluation ev;
+	double		z;
+	double		e;
+
+	if (!Evaluate(fcinfo, &fcinfo->flinfo->fn_extra, &ev))
+		PG_RETURN_NULL();
+	if (!ev.model->has_calibration)
+		PG_RETURN_NULL();
+	/* never NaN: the intercept is finite, the score 0-100 */
+	z = ev.model->cal_intercept + ev.model->cal_slope * GradeScore(ev.model, ev.grades);
+	/* exp() of what is not positive only: no overflow, whatever the calibration */
+	e = exp(-fabs(z));
+	PG_RETURN_FLOAT8(z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e));
 }
 
 PG_FUNCTION_INFO_V1(lq_is_qualified);

@@ -73,6 +73,9 @@ CREATE FUNCTION regress.sample_arg(t regtype, pos int, fname name, nargs int) RE
         WHEN t = 'text'::regtype AND fname IN ('engagement_step', 'engagement_unstep') AND pos = 3 THEN $k$'web_visit'::text$k$
         WHEN t = 'text'::regtype AND fname = 'qualify_touches_step' AND pos = 2 THEN $m$'bant'::text$m$
         WHEN t = 'text'::regtype AND pos = 2 THEN $j$'{"budget": 7}'::text$j$
+        -- win_probability() with a model that has a calibration: NULL only where documented
+        WHEN t IN ('text'::regtype, 'lead_qual.model'::regtype) AND fname = 'win_probability' AND pos = 1
+            THEN format('%L::%s', '{"name": "c", "calibration": {"intercept": -1, "slope": 0.05}, "criteria": [{"key": "budget"}]}', t)
         WHEN t = 'jsonb'::regtype AND fname IN ('next_action', 'readiness') AND pos >= 4 THEN $c$'{}'::jsonb$c$
         ELSE CASE t
         WHEN 'lead_qual.model'::regtype THEN $m$'bant'::lead_qual.model$m$

@@ -70,7 +70,43 @@ INSERT INTO model_errors_cases (what, definition) VALUES
   ('scale empty',               '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "scale", "grades": {}}}]}'),
   ('bad direction',             '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "within_days", "days": 3, "direction": "forward"}}]}'),
   ('too many criteria',         '{"name": "x", "criteria": [' ||
-                                  (SELECT string_agg(format('{"key": "c%s"}', i), ',') FROM generate_series(1, 65) i) || ']}');
+                                  (SELECT string_agg(format('{"key": "c%s"}', i), ',') FROM generate_series(1, 65) i) || ']}'),
+  -- bands
+  ('bands without cuts',        '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "grades": [1]}}]}'),
+  ('bands without grades',      '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "cuts": [1]}}]}'),
+  ('bands cuts not an array',   '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "cuts": 10, "grades": [1, 2]}}]}'),
+  ('bands cuts empty',          '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "cuts": [], "grades": [1]}}]}'),
+  ('bands too many cuts',       '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "cuts": [' ||
+                                  (SELECT string_agg(i::text, ',') FROM generate_series(1, 256) i) || '], "grades": [' ||
+                                  (SELECT string_agg('5', ',') FROM generate_series(0, 256) i) || ']}}]}'),
+  ('bands cut is a string',     '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "cuts": ["10"], "grades": [1, 2]}}]}'),
+  ('bands cut infinite',        '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "cuts": [1, 1e999], "grades": [1, 2, 3]}}]}'),
+  ('bands cut repeated',        '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "cuts": [10, 50, 50], "grades": [1, 2, 3, 4]}}]}'),
+  ('bands cuts decreasing',     '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "cuts": [10, -0.5], "grades": [1, 2, 3]}}]}'),
+  ('bands too few grades',      '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "cuts": [10, 50], "grades": [1, 2]}}]}'),
+  ('bands too many grades',     '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "cuts": [10], "grades": [1, 2, 3]}}]}'),
+  ('bands grades an object',    '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "cuts": [10], "grades": {"low": 1}}}]}'),
+  ('bands grade above 10',      '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "cuts": [10], "grades": [1, 10.5]}}]}'),
+  ('bands grade negative',      '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "cuts": [10], "grades": [-1, 5]}}]}'),
+  ('bands grade is a boolean',  '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "cuts": [10], "grades": [1, true]}}]}'),
+  ('bands pass above 10',       '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "cuts": [10], "grades": [1, 2], "pass": 11}}]}'),
+  ('bands pass is a string',    '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "cuts": [10], "grades": [1, 2], "pass": "6"}}]}'),
+  ('bands unknown field',       '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "cuts": [10], "grades": [1, 2], "default": 0}}]}'),
+  ('bands shorthand',           '{"name": "x", "criteria": [{"key": "a", "rule": "bands"}]}'),
+  -- unknown_grade
+  ('unknown_grade above 10',    '{"name": "x", "criteria": [{"key": "a", "unknown_grade": 11}]}'),
+  ('unknown_grade negative',    '{"name": "x", "criteria": [{"key": "a", "unknown_grade": -0.1}]}'),
+  ('unknown_grade a string',    '{"name": "x", "criteria": [{"key": "a", "unknown_grade": "5"}]}'),
+  ('unknown_grade null',        '{"name": "x", "criteria": [{"key": "a", "unknown_grade": null}]}'),
+  -- calibration
+  ('calibration not an object', '{"name": "x", "calibration": [-5, 0.1], "criteria": [{"key": "a"}]}'),
+  ('calibration null',          '{"name": "x", "calibration": null, "criteria": [{"key": "a"}]}'),
+  ('calibration without slope', '{"name": "x", "calibration": {"intercept": -5}, "criteria": [{"key": "a"}]}'),
+  ('calibration no intercept',  '{"name": "x", "calibration": {"slope": 0.1}, "criteria": [{"key": "a"}]}'),
+  ('calibration unknown field', '{"name": "x", "calibration": {"intercept": -5, "slope": 0.1, "scale": 1}, "criteria": [{"key": "a"}]}'),
+  ('calibration repeated',      '{"name": "x", "calibration": {"intercept": -5, "slope": 0.1, "slope": 0.2}, "criteria": [{"key": "a"}]}'),
+  ('calibration slope a string', '{"name": "x", "calibration": {"intercept": -5, "slope": "0.1"}, "criteria": [{"key": "a"}]}'),
+  ('calibration infinite',      '{"name": "x", "calibration": {"intercept": -1e400, "slope": 0.1}, "criteria": [{"key": "a"}]}');
 
 SELECT n, what, (regress.err(format('SELECT %L::lead_qual.model', definition))).*
   FROM model_errors_cases ORDER BY n;
@@ -83,12 +119,14 @@ SELECT count(*) AS cases,
 -- The same definitions given as jsonb (where jsonb can hold them) fail the same way.
 SELECT n, what, (regress.err(format('SELECT lead_qual.model(%L::jsonb)', definition))).*
   FROM model_errors_cases
- WHERE n IN (4, 10, 11, 20, 34, 37, 41, 52, 55);
+ WHERE n IN (4, 10, 11, 20, 34, 37, 41, 52, 55, 60, 67, 70, 73, 77, 79, 86, 89);
 
 -- Details and hints, for a few.
 SELECT * FROM regress.err_detail($$SELECT '{"name": "x", "criteria": ['::lead_qual.model$$);
 SELECT * FROM regress.err_detail($$SELECT '{"name": "x", "criteria": [{"key": "a", "wieght": 2}]}'::lead_qual.model$$);
 SELECT * FROM regress.err_detail($$SELECT '{"name": "x", "criteria": [{"key": "a", "rule": "fuzzy"}]}'::lead_qual.model$$);
+SELECT * FROM regress.err_detail($$SELECT '{"name": "x", "criteria": [{"key": "a", "rule": {"type": "bands", "cuts": [1], "grades": [0, 1], "value": 1}}]}'::lead_qual.model$$);
+SELECT * FROM regress.err_detail($$SELECT '{"name": "x", "calibration": {"b": 1}, "criteria": [{"key": "a"}]}'::lead_qual.model$$);
 
 -- Where the JSON nests too deeply, the detail says where.
 SELECT * FROM regress.err_detail($$SELECT '{"name": "x", "criteria": [{"key": "a", "questions": {"en": [[[[[[[[[[[[[[[[["q"]]]]]]]]]]]]]]]]]}}]}'::lead_qual.model$$);

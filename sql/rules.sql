@@ -16,7 +16,10 @@ INSERT INTO rule_models VALUES
  ('scale/4',      '{"name": "r", "criteria": [{"key": "v", "rule": {"type": "scale", "grades": {"low": 2, "high": 9}, "default": 4}}]}'),
  ('ahead 90',     '{"name": "r", "criteria": [{"key": "v", "rule": {"type": "within_days", "days": 90}}]}'),
  ('behind 30',    '{"name": "r", "criteria": [{"key": "v", "rule": {"type": "within_days", "days": 30, "direction": "behind"}}]}'),
- ('either 7',     '{"name": "r", "criteria": [{"key": "v", "rule": {"type": "within_days", "days": 7, "direction": "either"}}]}');
+ ('either 7',     '{"name": "r", "criteria": [{"key": "v", "rule": {"type": "within_days", "days": 7, "direction": "either"}}]}'),
+ ('bands',        '{"name": "r", "criteria": [{"key": "v", "rule": {"type": "bands", "cuts": [10, 50, 200], "grades": [1, 4, 7, 10]}}]}'),
+ ('bands/1',      '{"name": "r", "criteria": [{"key": "v", "rule": {"type": "bands", "cuts": [0.3], "grades": [9, 2], "pass": 9}}]}'),
+ ('bands/neg',    '{"name": "r", "criteria": [{"key": "v", "rule": {"type": "bands", "cuts": [-5, 0, 2.5], "grades": [0, 3, 6, 8], "pass": 0}}]}');
 
 CREATE FUNCTION check_rule(rule text, value jsonb, as_of timestamptz DEFAULT '2026-01-01 12:00+00')
 RETURNS TABLE (grade double precision, met boolean, known boolean)
@@ -80,6 +83,58 @@ SELECT t.rule, t.value, (regress.err(format($$SELECT * FROM check_rule(%L, %L)$$
                ('grade', '[7]'), ('at_least', 'true'), ('at_least', '"lots"'), ('at_least', '"NaN"'),
                ('at_least', '{"eur": 5}'), ('one_of', '["owner"]')) AS t(rule, value);
 SELECT * FROM regress.err_detail($$SELECT * FROM check_rule('at_least', '"ten thousand"')$$);
+
+-- bands: a value falls in band i, the number of cuts at or below it; its
+-- grade is that band's, met from pass (6 by default) on.  Every boundary:
+-- just below each cut, at it, just above it; numbers as text; jsonb
+-- numbers compared exactly (9.99999999999999999999 is below 10, though as
+-- a double it would be 10), as at_least compares them.
+SELECT t.rule, t.value, c.*
+  FROM (VALUES
+    ('bands', '-1e300'), ('bands', '0'), ('bands', '9.999'), ('bands', '9.99999999999999999999'),
+    ('bands', '10'), ('bands', '10.0'), ('bands', '10.001'), ('bands', '49.999'), ('bands', '50'),
+    ('bands', '199.999'), ('bands', '200'), ('bands', '200.001'), ('bands', '1e300'),
+    ('bands', '"10"'), ('bands', '" 49.5 "'), ('bands', '"2e2"'), ('bands', 'null'),
+    ('bands/1', '0.29999999999999999'), ('bands/1', '0.3'), ('bands/1', '"0.3"'), ('bands/1', '0.30000000000000001'),
+    ('bands/neg', '-5.000001'), ('bands/neg', '-5'), ('bands/neg', '-0.0001'), ('bands/neg', '-0'),
+    ('bands/neg', '0'), ('bands/neg', '2.4999'), ('bands/neg', '2.5'), ('bands/neg', '"-0"')
+  ) AS t(rule, value), check_rule(t.rule, t.value::jsonb) c;
+-- The same values as JSON text are read as doubles, as at_least reads them.
+SELECT v, e.grade, e.met
+  FROM (VALUES ('9.99999999999999999999'), ('10'), ('199.9999')) AS t(v),
+       rule_models r, explain(r.m, format('{"v": %s}', v)) e
+ WHERE r.rule = 'bands';
+-- Evidence bands cannot read: what at_least refuses, with the same codes.
+SELECT t.rule, t.value, (regress.err(format($$SELECT * FROM check_rule(%L, %L)$$, t.rule, t.value))).*
+  FROM (VALUES ('bands', 'true'), ('bands', '"lots"'), ('bands', '"NaN"'), ('bands', '"Infinity"'),
+               ('bands', '"0x10"'), ('bands', '[10]'), ('bands', '{"n": 10}')) AS t(rule, value);
+SELECT * FROM regress.err_detail($$SELECT * FROM check_rule('bands', '"many"')$$);
+-- The rule in words, and its type, as explain() and criteria() show them.
+SELECT r.rule, c.rule_type, c.rule AS in_words
+  FROM rule_models r, criteria(r.m) c WHERE r.rule LIKE 'bands%' ORDER BY r.rule;
+SELECT rule FROM criteria('{"name": "r", "criteria": [{"key": "v", "rule": {"type": "bands", "cuts": [1000], "grades": [0, 10], "pass": 10}}]}');
+-- The band grades count in the score like any grade: 7 of 10 is 70.
+SELECT score(r.m, '{"v": 60}'::jsonb) AS score, (qualify(r.m, '{"v": 5}'::jsonb)).status AS low_band
+  FROM rule_models r WHERE r.rule = 'bands';
+
+-- bands over table columns: the number types and text feed it; a NaN
+-- numeric is refused as at_least refuses it; booleans and dates cannot
+-- feed it (42804, when the row type is first seen).
+CREATE TABLE band_leads (id int, i int, n numeric, f real, t text, b boolean, d date);
+INSERT INTO band_leads VALUES
+  (1, 9, 9.99, 9.99, '9.99', true, '2026-01-01'),
+  (2, 10, 10.00, 10, ' 10 ', false, '2026-01-01'),
+  (3, 200, 200, 200, '200', NULL, NULL),
+  (4, NULL, NULL, NULL, NULL, NULL, NULL);
+SELECT l.id, c.col, e.value, e.grade, e.met, e.known
+  FROM band_leads l, (VALUES ('i'), ('n'), ('f'), ('t')) AS c(col),
+       explain(format('{"name": "r", "criteria": [{"key": "v", "source": "%s", "rule": {"type": "bands", "cuts": [10, 50, 200], "grades": [1, 4, 7, 10]}}]}', c.col), l) e
+ ORDER BY l.id, c.col;
+SELECT c.col, (regress.err_detail(format($$SELECT score('{"name": "r", "criteria": [{"key": "v", "source": "%s", "rule": {"type": "bands", "cuts": [1], "grades": [0, 10]}}]}', l) FROM band_leads l$$, c.col))).*
+  FROM (VALUES ('b'), ('d')) AS c(col);
+SELECT * FROM regress.err($$SELECT score('{"name": "r", "criteria": [{"key": "n", "rule": {"type": "bands", "cuts": [1], "grades": [0, 10]}}]}', l)
+                              FROM (SELECT 'NaN'::numeric AS n) l$$);
+DROP TABLE band_leads;
 
 -- A date rule needs a finite as_of.
 SELECT * FROM regress.err($$SELECT * FROM check_rule('ahead 90', '"2026-02-01"', 'infinity')$$);
@@ -176,6 +231,117 @@ EXPLAIN (COSTS OFF, VERBOSE)
 SELECT score('{"name": "k", "criteria": [{"key": "a"}]}'::model, '{"a": 7}'::jsonb, '2026-01-01');
 EXPLAIN (COSTS OFF, VERBOSE)
 SELECT score('bant', '{"budget": 7}'::jsonb, '2026-01-01');
+
+-- unknown_grade: an unknown value earns these points toward the score,
+-- and the criterion stays unknown for everything else: not met, not known,
+-- in missing, asked about.  "ug" is weighted 2:1:1; the knockout c earns a
+-- full 10 while unknown, but an unknown knockout still keeps the lead from
+-- qualifying.
+CREATE TABLE ug_models (name text PRIMARY KEY, m model);
+INSERT INTO ug_models VALUES
+  ('ug', $${"name": "ug", "min_met": 2, "pass_score": 50, "criteria": [
+      {"key": "a", "weight": 2, "unknown_grade": 5, "questions": "What about a?"},
+      {"key": "b", "questions": "What about b?"},
+      {"key": "c", "rule": "boolean", "knockout": true, "unknown_grade": 10, "questions": "May we?"}]}$$),
+  -- the same with a pass score of 90: the best case counts an unknown as 10, not its unknown_grade
+  ('ug90', $${"name": "ug90", "min_met": 2, "pass_score": 90, "criteria": [
+      {"key": "a", "weight": 2, "unknown_grade": 5},
+      {"key": "b"},
+      {"key": "c", "rule": "boolean", "knockout": true, "unknown_grade": 10}]}$$),
+  -- without unknown_grade
+  ('plain', $${"name": "plain", "min_met": 2, "pass_score": 50, "criteria": [
+      {"key": "a", "weight": 2}, {"key": "b"}, {"key": "c", "rule": "boolean", "knockout": true}]}$$);
+SELECT u.name, e.n, e.evidence, q.score, q.status, q.tier, q.met, q.known, q.missing, q.failed
+  FROM ug_models u,
+       (VALUES (1, '{}'), (2, '{"b": 8, "c": true}'), (3, '{"b": 8}'), (4, '{"a": 0, "b": 2, "c": true}'),
+               (5, '{"b": 2, "c": true}'), (6, '{"a": 10, "b": 10, "c": false}')) AS e(n, evidence),
+       qualify(u.m, e.evidence::jsonb) q
+ ORDER BY e.n, u.name;
+-- 1: nothing known: 2/4 * 5 + 1/4 * 10 = 5 of 10, score 50; still needs_info.
+-- 2: a unknown earns 2.5 of 10: 70, met 2 = min_met, knockout met: qualified,
+--    with a still missing.
+-- 3: the knockout c is unknown (its 10 count in the score): not qualified.
+-- 5: score 55; the best case is 30 + 50 (a met in full, not 25 + 50): 80,
+--    so under ug90 the lead cannot reach 90: nurture.
+-- Points in explain(): grade and met stay NULL for an unknown criterion,
+-- its points are share * unknown_grade * 10, and they add up to the score.
+SELECT criterion, value, grade, points, met, known, question
+  FROM explain((SELECT m FROM ug_models WHERE name = 'ug'), '{"b": 8}'::jsonb);
+SELECT u.name, e.evidence, sum(x.points) AS points, score(u.m, e.evidence::jsonb) AS score,
+       (qualify(u.m, e.evidence::jsonb)).score AS qualify_score,
+       is_qualified(u.m, e.evidence::jsonb) AS is_qualified
+  FROM ug_models u, (VALUES ('{}'), ('{"b": 8, "c": true}'), ('{"b": 8}'), ('{"a": 3}')) AS e(evidence),
+       explain(u.m, e.evidence::jsonb) x
+ GROUP BY u.name, u.m, e.evidence ORDER BY u.name, e.evidence;
+-- next_action() still asks about an unknown criterion that earns points.
+SELECT (n).action, (n).ask, (n).questions
+  FROM (SELECT next_action((SELECT m FROM ug_models WHERE name = 'ug'), e::jsonb, '2026-01-01') AS n
+          FROM (VALUES ('{"b": 8}'), ('{}')) AS t(e)) s;
+-- A scale value it does not list, with "default": null, is unknown too:
+-- it earns the unknown_grade.
+SELECT grade, points, known
+  FROM explain('{"name": "s", "criteria": [{"key": "v", "unknown_grade": 4, "rule": {"type": "scale", "grades": {"hi": 9}, "default": null}}]}'::model,
+               '{"v": "unheard of"}'::jsonb);
+DROP TABLE ug_models;
+
+-- calibration: win_probability() = 1 / (1 + exp(-(intercept + slope * score))).
+-- With intercept -5 and slope 0.1: score 50 gives exactly 0.5; 70 gives
+-- 1 / (1 + e^-2) = 0.880797; 0 gives 1 / (1 + e^5) = 0.006693; 100 gives
+-- 0.993307.  Rounded here to 12 places, the last digits being the libm's.
+CREATE TABLE cal_models (name text PRIMARY KEY, m model);
+INSERT INTO cal_models VALUES
+  ('cal', '{"name": "cal", "calibration": {"intercept": -5, "slope": 0.1}, "criteria": [{"key": "a"}]}'),
+  ('steep', '{"name": "steep", "calibration": {"intercept": -5, "slope": 1e308}, "criteria": [{"key": "a"}]}'),
+  ('falling', '{"name": "falling", "calibration": {"intercept": 1e308, "slope": -1e308}, "criteria": [{"key": "a"}]}'),
+  ('flat', '{"name": "flat", "calibration": {"intercept": 0, "slope": 0}, "criteria": [{"key": "a"}]}'),
+  ('none', '{"name": "none", "criteria": [{"key": "a"}]}');
+SELECT c.name, a, score(c.m, jsonb_build_object('a', a)) AS score,
+       round(win_probability(c.m, jsonb_build_object('a', a))::numeric, 12) AS p_won
+  FROM cal_models c, (VALUES (0), (5), (7), (10)) AS t(a)
+ ORDER BY c.name, a;
+SELECT win_probability(m, '{"a": 5}'::jsonb) = 0.5 AS exactly_half,
+       abs(win_probability(m, '{"a": 7}'::jsonb) - 1 / (1 + exp(-2::float8))) < 1e-15 AS as_defined
+  FROM cal_models WHERE name = 'cal';
+-- Every form: model as value or text (name or JSON), evidence as jsonb,
+-- JSON text or a row; and the row over a table, rewritten to
+-- win_probability_columns.
+SELECT define_model('cal', (SELECT m::jsonb FROM cal_models WHERE name = 'cal')) IS NOT NULL AS defined;
+CREATE TABLE cal_leads (id int, a int);
+INSERT INTO cal_leads VALUES (1, 7), (2, NULL);
+SELECT round(win_probability(lead_qual.model('cal'), '{"a": 7}'::jsonb, '2026-01-01')::numeric, 6) AS value_jsonb,
+       round(win_probability(lead_qual.model('cal'), '{"a": 7}'::text, '2026-01-01')::numeric, 6) AS value_text,
+       round(win_probability(lead_qual.model('cal'), (SELECT r FROM (SELECT 7 AS a) r), '2026-01-01')::numeric, 6) AS value_row,
+       round(win_probability('cal', '{"a": 7}'::jsonb, '2026-01-01')::numeric, 6) AS name_jsonb,
+       round(win_probability('cal', '{"a": 7}'::text, '2026-01-01')::numeric, 6) AS name_text,
+       round(win_probability('cal', (SELECT r FROM (SELECT 7 AS a) r), '2026-01-01')::numeric, 6) AS name_row,
+       round(win_probability('{"name": "j", "calibration": {"intercept": -5, "slope": 0.1}, "criteria": [{"key": "a"}]}', '{"a": 7}')::numeric, 6) AS json_text;
+SELECT l.id, round(win_probability('cal', l)::numeric, 6) AS by_name,
+       round(win_probability(lead_qual.model('cal'), l)::numeric, 6) AS by_value,
+       round(win_probability('cal', to_jsonb(l))::numeric, 6) AS as_jsonb
+  FROM cal_leads l ORDER BY l.id;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT win_probability('cal', l, '2026-01-01') FROM cal_leads l;
+-- By value with constant arguments the call is folded when planned.
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT win_probability('{"name": "k", "calibration": {"intercept": -5, "slope": 0.1}, "criteria": [{"key": "a"}]}'::model, '{"a": 5}'::jsonb, '2026-01-01');
+-- NULLs: a NULL model or as_of gives NULL; NULL evidence means nothing is
+-- known (score 0, or the unknown_grade points); a model without
+-- calibration gives NULL, but its evidence is still read.
+SELECT win_probability(NULL::model, '{"a": 7}'::jsonb) IS NULL AS null_model,
+       win_probability(NULL::text, '{"a": 7}'::jsonb) IS NULL AS null_name,
+       win_probability('cal', '{"a": 7}'::jsonb, NULL) IS NULL AS null_as_of,
+       round(win_probability('cal', NULL::jsonb)::numeric, 6) AS null_jsonb,
+       round(win_probability('cal', NULL::text)::numeric, 6) AS null_text,
+       round(win_probability('cal', NULL::record)::numeric, 6) AS null_row,
+       round(win_probability(lead_qual.model('cal'), NULL::jsonb)::numeric, 6) AS value_null_jsonb,
+       round(win_probability('{"name": "u", "calibration": {"intercept": -5, "slope": 0.1}, "criteria": [{"key": "a", "unknown_grade": 5}]}', NULL::jsonb)::numeric, 6) AS unknown_grade_half,
+       win_probability((SELECT m FROM cal_models WHERE name = 'none'), '{"a": 7}'::jsonb) IS NULL AS no_calibration,
+       win_probability('bant', '{"budget": 7}'::jsonb) IS NULL AS builtin_no_calibration;
+SELECT * FROM regress.err($$SELECT win_probability((SELECT m FROM cal_models WHERE name = 'none'), '{"a": "lots"}'::jsonb)$$);
+SELECT * FROM regress.err($$SELECT win_probability('cal', '[1]'::jsonb)$$);
+SELECT * FROM regress.err($$SELECT win_probability('no_such_model', '{}'::jsonb)$$);
+SELECT drop_model('cal');
+DROP TABLE cal_leads, cal_models;
 
 SELECT drop_model('acme');
 DROP FUNCTION check_rule(text, jsonb, timestamptz);

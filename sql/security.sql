@@ -232,7 +232,8 @@ SET ROLE regress_lq_modeler;
 SET search_path = pg_catalog;
 
 -- The registries.
-SELECT lead_qual.model_name(lead_qual.define_model('sec_path', '{"min_met": 2, "criteria": [
+SELECT lead_qual.model_name(lead_qual.define_model('sec_path', '{"min_met": 2,
+    "calibration": {"intercept": -4, "slope": 0.08}, "criteria": [
     {"key": "budget", "weight": 2, "rule": {"type": "at_least", "value": 100}},
     {"key": "role", "rule": {"type": "one_of", "values": ["cfo", "owner"]}},
     {"key": "need"},
@@ -284,6 +285,11 @@ SELECT lead_qual.score(lead_qual.model('sec_path'), '{"budget": 150}'::jsonb, '2
        lead_qual.is_qualified(lead_qual.model('sec_path'), '{"budget": 150, "need": 9}'::text, '2026-01-01') AS q2,
        lead_qual.is_qualified('sec_path', '{"budget": 150, "need": 9}'::jsonb, '2026-01-01') AS q3,
        lead_qual.is_qualified('sec_path', '{"budget": 150, "need": 9}'::text, '2026-01-01') AS q4;
+-- score 40: 1 / (1 + exp(-(-4 + 0.08 * 40))) = 0.310026
+SELECT round(lead_qual.win_probability(lead_qual.model('sec_path'), '{"budget": 150}'::jsonb, '2026-01-01')::numeric, 6) AS p1,
+       round(lead_qual.win_probability(lead_qual.model('sec_path'), '{"budget": 150}'::text, '2026-01-01')::numeric, 6) AS p2,
+       round(lead_qual.win_probability('sec_path', '{"budget": 150}'::jsonb, '2026-01-01')::numeric, 6) AS p3,
+       round(lead_qual.win_probability('sec_path', '{"budget": 150}'::text, '2026-01-01')::numeric, 6) AS p4;
 SELECT criterion, value, points, met, known, question
   FROM lead_qual.explain('sec_path', '{"budget": 150, "start": "2026-02-01"}'::jsonb, '2026-01-01');
 SELECT count(*) AS explained
@@ -316,11 +322,13 @@ SELECT l.id, lead_qual.score('sec_path', l, '2026-01-01') AS score,
        (lead_qual.qualify('sec_path', l, '2026-01-01')).status,
        (lead_qual.qualify(lead_qual.model('sec_path'), l, '2026-01-01')).tier,
        lead_qual.score(lead_qual.model('sec_path'), l, '2026-01-01') AS score2,
-       lead_qual.is_qualified('sec_path', l, '2026-01-01') AS qualified2
+       lead_qual.is_qualified('sec_path', l, '2026-01-01') AS qualified2,
+       round(lead_qual.win_probability('sec_path', l, '2026-01-01')::numeric, 6) AS won,
+       round(lead_qual.win_probability(lead_qual.model('sec_path'), l, '2026-01-01')::numeric, 6) AS won2
   FROM regress_modeler.leads l ORDER BY l.id;
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT lead_qual.score('sec_path', l, '2026-01-01'), lead_qual.qualify('sec_path', l, '2026-01-01'),
-       lead_qual.is_qualified('sec_path', l, '2026-01-01')
+       lead_qual.is_qualified('sec_path', l, '2026-01-01'), lead_qual.win_probability('sec_path', l, '2026-01-01')
   FROM regress_modeler.leads l;
 SELECT count(*) AS explained FROM regress_modeler.leads l,
        LATERAL (SELECT * FROM lead_qual.explain('sec_path', l, '2026-01-01')
@@ -420,6 +428,7 @@ SELECT p.oid::regprocedure AS not_called_above
        'model', 'model_to_jsonb', 'model_to_json', 'model_name', 'criteria', 'define_model', 'drop_model',
        'protect_builtin_models', 'registry_changed', 'row_support', 'qualify', 'score', 'is_qualified',
        'qualify_columns', 'score_columns', 'is_qualified_columns', 'explain',
+       'win_probability', 'win_probability_columns',
        'autoscore', 'autoscore_triggers', 'record_history', 'enable_history', 'disable_history', 'rescore',
        'flat_columns', 'make_view', 'create_view', 'create_stored_view',
        'touch_state_in', 'touch_state_out', 'touch_state_send', 'fold_evidence_step', 'fold_evidence_final',

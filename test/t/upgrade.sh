@@ -215,7 +215,27 @@ CREATE VIEW touch_view AS
       FROM touches GROUP BY lead_id;
 SQL
 }
-steps=(0.1.0 0.2.0 0.3.0)   # 0.3.1 and 0.3.2 brought nothing new to write
+data_0.4.0() {
+    psql_q "$1" -o /dev/null <<'SQL'
+SET TimeZone = 'UTC';
+SELECT lead_qual.define_model('learned', '{"min_met": 2, "pass_score": 40,
+  "calibration": {"intercept": -4.5, "slope": 0.09},
+  "criteria": [
+    {"key": "size", "source": "employees", "weight": 2, "rule": {"type": "bands", "cuts": [10, 50, 250], "grades": [2, 5, 8, 10]}},
+    {"key": "budget", "rule": {"type": "bands", "cuts": [1000.5], "grades": [0, 10], "pass": 10}, "unknown_grade": 3},
+    {"key": "need", "unknown_grade": 4}]}');
+CREATE TABLE won_lost (id int PRIMARY KEY, employees int, budget numeric, need int,
+                       model lead_qual.model, q lead_qual.qualification);
+INSERT INTO won_lost (id, employees, budget, need, model) VALUES
+    (1, 9, 5000, 8, 'learned'), (2, 50, NULL, NULL, 'learned'), (3, 400, 1000.5, 2, 'fit'), (4, NULL, NULL, NULL, NULL);
+UPDATE won_lost l SET q = lead_qual.qualify('learned', l, '2026-01-05');
+CREATE VIEW won_view AS
+    SELECT id, lead_qual.win_probability('learned', l, '2026-01-05') AS p_won,
+           lead_qual.win_probability(l.model, to_jsonb(l), '2026-01-05') AS p_own
+      FROM won_lost l;
+SQL
+}
+steps=(0.1.0 0.2.0 0.3.0 0.4.0)   # 0.3.1 and 0.3.2 brought nothing new to write
 
 # Further writes after the update: the triggers, the history, the registry
 # (also by the role it was granted to) go on.
@@ -280,6 +300,15 @@ SELECT * FROM readiness_log ORDER BY id;
 SELECT * FROM touch_view ORDER BY lead_id;
 SELECT lead_id, lead_qual.engagement('web', kind, occurred_at, '2026-01-05'),
        lead_qual.engagement('digital', kind, occurred_at, '2026-01-05') FROM events GROUP BY lead_id ORDER BY 1;
+SQL
+}
+results_0.4.0() {
+    cat <<'SQL'
+SELECT name, builtin, model::text FROM lead_qual.models WHERE name = 'learned';
+SELECT id, model::text, q FROM won_lost ORDER BY id;
+SELECT id, round(p_won::numeric, 9) AS p_won, round(p_own::numeric, 9) AS p_own FROM won_view ORDER BY id;
+SELECT id FROM won_lost WHERE model OPERATOR(lead_qual.=) lead_qual.model('learned') ORDER BY id;
+SELECT * FROM lead_qual.explain('learned', '{"employees": 50}'::jsonb, '2026-01-05');
 SQL
 }
 results_until() {

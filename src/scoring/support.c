@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * support.c
- *	  Planner support for the row forms of qualify(), score() and
- *	  is_qualified().
+ *	  Planner support for the row forms of qualify(), score(),
+ *	  win_probability() and is_qualified().
  *
  * `score(model, l, as_of)` over a table makes PostgreSQL build the whole
  * row `l` for every row (copying every column, fetching toasted ones)

@@ -168,7 +168,7 @@ const STR_POOL = [
     '294276-12-31', '294277-01-01', '-infinity', 'infinity', '4714-11-24 BC', '4714-11-23 BC', '2000-02-29',
     '1900-02-29', '2026-12-31T23:59:59.999999-12', '2026-01-01T00:00:00+00:00:01',
     'ahead', 'behind', 'either', 'forward', 'boolean', 'grade', 'at_least', 'at_most', 'between', 'one_of',
-    'scale', 'within_days', 'fuzzy', 'ignore', 'error', 'fold', 'qualify', 'owner', 'cfo', ' CFO ', 'purchasing',
+    'scale', 'within_days', 'bands', 'fuzzy', 'ignore', 'error', 'fold', 'qualify', 'owner', 'cfo', ' CFO ', 'purchasing',
     'low', 'medium', 'high', 'web_visit', 'demo_request', 'unsubscribe', 'job_seeker', 'email_open',
     '\u202eRTL override', 'مرحبا بالعالم', 'שלום', 'e\u0301\u0301\u0301', '\u200b', '\u200d', '\ufeff', '\ufffd',
     '\ufffe', '\u00a0', '😀', '👩‍👩‍👧‍👦', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢', '中文字符', '\u0001', '\u001f', '\u007f', '\n\t', '"', '\\',
@@ -181,7 +181,8 @@ const FIELD_NAMES = [
     'direction', 'A', 'B', 'C', 'D', 'E', 'en', 'nl', 'es', 'kinds', 'points', 'cap', 'floor', 'half_life_days',
     'unknown_kinds', 'version', 'kind', 'entries', 'model', 'as_of', 'latest', 'rules', 'events', 'not_counted',
     'sums', 'capped_kind', 'sum', 'bands', 'mql', 'sql', 'fit', 'engagement', 'ask_days', 'nurture_days',
-    'drop_days', 'criterias', 'wieght', 'Name', '', ' name',
+    'drop_days', 'criterias', 'wieght', 'Name', '', ' name', 'cuts', 'unknown_grade', 'calibration', 'intercept',
+    'slope',
 ];
 
 const bigCache = new Map();
@@ -494,7 +495,7 @@ function mutateText(rng, s) {
 // Models.
 // ---------------------------------------------------------------------
 
-const RULE_TYPES = ['boolean', 'grade', 'at_least', 'at_most', 'between', 'one_of', 'scale', 'within_days'];
+const RULE_TYPES = ['boolean', 'grade', 'at_least', 'at_most', 'between', 'one_of', 'scale', 'within_days', 'bands'];
 
 function localized(rng, questions) {
     return rng.weighted([
@@ -544,6 +545,24 @@ function genRule(rng) {
             if (rng.chance(0.5)) r.default = rng.chance(0.5) ? null : rng.range(0, 10);
             break;
         }
+        case 'bands': {
+            // mostly valid: 1-6 cuts increasing, one grade more; sometimes the limits,
+            // cuts out of order or repeated, a grade too many or too few
+            const n = rng.weighted([[8, () => rng.range(1, 6)], [1, () => rng.pick([0, 254, 255, 256])]]);
+            let cuts = [];
+            let c = rng.weighted([[4, () => rng.range(-100, 100)], [1, () => rng.next() * 2 - 1], [1, -1e308]]);
+            for (let i = 0; i < n; i++) {
+                cuts.push(c);
+                c += rng.weighted([[6, () => rng.range(1, 1000)], [2, () => rng.next()], [1, 5e-324], [1, 0], [1, -1]]);
+            }
+            if (rng.chance(0.05)) cuts = rng.shuffle(cuts);
+            if (rng.chance(0.05) && cuts.length) cuts[rng.int(cuts.length)] = randNumber(rng);
+            r.cuts = cuts;
+            const ng = n + 1 + rng.weighted([[12, 0], [1, -1], [1, 1]]);
+            r.grades = Array.from({ length: Math.max(ng, 0) }, () => rng.weighted([[8, () => rng.range(0, 10)], [2, () => rng.next() * 10], [1, () => randNumber(rng)]]));
+            if (rng.chance(0.5)) r.pass = rng.weighted([[6, () => rng.range(0, 10)], [1, () => rng.next() * 10], [1, () => randNumber(rng)]]);
+            break;
+        }
         case 'within_days':
             r.days = rng.weighted([[6, () => rng.range(0, 400)], [1, () => rng.pick([36600, 36601, -1, 1.5])], [1, () => randNumber(rng)]]);
             if (rng.chance(0.6)) r.direction = rng.weighted([[6, () => rng.pick(['ahead', 'behind', 'either'])], [1, () => randString(rng)]]);
@@ -560,6 +579,7 @@ function genCriterion(rng, key) {
     if (rng.chance(0.4)) c.source = rng.weighted([[8, () => randName(rng)], [2, () => randText(rng, rng.range(1, 10))], [1, () => lenStr(rng)]]);
     if (rng.chance(0.2)) c.knockout = rng.chance(0.5);
     if (rng.chance(0.8)) c.rule = genRule(rng);
+    if (rng.chance(0.15)) c.unknown_grade = rng.weighted([[6, () => rng.range(0, 10)], [2, () => rng.next() * 10], [1, null], [1, () => randNumber(rng)]]);
     if (rng.chance(0.2)) c.questions = localized(rng, true);
     return c;
 }
@@ -578,6 +598,15 @@ function genModel(rng) {
         const cuts = [rng.range(0, 100), rng.range(0, 100), rng.range(0, 100)].sort((a, b) => b - a);
         ['A', 'B', 'C'].forEach((k, i) => { if (rng.chance(0.6)) t[k] = rng.weighted([[8, cuts[i]], [1, () => randNumber(rng)]]); });
         m.tiers = t;
+    }
+    if (rng.chance(0.25)) {
+        const num = () => rng.weighted([[6, () => (rng.next() - 0.5) * 20], [2, () => (rng.next() - 0.5) / 5], [1, () => rng.pick([0, -0, 1e308, -1e308, 5e-324])], [1, () => randNumber(rng)]]);
+        m.calibration = rng.weighted([
+            [10, () => ({ intercept: num(), slope: num() })],
+            [1, () => ({ slope: num() })],
+            [1, () => ({ intercept: num(), slope: num(), scale: num() })],
+            [1, () => anyValue(rng)],
+        ]);
     }
     m.criteria = [...keys].map((k) => (n > 100 ? { key: k, weight: 1 } : genCriterion(rng, k)));
     // Members in a random order, sometimes.
@@ -620,7 +649,7 @@ function ruleValue(rng, rule) {
             switch (type) {
                 case 'boolean': return rng.pick([true, false, 'yes', 'no', 't', 'f', ' TRUE ', 'of', 'maybe', 1, 0]);
                 case 'grade': return rng.pick([rng.range(0, 10), rng.next() * 10, 10, 0, 11, -1, '7.5', ' 8 ', 'yes', true, 'high', new Raw('10.0000000001'), new Raw('-0')]);
-                case 'at_least': case 'at_most': case 'between':
+                case 'at_least': case 'at_most': case 'between': case 'bands':
                     return rng.pick([rng.range(-10, 100000), String(rng.range(0, 50000)), ' 1e6 ', '1e4', '12,000', 'NaN', true, new Raw(rng.pick(NUM_RAW))]);
                 case 'one_of': case 'scale': {
                     const opts = rule && (rule.values || (rule.grades && Object.keys(rule.grades))) || [];

@@ -55,20 +55,23 @@ CREATE TABLE fz.bin_eng (v lead_qual.engagement_state);
 `;
 }
 
-// A model of 64 criteria: every rule type, weights from 0 to 1e6.
+// A model of 64 criteria: every rule type, weights from 0 to 1e6, unknown
+// grades, a calibration.
 function wideModel() {
     const types = [
         'boolean', { type: 'grade', pass: 0 }, { type: 'at_least', value: -1e308 }, { type: 'at_most', value: 1e-300 },
         { type: 'between', min: 0.1, max: 0.3 }, { type: 'one_of', values: Array.from({ length: 256 }, (_, i) => 'v' + i) },
         { type: 'scale', grades: Object.fromEntries(Array.from({ length: 256 }, (_, i) => ['g' + i, i % 11])), default: null },
         { type: 'within_days', days: 36600, direction: 'either' },
+        { type: 'bands', cuts: Array.from({ length: 255 }, (_, i) => i * i - 1000), grades: Array.from({ length: 256 }, (_, i) => (i * 7) % 11), pass: 3 },
     ];
     return {
-        name: 'fz_wide', min_met: 64, pass_score: 100,
+        name: 'fz_wide', min_met: 64, pass_score: 100, calibration: { intercept: -50, slope: 1 },
         criteria: Array.from({ length: 64 }, (_, i) => ({
             key: 'c' + i, source: i % 5 === 0 ? 's' + 'x'.repeat(60) + i : 'c' + i,
             weight: [0, 1, 1e6, 1e-6, 0.5, 1000000, 3, 7][i % 8], knockout: i % 9 === 0,
             rule: types[i % types.length],
+            ...(i % 4 === 1 ? { unknown_grade: (i % 11) } : {}),
             questions: { en: Array.from({ length: 20 }, (_, j) => `q${i}.${j}`), nl: 'v' },
         })),
     };
@@ -175,14 +178,29 @@ async function loadContext(client) {
 
 const STATUSES = ['qualified', 'needs_info', 'nurture', 'disqualified'];
 
-// qualify(), score(), is_qualified() and explain() agree (one row of evQuery).
+// The probability of the calibration at a score, as win_probability() has it.
+function winProbability(intercept, slope, score) {
+    const z = intercept + slope * score;
+    const e = Math.exp(-Math.abs(z));
+    return z >= 0 ? 1 / (1 + e) : e / (1 + e);
+}
+
+// qualify(), score(), is_qualified(), win_probability() and explain() agree
+// (one row of evQuery).
 function checkQualification(row) {
-    const [score, qualified, status, tier, met, known, total, missing, failed, score2, isq, n, points, emet, eknown] = row;
+    const [score, qualified, status, tier, met, known, total, missing, failed, score2, isq, n, points, emet, eknown,
+        won, intercept, slope] = row;
     if (score === null) {
-        if (status !== null || score2 !== null || isq !== null || n !== 0) return `NULL qualification but score() ${score2}, is_qualified() ${isq}, explain() ${n} rows`;
+        if (status !== null || score2 !== null || isq !== null || n !== 0 || won !== null) return `NULL qualification but score() ${score2}, is_qualified() ${isq}, explain() ${n} rows, win_probability() ${won}`;
         return null;
     }
     const why = [];
+    if (intercept === null || slope === null) {
+        if (won !== null) why.push(`win_probability() ${won} for a model without calibration`);
+    } else if (!(won >= 0 && won <= 1)) why.push(`win_probability() ${won} outside 0-1`);
+    else if (!(Math.abs(won - winProbability(intercept, slope, score)) <= 1e-12)) {
+        why.push(`win_probability() ${won}, the calibration (${intercept}, ${slope}) at score ${score} gives ${winProbability(intercept, slope, score)}`);
+    }
     if (score2 !== score) why.push(`score() ${score2} differs from qualify().score ${score}`);
     if (isq !== qualified) why.push(`is_qualified() ${isq} differs from qualify().qualified ${qualified}`);
     if (qualified !== (status === 'qualified')) why.push(`qualified ${qualified} with status ${status}`);
@@ -200,10 +218,13 @@ function checkQualification(row) {
 
 function evQuery(mForm, eForm) {
     const M = mForm === 'value' ? '$1::lead_qual.model' : '$1::text';
+    const MV = mForm === 'value' ? '$1::lead_qual.model' : 'lead_qual.model($1::text)';
     const E = eForm === 'jsonb' ? '$2::jsonb' : '$2::text';
     return `SELECT q.score, q.qualified, q.status, q.tier, q.met, q.known, q.total, q.missing, q.failed,
        lead_qual.score(${M}, ${E}, $3::timestamptz), lead_qual.is_qualified(${M}, ${E}, $3::timestamptz),
-       x.n, x.points, x.met, x.known
+       x.n, x.points, x.met, x.known,
+       lead_qual.win_probability(${M}, ${E}, $3::timestamptz),
+       (${MV}::jsonb -> 'calibration' ->> 'intercept')::float8, (${MV}::jsonb -> 'calibration' ->> 'slope')::float8
   FROM lead_qual.qualify(${M}, ${E}, $3::timestamptz) q
        CROSS JOIN LATERAL (SELECT count(*)::int AS n, sum(e.points) AS points,
               count(*) FILTER (WHERE e.met)::int AS met, count(*) FILTER (WHERE e.known)::int AS known

@@ -1806,3 +1806,62 @@ COMMENT ON FUNCTION lead_qual.next_action(lead_qual.model, record, timestamptz, 
 COMMENT ON FUNCTION lead_qual.next_action(text, jsonb, timestamptz, text, jsonb) IS 'What to do with a lead, and when to follow up, with a registered model';
 COMMENT ON FUNCTION lead_qual.next_action(text, text, timestamptz, text, jsonb) IS 'What to do with a lead, and when to follow up, with a registered model (evidence as JSON text)';
 COMMENT ON FUNCTION lead_qual.next_action(text, record, timestamptz, text, jsonb) IS 'What to do with a lead, and when to follow up, with a registered model (evidence read from a row)';
+
+-- ---------------------------------------------------------------------
+-- 0.4.0: the ROC AUC of scores against won and lost leads, and its state:
+-- a histogram of the scores (src/learn/).
+-- ---------------------------------------------------------------------
+
+-- The state of the aggregate: a real type (see src/learn/score_hist.h), so
+-- that parallel workers and a distributed engine can hand partial states
+-- on, the latter as text.  Up to 3 MB: stored compressed or out of line.
+CREATE TYPE lead_qual.auc_state;
+
+CREATE FUNCTION lead_qual.auc_state_in(cstring) RETURNS lead_qual.auc_state
+    AS 'MODULE_PATHNAME', 'lq_auc_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.auc_state_out(lead_qual.auc_state) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'lq_auc_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.auc_state_recv(internal) RETURNS lead_qual.auc_state
+    AS 'MODULE_PATHNAME', 'lq_auc_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.auc_state_send(lead_qual.auc_state) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lq_auc_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE lead_qual.auc_state (
+    INPUT = lead_qual.auc_state_in,
+    OUTPUT = lead_qual.auc_state_out,
+    RECEIVE = lead_qual.auc_state_recv,
+    SEND = lead_qual.auc_state_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = extended
+);
+
+-- Transition (strict: a row with a NULL score or outcome is skipped; the
+-- aggregate starts from an empty state), combine and final functions.
+CREATE FUNCTION lead_qual.auc_step(lead_qual.auc_state, double precision, boolean)
+    RETURNS lead_qual.auc_state
+    AS 'MODULE_PATHNAME', 'lq_auc_step' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.auc_combine(lead_qual.auc_state, lead_qual.auc_state)
+    RETURNS lead_qual.auc_state
+    AS 'MODULE_PATHNAME', 'lq_auc_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.auc_final(lead_qual.auc_state) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'lq_auc_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE lead_qual.auc(score double precision, won boolean) (
+    SFUNC = lead_qual.auc_step,
+    STYPE = lead_qual.auc_state,
+    INITCOND = '{"version": 1, "shift": 0, "bins": []}',
+    FINALFUNC = lead_qual.auc_final,
+    COMBINEFUNC = lead_qual.auc_combine,
+    PARALLEL = SAFE
+);
+
+COMMENT ON TYPE lead_qual.auc_state IS 'State of the auc aggregate: per distinct score (up to 65536, then neighbouring scores merge), the won and lost rows';
+COMMENT ON FUNCTION lead_qual.auc_state_in(cstring) IS 'Text input of lead_qual.auc_state: {"version": 1, "shift": n, "bins": [[score, won, lost], ...]}, checked';
+COMMENT ON FUNCTION lead_qual.auc_state_out(lead_qual.auc_state) IS 'Text output of lead_qual.auc_state: the bins in order of score, exact';
+COMMENT ON FUNCTION lead_qual.auc_state_recv(internal) IS 'Binary input of lead_qual.auc_state, checked';
+COMMENT ON FUNCTION lead_qual.auc_state_send(lead_qual.auc_state) IS 'Binary output of lead_qual.auc_state: version, shift, and the bins in order of score';
+COMMENT ON FUNCTION lead_qual.auc_step(lead_qual.auc_state, double precision, boolean) IS 'Transition function of auc: count one scored row, won or lost';
+COMMENT ON FUNCTION lead_qual.auc_combine(lead_qual.auc_state, lead_qual.auc_state) IS 'Combine function of auc: merge two partial states';
+COMMENT ON FUNCTION lead_qual.auc_final(lead_qual.auc_state) IS 'Final function of auc: the ROC AUC of the state (NULL without won or without lost rows)';
+COMMENT ON AGGREGATE lead_qual.auc(double precision, boolean) IS 'ROC AUC of scores against outcomes: the probability that a won lead scores above a lost one, ties counting half';

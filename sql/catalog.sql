@@ -28,7 +28,7 @@ SELECT a.aggfnoid::regprocedure AS aggregate, a.aggtranstype::regtype AS state,
 -- the types it makes by itself as members: the row type of each table and
 -- view and the array type of each type.  They are told apart here, so that
 -- the same check runs on every version: implicit_types says whether the
--- server records them as this version should (20 from 17 on, none before).
+-- server records them as this version should (21 from 17 on, none before).
 CREATE TEMP VIEW members AS
 SELECT d.classid, d.objid,
        d.classid = 'pg_type'::regclass AND EXISTS (
@@ -40,7 +40,7 @@ SELECT d.classid, d.objid,
  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'lead_qual') AND d.deptype = 'e';
 SELECT count(*) FILTER (WHERE NOT implicit) AS members,
        count(*) FILTER (WHERE implicit)
-           = CASE WHEN current_setting('server_version_num')::int >= 170000 THEN 20 ELSE 0 END AS implicit_types
+           = CASE WHEN current_setting('server_version_num')::int >= 170000 THEN 21 ELSE 0 END AS implicit_types
   FROM members;
 
 -- Members without a comment (there should be none).
@@ -80,6 +80,8 @@ CREATE FUNCTION regress.sample_arg(t regtype, pos int, fname name, nargs int) RE
         ELSE CASE t
         WHEN 'lead_qual.model'::regtype THEN $m$'bant'::lead_qual.model$m$
         WHEN 'lead_qual.engagement_rules'::regtype THEN $r$'digital'::lead_qual.engagement_rules$r$
+        WHEN 'lead_qual.auc_state'::regtype
+            THEN $s$lead_qual.auc_step('{"version": 1, "shift": 0, "bins": [[0.25, 0, 1]]}', 0.5, true)$s$
         WHEN 'lead_qual.engagement_state'::regtype
             THEN $s$lead_qual.engagement_step(NULL, 'digital'::text, 'web_visit', '2026-01-01', '2026-01-01')$s$
         WHEN 'lead_qual.touch_state'::regtype THEN CASE

@@ -17,7 +17,10 @@ SELECT t.type, t.input, pg_input_is_valid(t.input, t.type) AS valid, e.sql_error
                ('lead_qual.touch_state', '{"version": 1, "kind": "fold", "entries": [["need", null, 8]]}'),
                ('lead_qual.touch_state', '{"version": 2, "kind": "fold", "entries": []}'),
                ('lead_qual.engagement_state', '{"version": 1}'),
-               ('lead_qual.engagement_state', (SELECT lead_qual.engagement_step(NULL, 'digital', 'demo_request', '2026-01-01', '2026-01-02')::text)))
+               ('lead_qual.engagement_state', (SELECT lead_qual.engagement_step(NULL, 'digital', 'demo_request', '2026-01-01', '2026-01-02')::text)),
+               ('lead_qual.auc_state', '{"version": 1, "shift": 0, "bins": [[0.25, 0, 1], [0.5, 2, 1]]}'),
+               ('lead_qual.auc_state', '{"version": 1, "shift": 0, "bins": [[0.5, 2, 1], [0.25, 0, 1]]}'),
+               ('lead_qual.auc_state', '{"version": 1, "shift": 0, "bins": [[0.50, 2, 1]]}'))
        AS t(type, input)
   LEFT JOIN LATERAL pg_input_error_info(t.input, t.type) e ON true;
 

@@ -388,6 +388,15 @@ SELECT round(lead_qual.engagement_final(s)::numeric, 6) AS step,
        round(lead_qual.engagement_final(lead_qual.engagement_unstep(lead_qual.engagement_step(s, lead_qual.engagement_rules('sec_path'), 'demo', '2026-01-04', '2026-01-05'),
                                         lead_qual.engagement_rules('sec_path'), 'demo', '2026-01-04', '2026-01-05'))::numeric, 6) AS step_unstep
   FROM (SELECT lead_qual.engagement_step(NULL, 'sec_path'::text, 'visit', '2026-01-03', '2026-01-05') AS s) x;
+SELECT lead_qual.auc(lead_qual.score('sec_path', evidence, at), kind = 'visit') AS auc,
+       lead_qual.auc(lead_qual.score(lead_qual.model('sec_path'), evidence, at), lead = 1) AS by_lead
+  FROM regress_modeler.touches;
+SELECT lead, at, lead_qual.auc(lead_qual.score('sec_path', evidence, at), kind = 'visit') OVER (ORDER BY lead, at) AS so_far
+  FROM regress_modeler.touches ORDER BY lead, at;
+SELECT lead_qual.auc_final(lead_qual.auc_combine(
+           lead_qual.auc_step(lead_qual.auc_step('{"version": 1, "shift": 0, "bins": []}', 0.9, true), 0.1, false),
+           lead_qual.auc_state_in(lead_qual.auc_state_out('{"version": 1, "shift": 0, "bins": [[0.5, 1, 1]]}')))) AS by_steps,
+       length(lead_qual.auc_state_send('{"version": 1, "shift": 0, "bins": [[0.5, 1, 1]]}')) AS sent_bytes;
 
 -- Readiness and the next action, every form.
 SELECT (lead_qual.readiness(lead_qual.qualify('six_signals', '{"fit": 9, "authority": 9, "budget": 9}'::jsonb, '2026-01-01'), 40,
@@ -411,7 +420,8 @@ CALL lead_qual.rescore('regress_modeler.leads');
 SELECT id, lq_status FROM regress_modeler.leads_live ORDER BY id;
 SELECT lead_key, model, new_status FROM lead_qual.history WHERE table_name = 'regress_modeler.leads' AND lead_key = '3' ORDER BY id;
 SELECT (lead_qual.qualify('sec_path', '{"budget": 300}', '2026-01-01')).status,
-       round(lead_qual.engagement('sec_path', k, t, '2026-01-05')::numeric, 6) AS engagement
+       round(lead_qual.engagement('sec_path', k, t, '2026-01-05')::numeric, 6) AS engagement,
+       lead_qual.auc(0.5, k = 'visit') AS auc
   FROM (VALUES ('visit', '2026-01-04'::timestamptz)) v(k, t) GROUP BY 1;
 SELECT lead_qual.drop_model('sec_path') AS dropped, lead_qual.drop_engagement_rules('sec_path') AS dropped_rules;
 RESET ROLE;
@@ -438,8 +448,10 @@ SELECT p.oid::regprocedure AS not_called_above
        'define_engagement_rules', 'drop_engagement_rules', 'protect_builtin_engagement_rules',
        'engagement_state_in', 'engagement_state_out', 'engagement_state_send', 'engagement_step',
        'engagement_unstep', 'engagement_combine', 'engagement_final', 'engagement',
+       'auc_state_in', 'auc_state_out', 'auc_state_send', 'auc_step', 'auc_combine', 'auc_final', 'auc',
        'readiness', 'next_action', 'history_of_dropped_tables',
-       'model_recv', 'touch_state_recv', 'engagement_rules_recv', 'engagement_state_recv'])
+       'model_recv', 'touch_state_recv', 'engagement_rules_recv', 'engagement_state_recv',
+       'auc_state_recv'])
  ORDER BY p.oid::regprocedure::text;
 
 --------------------------------------------------------------------------

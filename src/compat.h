@@ -14,6 +14,9 @@
 
 #include "postgres.h"
 
+#include <math.h>
+
+#include "common/int128.h"
 #include "common/jsonapi.h"
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
@@ -110,6 +113,22 @@ SaveSoftError(FunctionCallInfo fcinfo, ErrorData *edata)
 	}
 #endif
 	FreeErrorData(edata);
+}
+
+/*
+ * An INT128 (common/int128.h) as a double, rounded.  Not a
+ * difference between versions but between builds: INT128 is the
+ * compiler's 128-bit integer where the server was built with one, and a
+ * pair of 64-bit halves where not.
+ */
+static inline double
+Int128ToDouble(INT128 v)
+{
+#if USE_NATIVE_INT128
+	return (double) v;
+#else
+	return ldexp((double) v.hi, 64) + (double) v.lo;
+#endif
 }
 
 #endif							/* LQ_COMPAT_H */

@@ -846,6 +846,41 @@ function genEngagementState(rng) {
     };
 }
 
+// Scores as a lead_qual.auc_state's text may hold them: what its output
+// writes (the shortest decimal of a double, the infinities as strings),
+// and what it must refuse (other spellings, -0, NaN, out of range).
+const AUC_SCORES = ['0', '1', '-1', '0.5', '0.25', '0.1', '0.3', '0.29999999999999993', '-2.5', '1e+300', '-1e+300',
+    '5e-324', '-5e-324', '1.7976931348623157e+308', '-1.7976931348623157e+308', '2.2250738585072014e-308', '1e-07',
+    '100', '99.5', '100000000000000', '1e+15', '1e+16', '"Infinity"', '"-Infinity"', '"NaN"', '-0', '0.50', '1E2',
+    '1e999', '1e-400', '1e15', '1e-7', '.5', 'null', 'true', '"0.5"', '[]'];
+const AUC_COUNTS = ['9223372036854775807', '9223372036854775806', '9223372036854775808', '4611686018427387904', '-1',
+    '01', '1.0', '1e3', '0', '-0', HUNDRED_DIGITS, '"1"', 'null'];
+
+// A lead_qual.auc_state as a tree: bins [score, won, lost], mostly rising
+// scores and small counts, with edge values among them.
+function genAucState(rng) {
+    const n = rng.weighted([[8, () => rng.range(0, 8)], [1, () => rng.range(9, 300)]]);
+    const count = () => rng.weighted([[10, () => rng.range(0, 4)], [1, () => new Raw(rng.pick(AUC_COUNTS))], [0.3, () => randNumber(rng)]]);
+    let x = rng.range(-40, 40) / 4;
+    const bins = [];
+    for (let i = 0; i < n; i++) {
+        const score = rng.weighted([
+            [8, () => { x += rng.pick([0.25, 0.5, 1, 2, 7]); return new Raw(String(x)); }],
+            [2, () => new Raw(rng.pick(AUC_SCORES))],
+            [0.5, () => randNumber(rng)],
+        ]);
+        const bin = [score, count(), count()];
+        if (bin[1] === 0 && bin[2] === 0 && rng.chance(0.9)) bin[2] = 1;    // a bin counts a row
+        bins.push(rng.chance(0.02) ? bin.slice(0, rng.int(4)) : bin);
+    }
+    if (rng.chance(0.1)) rng.shuffle(bins);
+    return {
+        version: rng.chance(0.95) ? 1 : randNumber(rng),
+        shift: rng.weighted([[10, 0], [1, () => rng.range(1, 50)], [0.3, () => randNumber(rng)]]),
+        bins,
+    };
+}
+
 // A state text: a real one or a generated one, then changes of its tree
 // and text (real: from the seeds; trees: parsed with JSON.parse, which is
 // exact for the states' integers and keeps the decimal sums as strings).
@@ -926,6 +961,6 @@ function jsonbText(rng, tree, maxMuts = 3) {
 module.exports = {
     Rng, Raw, Pairs, ser, clone, isObj, anyValue, randNumber, randString, randName, validName, randKey, randText, lenStr,
     deepNest, mutateTree, mutateText, genModel, modelText, modelReads, evidenceTree, evidenceText, ruleValue, asOf,
-    LANGS, genRules, rulesText, KIND_NAMES, eventTime, genTouchState, genEngagementState, stateText, genThresholds,
+    LANGS, genRules, rulesText, KIND_NAMES, eventTime, genTouchState, genEngagementState, genAucState, stateText, genThresholds,
     genConfig, jsonbText, jsonbOk, approxSize, big, DEPTHS, STATE_TIMES, TIMES, AS_OF, HUNDRED_DIGITS,
 };

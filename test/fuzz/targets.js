@@ -43,6 +43,9 @@ CREATE AGGREGATE fz.eng_state(text, text, timestamptz, timestamptz)
     (sfunc = lead_qual.engagement_step, stype = lead_qual.engagement_state);
 CREATE AGGREGATE fz.eng_state(lead_qual.engagement_rules, text, timestamptz, timestamptz)
     (sfunc = lead_qual.engagement_step, stype = lead_qual.engagement_state);
+CREATE AGGREGATE fz.auc_state(double precision, boolean)
+    (sfunc = lead_qual.auc_step, stype = lead_qual.auc_state,
+     initcond = '{"version": 1, "shift": 0, "bins": []}', combinefunc = lead_qual.auc_combine);
 -- engagement_combine is STRICT: an aggregate skips a NULL partial state, and so does this.
 CREATE FUNCTION fz.ecombine(a lead_qual.engagement_state, b lead_qual.engagement_state)
     RETURNS lead_qual.engagement_state LANGUAGE sql IMMUTABLE
@@ -52,6 +55,7 @@ CREATE TABLE fz.bin_model (v lead_qual.model);
 CREATE TABLE fz.bin_rules (v lead_qual.engagement_rules);
 CREATE TABLE fz.bin_touch (v lead_qual.touch_state);
 CREATE TABLE fz.bin_eng (v lead_qual.engagement_state);
+CREATE TABLE fz.bin_auc (v lead_qual.auc_state);
 `;
 }
 
@@ -98,6 +102,18 @@ const ENGAGEMENT_STATE_SQL = [
     `lead_qual.engagement_step(NULL, 'digital', 'no_such_kind', '2026-06-30', '2026-06-30')`,
     `lead_qual.engagement_step(lead_qual.engagement_step(NULL, 'fz_web', 'visit', '2026-01-01', '2026-06-30'), 'fz_web', 'demo', '2026-06-29', '2026-06-30')`,
     `lead_qual.engagement_step(NULL, 'fz_big', 'big', '4714-11-24 00:00:00+00 BC', '294276-12-31 23:59:59+00')`,
+];
+
+// Real auc states: empty, small, every kind of score, ties, and one of
+// 70,000 distinct scores (coarsened).
+const AUC_STATE_SQL = [
+    `'{"version": 1, "shift": 0, "bins": []}'::lead_qual.auc_state`,
+    `lead_qual.auc_step(lead_qual.auc_step('{"version": 1, "shift": 0, "bins": []}', 0.9, true), 0.1, false)`,
+    `(SELECT fz.auc_state(s, w) FROM (VALUES ('-infinity'::float8, true), ('infinity', false), ('-0', true), ('5e-324', false),
+        ('-1.7976931348623157e308', true), ('1e300', true), ('1e300', false), ('0.1', false)) v(s, w))`,
+    `(SELECT fz.auc_state(x / 10.0, x % 3 = 0) FROM generate_series(1, 500) x)`,
+    `(SELECT fz.auc_state(x % 7, x % 2 = 0) FROM generate_series(1, 1000) x)`,
+    `(SELECT fz.auc_state(i * 0.6180339887498949::float8 - floor(i * 0.6180339887498949::float8), i % 3 = 0) FROM generate_series(1, 70000) i)`,
 ];
 
 async function loadContext(client) {
@@ -155,6 +171,11 @@ async function loadContext(client) {
         const r = await client.query({ text: 'SELECT s::text, lead_qual.engagement_state_send(s) FROM (SELECT $1::lead_qual.engagement_state AS s) x', values: [t], rowMode: 'array' }).catch(() => null);
         if (r) ctx.engStates.push({ text: r.rows[0][0], bin: r.rows[0][1] });
         else ctx.engStateTexts = (ctx.engStateTexts || []).concat([t]);
+    }
+    ctx.aucStates = [];
+    for (const e of AUC_STATE_SQL) {
+        const [[text, bin]] = await q(`SELECT s::text, lead_qual.auc_state_send(s) FROM (SELECT ${e} AS s) x`);
+        ctx.aucStates.push({ text, bin });
     }
     // Stripped models as the qualify states carry them, with the keys they read.
     ctx.stateModels = [];
@@ -308,12 +329,13 @@ function mutateBytes(rng, buf) {
     return b;
 }
 
-// The four C types: name, SQL type, how their text is compared.
+// The five C types: name, SQL type, how their text is compared.
 const TYPES = {
     model: { type: 'lead_qual.model', table: 'fz.bin_model', eq: 'OPERATOR(lead_qual.=)', bins: (ctx) => ctx.models.map((m) => m.bin) },
     rules: { type: 'lead_qual.engagement_rules', table: 'fz.bin_rules', eq: 'OPERATOR(lead_qual.=)', bins: (ctx) => ctx.rules.map((r) => r.bin) },
     touch_state: { type: 'lead_qual.touch_state', table: 'fz.bin_touch', eq: null, bins: (ctx) => ctx.touchStates.map((s) => s.bin), allowed: DOC.touchBinary },
     engagement_state: { type: 'lead_qual.engagement_state', table: 'fz.bin_eng', eq: null, bins: (ctx) => ctx.engStates.map((s) => s.bin) },
+    auc_state: { type: 'lead_qual.auc_state', table: 'fz.bin_auc', eq: null, bins: (ctx) => ctx.aucStates.map((s) => s.bin) },
 };
 
 // ---------------------------------------------------------------------
@@ -666,6 +688,107 @@ SELECT (SELECT lead_qual.engagement(${R}, k, t, a) FROM ev),
                 (rows) => ({ sql: 'SELECT lead_qual.engagement_unstep($1::lead_qual.engagement_state, $2::text, $3::text, $4::timestamptz, \'2026-06-30\')::text', params: [rows[0][0], rules.text, kind, tm], label: 'unstep' }),
                 (rows) => ({ sql: 'SELECT lead_qual.engagement_state_send($1::lead_qual.engagement_state)', params: [rows[0][0]], label: 'send', expectOk: true }),
             ],
+        };
+    });
+
+    // --- auc_state text input --------------------------------------------
+    // The texts of the real states (the coarsened one now and then: it is
+    // 1.5 MB), generated ones, mutated.
+    const aucTexts = ctx.aucStates.map((s) => s.text);
+    const aucSmall = aucTexts.filter((t) => t.length < 100000);
+    const STEP_SCORES = ['0', '-0', '0.5', '1e300', '-1e300', '5e-324', 'Infinity', '-Infinity', 'NaN', '0.30000000000000004', '3', '100'];
+    add('auc_state_text', 4, (rng) => {
+        const text = g.stateText(rng, rng.chance(0.03) ? aucTexts : aucSmall, () => g.genAucState(rng));
+        const real = rng.pick(rng.chance(0.1) ? aucTexts : aucSmall);
+        const score = rng.pick(STEP_SCORES);
+        const won = rng.chance(0.5);
+        return {
+            steps: [
+                { sql: 'SELECT s::text, ((s::text)::lead_qual.auc_state)::text FROM (SELECT $1::lead_qual.auc_state AS s) x', params: [text], check: same('output(input(output)) differs from output') },
+                (rows) => ({
+                    sql: 'SELECT lead_qual.auc_final($1::lead_qual.auc_state)', params: [rows[0][0]], label: 'final', expectOk: true,
+                    check: (r) => (r[0][0] === null || (r[0][0] >= 0 && r[0][0] <= 1) ? null : `auc_final ${r[0][0]} is not from 0 to 1`),
+                }),
+                // every row twice: the same AUC (an overflow of the counts is 22003)
+                (rows) => ({
+                    sql: 'SELECT lead_qual.auc_final(lead_qual.auc_combine(s, s)) IS NOT DISTINCT FROM lead_qual.auc_final(s) FROM (SELECT $1::lead_qual.auc_state AS s) x',
+                    params: [rows[0][0]], label: 'combine_self', check: (r) => (r[0][0] === true ? null : 'the AUC of a state combined with itself differs from its own'),
+                }),
+                (rows) => ({
+                    sql: 'SELECT lead_qual.auc_combine(a, b)::text = lead_qual.auc_combine(b, a)::text FROM (SELECT $1::lead_qual.auc_state AS a, $2::lead_qual.auc_state AS b) x',
+                    params: [rows[0][0], real], label: 'combine_real', check: (r) => (r[0][0] === true ? null : 'combine(a, b) differs from combine(b, a)'),
+                }),
+                (rows) => ({ sql: 'SELECT lead_qual.auc_step($1::lead_qual.auc_state, $2::float8, $3::boolean)::text', params: [rows[0][0], score, won], label: 'step' }),
+                (rows) => ({ sql: 'SELECT lead_qual.auc_state_send($1::lead_qual.auc_state)', params: [rows[0][0]], label: 'send', expectOk: true }),
+            ],
+        };
+    });
+
+    // --- auc over random rows ------------------------------------------
+    // Against its definition in SQL (the won-lost pairs counted, ties a
+    // half), combined partial states (one through text), another order of
+    // the rows, and the last row of the running window.
+    const AUC_ROW_SCORES = ['0', '-0', '1', '-1', '0.5', 'Infinity', '-Infinity', '5e-324', '-5e-324', '1e308', '-1e308',
+        '0.1', '0.3', '0.30000000000000004', '2.2250738585072014e-308', '1e-300'];
+    add('auc_rows', 4, (rng) => {
+        const n = rng.weighted([[8, () => rng.range(0, 12)], [2, () => rng.range(13, 300)]]);
+        const distinct = rng.weighted([[3, () => rng.range(1, 5)], [3, () => rng.range(6, 50)], [1, 1000]]);
+        const div = rng.pick([1, 2, 4, 10, 3, 1e-300, 1e300]);
+        const rows = Array.from({ length: n }, () => ({
+            s: rng.weighted([[7, () => String(rng.int(distinct) / div)], [2, () => rng.pick(AUC_ROW_SCORES)], [0.5, null], [0.005, 'NaN']]),
+            w: rng.weighted([[5, true], [5, false], [0.5, null]]),
+        }));
+        const r = `WITH r AS (SELECT x.n, (x.v ->> 's')::float8 AS s, (x.v ->> 'w')::boolean AS w
+             FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(v, n))`;
+        return {
+            steps: [{
+                sql: `${r}
+SELECT (SELECT lead_qual.auc(s, w) FROM r),
+       (SELECT (2 * count(*) FILTER (WHERE a.s > b.s) + count(*) FILTER (WHERE a.s = b.s))::float8 / nullif(2 * count(*), 0)::float8
+          FROM r a JOIN r b ON a.w AND NOT b.w WHERE a.s IS NOT NULL AND b.s IS NOT NULL),
+       (SELECT lead_qual.auc_final(lead_qual.auc_combine(fz.auc_state(s, w) FILTER (WHERE n % 2 = 0),
+                                                         (fz.auc_state(s, w) FILTER (WHERE n % 2 = 1))::text::lead_qual.auc_state)) FROM r),
+       (SELECT lead_qual.auc(s, w ORDER BY s DESC NULLS FIRST, n DESC) FROM r),
+       (SELECT a FROM (SELECT n, lead_qual.auc(s, w) OVER (ORDER BY n) AS a FROM r) x ORDER BY n DESC LIMIT 1)`,
+                params: [JSON.stringify(rows)],
+                check: (res) => {
+                    const [auc, pairs, combined, reordered, running] = res[0];
+                    const why = [];
+                    if (auc !== pairs) why.push(`auc() ${auc} <> the pairs counted ${pairs}`);
+                    if (auc !== combined) why.push(`auc() ${auc} <> combined partial states ${combined}`);
+                    if (auc !== reordered) why.push(`auc() ${auc} <> in another order ${reordered}`);
+                    if (n > 0 && auc !== running) why.push(`auc() ${auc} <> the running window's last row ${running}`);
+                    return why.length ? why.join('; ') : null;
+                },
+            }],
+        };
+    });
+
+    // --- auc over more than 65,536 distinct scores ----------------------
+    // Coarsened: the same state in two orders of the rows and when combined
+    // from two partial states.
+    add('auc_coarse', 0.5, (rng) => {
+        const mult = 0.5 + rng.next();
+        const scale = rng.pick([1, 1e-300, 1e300, -1, 1000, 1e-100]);
+        const n = rng.range(60000, 140000);
+        const split = rng.range(1, n);
+        return {
+            steps: [{
+                sql: `WITH t AS (SELECT i, hashint4(i + $3::int) AS h, (i * $1::float8 - floor(i * $1::float8)) * $2::float8 AS x,
+                         hashint4(i) % 3 = 0 AS w FROM generate_series(1, $4::int) i)
+SELECT md5(fz.auc_state(x, w ORDER BY i)::text), md5(fz.auc_state(x, w ORDER BY h)::text),
+       md5(lead_qual.auc_combine(fz.auc_state(x, w) FILTER (WHERE i <= $5::int), fz.auc_state(x, w) FILTER (WHERE i > $5::int))::text),
+       lead_qual.auc(x, w ORDER BY i), lead_qual.auc(x, w ORDER BY h DESC)
+  FROM t`,
+                params: [mult, scale, rng.int(1000), n, split],
+                check: (res) => {
+                    const [a, b, c, x, y] = res[0];
+                    if (a !== b) return 'two orders of the same rows give different states';
+                    if (a !== c) return 'combined partial states differ from the state of all rows';
+                    if (x !== y) return `two orders of the same rows give different results: ${x} <> ${y}`;
+                    return null;
+                },
+            }],
         };
     });
 

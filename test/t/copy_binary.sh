@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# COPY round trips of every lead_qual type: the four base types
-# (lead_qual.model, engagement_rules, touch_state, engagement_state), the
+# COPY round trips of every lead_qual type: the five base types
+# (lead_qual.model, engagement_rules, touch_state, engagement_state,
+# auc_state), the
 # composites (qualification, explanation, readiness, next_step), arrays of
 # each and NULLs (whole values, array elements, composite fields).
 #
@@ -56,6 +57,7 @@ CREATE TABLE $1 (
     rules lead_qual.engagement_rules,
     fold lead_qual.touch_state,
     es lead_qual.engagement_state,
+    auc lead_qual.auc_state,
     q lead_qual.qualification,
     ex lead_qual.explanation,
     r lead_qual.readiness,
@@ -64,6 +66,7 @@ CREATE TABLE $1 (
     ruless lead_qual.engagement_rules[],
     folds lead_qual.touch_state[],
     ess lead_qual.engagement_state[],
+    aucs lead_qual.auc_state[],
     qs lead_qual.qualification[],
     exs lead_qual.explanation[],
     rs lead_qual.readiness[],
@@ -83,7 +86,9 @@ table_ddl dst_text | psql_q lq_copy_a
 # built-in and user engagement rules, states of both aggregates of every
 # kind (dated, undated, infinite and BC times, nested values, as_of and
 # latest, no entries), engagement states (positive, negative, nothing
-# counted), and the composites computed from them.
+# counted), auc states (empty, infinities, extreme counts, and one of more
+# than 65,536 distinct scores, coarsened), and the composites computed from
+# them.
 psql_q lq_copy_a >/dev/null <<'SQL'
 SET TimeZone = 'UTC';
 SELECT lead_qual.define_model('everything', $${
@@ -131,6 +136,9 @@ CREATE AGGREGATE qualify_state(lead_qual.model, jsonb, timestamptz, timestamptz)
     SFUNC = lead_qual.qualify_touches_step, STYPE = lead_qual.touch_state);
 CREATE AGGREGATE engagement_state_of(lead_qual.engagement_rules, text, timestamptz, timestamptz) (
     SFUNC = lead_qual.engagement_step, STYPE = lead_qual.engagement_state);
+CREATE AGGREGATE auc_state_of(double precision, boolean) (
+    SFUNC = lead_qual.auc_step, STYPE = lead_qual.auc_state,
+    INITCOND = '{"version": 1, "shift": 0, "bins": []}');
 
 CREATE TABLE touches (lead int, at timestamptz, e jsonb);
 INSERT INTO touches VALUES
@@ -203,18 +211,32 @@ SELECT 100 + t.lead, t.lead <> 4,
   FROM (SELECT DISTINCT lead FROM touches) t,
        LATERAL (SELECT lead_qual.fold_evidence(e, at) AS f FROM touches x WHERE x.lead = t.lead) f;
 
+-- auc states: of each lead's touches (scored with a model), of extremes,
+-- and of 100,000 distinct scores (coarsened), with arrays of them.
+UPDATE src SET auc = (SELECT auc_state_of(lead_qual.score('everything', e, '2026-01-05'), at IS NOT NULL)
+                        FROM touches x WHERE x.lead = src.id - 100),
+               aucs = ARRAY[(SELECT auc_state_of(lead_qual.score('everything', e, '2026-01-01'), x.lead % 2 = 0) FROM touches x),
+                            NULL, '{"version": 1, "shift": 0, "bins": []}']
+ WHERE id BETWEEN 101 AND 104;
+INSERT INTO src (id, latin1, auc, aucs) VALUES
+ (150, true, '{"version": 1, "shift": 0, "bins": [["-Infinity", 1, 0], [-1.7976931348623157e+308, 0, 2], [-5e-324, 3, 0], [0, 1, 1], [5e-324, 0, 9223372036854775804], [1e+300, 9223372036854775801, 0], ["Infinity", 1, 0]]}',
+  ARRAY['{"version": 1, "shift": 0, "bins": [[0.5, 1, 1]]}'::lead_qual.auc_state, '{"version": 1, "shift": 0, "bins": []}']),
+ (151, true, (SELECT auc_state_of(i * 0.6180339887498949::float8 - floor(i * 0.6180339887498949::float8), i % 3 = 0)
+                FROM generate_series(1, 100000) i), NULL);
+
 -- NULLs: a row of NULLs; composites with NULL fields; empty arrays.
 INSERT INTO src (id, latin1) VALUES (200, true);
-INSERT INTO src (id, latin1, q, ex, r, ns, ms, ruless, folds, ess, qs, exs, rs, nss) VALUES
+INSERT INTO src (id, latin1, q, ex, r, ns, ms, ruless, folds, ess, aucs, qs, exs, rs, nss) VALUES
  (201, true,
   ROW(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::lead_qual.qualification,
   ROW(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::lead_qual.explanation,
   ROW(NULL, NULL, NULL, NULL, NULL)::lead_qual.readiness,
   ROW('ask', ARRAY[NULL, 'Was ist "das", bitte?\'], '{}', NULL, '')::lead_qual.next_step,
-  '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}'),
+  '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}'),
  (202, true, NULL, NULL, NULL, NULL,
   ARRAY[NULL]::lead_qual.model[], ARRAY[NULL]::lead_qual.engagement_rules[],
   ARRAY[NULL, NULL]::lead_qual.touch_state[], ARRAY[NULL]::lead_qual.engagement_state[],
+  ARRAY[NULL]::lead_qual.auc_state[],
   ARRAY[NULL]::lead_qual.qualification[], ARRAY[NULL]::lead_qual.explanation[],
   ARRAY[NULL]::lead_qual.readiness[], ARRAY[NULL]::lead_qual.next_step[]);
 SQL
@@ -236,6 +258,7 @@ WITH pairs AS (
        AND lead_qual.engagement_rules_send((s).rules) IS NOT DISTINCT FROM lead_qual.engagement_rules_send((d).rules)
        AND lead_qual.touch_state_send((s).fold) IS NOT DISTINCT FROM lead_qual.touch_state_send((d).fold)
        AND lead_qual.engagement_state_send((s).es) IS NOT DISTINCT FROM lead_qual.engagement_state_send((d).es)
+       AND lead_qual.auc_state_send((s).auc) IS NOT DISTINCT FROM lead_qual.auc_state_send((d).auc)
        AND (s).q IS NOT DISTINCT FROM (d).q
        AND (s).ex IS NOT DISTINCT FROM (d).ex
        AND (s).r IS NOT DISTINCT FROM (d).r
@@ -253,6 +276,9 @@ WITH pairs AS (
        AND array_dims((s).ess) IS NOT DISTINCT FROM array_dims((d).ess)
        AND NOT EXISTS (SELECT FROM unnest((s).ess, (d).ess) u(a, b)
                         WHERE lead_qual.engagement_state_send(a) IS DISTINCT FROM lead_qual.engagement_state_send(b))
+       AND array_dims((s).aucs) IS NOT DISTINCT FROM array_dims((d).aucs)
+       AND NOT EXISTS (SELECT FROM unnest((s).aucs, (d).aucs) u(a, b)
+                        WHERE lead_qual.auc_state_send(a) IS DISTINCT FROM lead_qual.auc_state_send(b))
        AND s::text = d::text AS same
       FROM pairs)
 SELECT count(*), count(*) FILTER (WHERE same IS NOT TRUE) FROM checks;
@@ -266,11 +292,12 @@ SELECT id, lead_qual.model_name(m), lead_qual.qualify(m, '{"need": 8}'::jsonb, '
        lead_qual.engagement_rules_name(rules),
        (SELECT string_agg(format('%s=%s/%s/%s', k.kind, k.points, k.cap, k.half_life_days), ',')
           FROM lead_qual.engagement_kinds(rules) k),
-       lead_qual.fold_evidence_final(fold), lead_qual.engagement_final(es),
+       lead_qual.fold_evidence_final(fold), lead_qual.engagement_final(es), lead_qual.auc_final(auc),
        (SELECT array_agg(CASE WHEN s::text LIKE '%"kind": "fold"%' THEN lead_qual.fold_evidence_final(s)::text
                               ELSE lead_qual.qualify_touches_final(s)::text END)
           FROM unnest(folds) s),
        (SELECT array_agg(lead_qual.engagement_final(s)) FROM unnest(ess) s),
+       (SELECT array_agg(lead_qual.auc_final(s)) FROM unnest(aucs) s),
        (SELECT array_agg(lead_qual.model_name(x)) FROM unnest(ms) x),
        (q).score, (ex).question, (r).grade, (ns).follow_up, qs[1], exs[1], rs[3], nss[1]
   FROM ($2) t ORDER BY id;
@@ -308,7 +335,7 @@ copy_out lq_copy_a "SELECT * FROM dst_text ORDER BY id" "$out/dst.txt" text
 cmp "$out/src.txt" "$out/dst.txt" || fail "text COPY out again is not identical"
 
 # The comparison sees a changed value: in a copy of the copied table, change
-# values of several kinds and drop a row; it must count those 6 rows.
+# values of several kinds and drop a row; it must count those 8 rows.
 psql_q lq_copy_a -c "CREATE TABLE dst_broken AS SELECT * FROM dst_binary"
 psql_q lq_copy_a >/dev/null <<'SQL'
 UPDATE dst_broken SET fold = lead_qual.fold_evidence_step(fold, '{"x": 1}', '2026-01-01') WHERE id = 101;
@@ -317,16 +344,18 @@ UPDATE dst_broken SET ess[3] = NULL WHERE id = 102;
 UPDATE dst_broken SET ruless[1] = 'web' WHERE id = 103;
 UPDATE dst_broken SET q.score = 99 WHERE id = 4;
 DELETE FROM dst_broken WHERE id = 200;
+UPDATE dst_broken SET auc = lead_qual.auc_step(auc, 0.5, true) WHERE id = 151;
+UPDATE dst_broken SET aucs[3] = lead_qual.auc_step(aucs[3], 1, false) WHERE id = 104;
 SQL
 read -r _ bad < <(compare dst_broken)
-[ "$bad" -eq 6 ] || fail "the comparison found $bad of 6 changed rows"
+[ "$bad" -eq 8 ] || fail "the comparison found $bad of 8 changed rows"
 
 # Across databases.  The binary form of an array (and of a composite) holds
 # the type OID of its elements (fields), which differs between databases
 # (PostgreSQL accepts it anyway), so the files are compared byte for byte
 # without the array columns, and all columns through the text format and
 # the results of lead_qual's functions over the values.
-scalars="id, latin1, m, rules, fold, es, q, ex, r, ns"
+scalars="id, latin1, m, rules, fold, es, auc, q, ex, r, ns"
 cross() {  # database, binary file to read, rows of src it holds [, text file to read]
     psql_q "$1" -c "\\copy dst_binary FROM '$2' (FORMAT binary)"
     copy_out lq_copy_a "SELECT $scalars FROM src WHERE $3 ORDER BY id" "$out/a-$1-scalars.bin" binary
@@ -362,18 +391,21 @@ grep -q 'ERROR:  22P05: .* has no equivalent in encoding "LATIN1"' "$out/latin1-
 
 # what was covered: every kind of value, not NULL and NULL
 psql_q lq_copy_a -A -t -F ' ' >"$out/coverage.out" <<'SQL'
-SELECT count(m), count(rules), count(fold), count(es), count(q), count(ex), count(r), count(ns),
-       sum(cardinality(ms)), sum(cardinality(folds)), sum(cardinality(ess)),
+SELECT count(m), count(rules), count(fold), count(es), count(auc), count(q), count(ex), count(r), count(ns),
+       sum(cardinality(ms)), sum(cardinality(folds)), sum(cardinality(ess)), sum(cardinality(aucs)),
+       count(*) FILTER (WHERE auc::text NOT LIKE '{"version": 1, "shift": 0,%'),
        count(*) FILTER (WHERE fold::text LIKE '%BC%'),
        (SELECT count(*) FROM src, unnest(folds) s WHERE s::text LIKE '%"kind": "qualify"%'),
        max(pg_column_size(m))
   FROM src;
 SQL
-read -r n_m n_rules n_fold n_es n_q n_ex n_r n_ns n_ms n_folds n_ess n_bc n_qualify max_model <"$out/coverage.out"
+read -r n_m n_rules n_fold n_es n_auc n_q n_ex n_r n_ns n_ms n_folds n_ess n_aucs n_coarse n_bc n_qualify max_model <"$out/coverage.out"
 echo "values: $n_m models (largest $max_model bytes stored), $n_rules engagement rules, $n_fold+$n_folds touch states" \
-     "($n_qualify of qualify_touches), $n_es+$n_ess engagement states, $n_q qualifications, $n_ex explanations," \
+     "($n_qualify of qualify_touches), $n_es+$n_ess engagement states, $n_auc+$n_aucs auc states ($n_coarse coarsened)," \
+     "$n_q qualifications, $n_ex explanations," \
      "$n_r readiness, $n_ns next steps, $n_ms model array elements"
 [ "$n_m" -ge 10 ] && [ "$n_rules" -ge 8 ] && [ "$n_fold" -ge 4 ] && [ "$n_es" -ge 4 ] && [ "$n_bc" -ge 1 ] &&
+    [ "$n_auc" -ge 6 ] && [ "$n_aucs" -ge 10 ] && [ "$n_coarse" -ge 1 ] &&
     [ "$n_qualify" -ge 12 ] && [ "$n_q" -ge 10 ] && [ "$n_r" -ge 4 ] && [ "$n_ns" -ge 5 ] ||
     fail "fewer values than planned: $(cat "$out/coverage.out")"
 echo "binary and text COPY: $rows rows equal after the round trip and byte-identical out again;" \

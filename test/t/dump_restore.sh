@@ -2,7 +2,7 @@
 # pg_dump and restore of a database that uses every lead_qual type and
 # registry: user models and user engagement rules next to the built-in
 # ones; columns of models, qualifications, explanations, engagement rules,
-# touch and engagement states, readiness and next steps (and arrays of
+# touch, engagement and auc states, readiness and next steps (and arrays of
 # them, and a composite type and a domain of the user's over them); views
 # and a materialized view over the aggregates; auto-scored tables (the row
 # as evidence, and a jsonb evidence column with an as_of column, also on a
@@ -155,6 +155,10 @@ CREATE AGGREGATE qualify_state_latest(lead_qual.model, jsonb, timestamptz) (
 CREATE AGGREGATE engagement_state_of(text, text, timestamptz, timestamptz) (
     SFUNC = lead_qual.engagement_step, STYPE = lead_qual.engagement_state,
     COMBINEFUNC = lead_qual.engagement_combine);
+CREATE AGGREGATE auc_state_of(double precision, boolean) (
+    SFUNC = lead_qual.auc_step, STYPE = lead_qual.auc_state,
+    INITCOND = '{"version": 1, "shift": 0, "bins": []}',
+    COMBINEFUNC = lead_qual.auc_combine, PARALLEL = SAFE);
 
 CREATE TABLE touches (id int PRIMARY KEY, lead_id int, touched_at timestamptz, evidence jsonb);
 INSERT INTO touches VALUES
@@ -195,6 +199,18 @@ CREATE VIEW engagement_running AS
            lead_qual.fold_evidence(jsonb_build_object(kind, id), occurred_at)
                OVER (PARTITION BY lead_id ORDER BY occurred_at, id) AS kinds_so_far
       FROM events;
+-- How well BANT's scores told the leads that were won (here: every third)
+-- from the others, overall, per need, and as they came in.
+CREATE VIEW bant_auc AS
+    SELECT lead_qual.auc((q).score, id % 3 = 0) AS auc,
+           lead_qual.auc((q).score, id % 3 = 0) FILTER (WHERE budget > 5) AS high_budget,
+           auc_state_of((q).score, id % 3 = 0) AS state
+      FROM scored;
+CREATE VIEW bant_auc_running AS
+    SELECT id, need, lead_qual.auc((q).score, id % 3 = 0) OVER (ORDER BY id) AS so_far,
+           lead_qual.auc((q).score, id % 3 = 0) OVER (PARTITION BY need % 2 ORDER BY id
+                                                     ROWS BETWEEN 9 PRECEDING AND CURRENT ROW) AS last_ten
+      FROM scored;
 CREATE MATERIALIZED VIEW lead_readiness AS
     SELECT c.id, e.web AS engagement, t.acme,
            lead_qual.readiness(lead_qual.qualify('fit', c.evidence, '2026-01-05'), e.web, t.acme,
@@ -233,11 +249,13 @@ CREATE TABLE every_type (
     quals lead_qual.touch_state,
     latest lead_qual.touch_state,
     es lead_qual.engagement_state,
+    auc lead_qual.auc_state,
     r lead_qual.readiness,
     ns lead_qual.next_step,
     ms lead_qual.model[],
     qs lead_qual.qualification[],
-    ruless lead_qual.engagement_rules[]
+    ruless lead_qual.engagement_rules[],
+    aucs lead_qual.auc_state[]
 );
 INSERT INTO every_type
 SELECT c.id,
@@ -250,10 +268,13 @@ SELECT c.id,
        (SELECT qualify_state('acme', evidence, touched_at, '2026-01-05') FROM touches t WHERE t.lead_id = c.id),
        (SELECT qualify_state_latest('acme', evidence, touched_at) FROM touches t WHERE t.lead_id = c.id),
        (SELECT engagement_state_of('web', kind, occurred_at, '2026-01-05') FROM events e WHERE e.lead_id = c.id),
+       (SELECT auc_state_of((x.q).score, x.id % 3 = 0) FROM scored x WHERE x.id % 6 = c.id % 6),
        r.readiness, r.next,
        ARRAY['bant', NULL, 'acme']::lead_qual.model[],
        ARRAY[c.q, NULL, r.acme],
-       ARRAY[lead_qual.engagement_rules('strict'), NULL, lead_qual.engagement_rules('digital')]
+       ARRAY[lead_qual.engagement_rules('strict'), NULL, lead_qual.engagement_rules('digital')],
+       ARRAY[(SELECT auc_state_of(x.budget, x.authority > 5) FROM scored x), NULL,
+             '{"version": 1, "shift": 0, "bins": [["-Infinity", 1, 0], [0.5, 2, 3], ["Infinity", 0, 1]]}']
   FROM crm.leads c JOIN lead_readiness r USING (id);
 INSERT INTO every_type (id) VALUES (100);
 SQL
@@ -294,14 +315,17 @@ SELECT * FROM touch_summary ORDER BY lead_id;
 SELECT * FROM engagement_by_lead ORDER BY lead_id;
 SELECT * FROM engagement_running ORDER BY lead_id, id;
 SELECT * FROM lead_readiness ORDER BY id;
+SELECT auc, high_budget, state::text, lead_qual.auc_final(state) = auc AS state_final FROM bant_auc;
+SELECT * FROM bant_auc_running ORDER BY id;
 SELECT id, pack, packs, chosen::text, lead_qual.fold_evidence_final((pack).fold),
        lead_qual.model_name((packs[2]).m) FROM packs ORDER BY id;
 -- every type, as text and through its functions
-SELECT id, m::text, q, ex, rules::text, fold::text, quals::text, latest::text, es::text, r, ns,
-       ms::text, qs, ruless::text
+SELECT id, m::text, q, ex, rules::text, fold::text, quals::text, latest::text, es::text, auc::text, r, ns,
+       ms::text, qs, ruless::text, aucs::text
   FROM every_type ORDER BY id;
 SELECT id, lead_qual.fold_evidence_final(fold), lead_qual.qualify_touches_final(quals),
-       lead_qual.qualify_touches_final(latest), lead_qual.engagement_final(es),
+       lead_qual.qualify_touches_final(latest), lead_qual.engagement_final(es), lead_qual.auc_final(auc),
+       (SELECT array_agg(lead_qual.auc_final(a)) FROM unnest(aucs) a),
        lead_qual.model_name(m), lead_qual.engagement_rules_name(rules),
        (SELECT string_agg(k.kind || ':' || k.points, ',') FROM lead_qual.engagement_kinds(rules) k)
   FROM every_type ORDER BY id;
@@ -315,6 +339,8 @@ SELECT count(*) AS rows, count(fold) AS with_touches, count(es) AS with_events,
        count(*) FILTER (WHERE lead_qual.engagement_final(es) IS NOT DISTINCT FROM
                               (SELECT lead_qual.engagement('web', kind, occurred_at, '2026-01-05')
                                  FROM events v WHERE v.lead_id = e.id)) AS same_engagement,
+       count(*) FILTER (WHERE auc::text = (SELECT auc_state_of((x.q).score, x.id % 3 = 0)
+                                             FROM scored x WHERE x.id % 6 = e.id % 6)::text) AS same_auc,
        count(*) FILTER (WHERE m OPERATOR(lead_qual.=) lead_qual.model(lead_qual.model_name(m))) AS same_model,
        count(*) FILTER (WHERE rules OPERATOR(lead_qual.=) lead_qual.engagement_rules(lead_qual.engagement_rules_name(rules))) AS same_rules,
        count(*) FILTER (WHERE (r, ns) = (SELECT x.readiness, x.next FROM lead_readiness x WHERE x.id = e.id)) AS same_readiness
@@ -416,12 +442,14 @@ done
 expect() { grep -qE "$2" "$1" || fail "$1 lacks: $2"; }
 expect "$out/source.out" '^ models +\| +7 \| +9$'
 expect "$out/source.out" '^ rules +\| +1 \| +3$'
-expect "$out/source.out" '^ +6 \| +4 \| +4 \| +6 \| +6 \| +6 \| +6 \| +6 \| +6$'
+expect "$out/source.out" '^ +6 \| +4 \| +4 \| +6 \| +6 \| +6 \| +6 \| +6 \| +6 \| +6$'
 expect "$out/source.out" '^ stale +\| +0$'
 expect "$out/source.out" '\(acme,'
 expect "$out/source.out" '"version": 1, "kind": "fold"'
 expect "$out/source.out" '"version": 1, "kind": "qualify"'
 expect "$out/source.out" '"sums": \[\{"capped_kind"'
+expect "$out/source.out" '\\"bins\\": \[\[\\"-Infinity\\", 1, 0\]'
+expect "$out/source.out" '^ 0\.[0-9]+ +\| +[0-9.]+ +\| \{"version": 1, "shift": 0, "bins": \[\[.*\| t$'
 expect "$out/source.out" '\(sql,A'
 expect "$out/source.out" 'hand_to_sales'
 expect "$out/lq_src-more.out" '^stale\|0$'

@@ -145,6 +145,8 @@ extern const char *LocalizedPick(const LqLocalized *loc, const char *lang, int i
 extern const char *const RuleTypeNames[];
 extern const char *const DirectionNames[];
 extern void ModelToJson(StringInfo out, const LqModel *model);
+extern void ModelRuleJson(StringInfo out, const LqCriterion *c);
+extern void ModelLocalizedJson(StringInfo out, const LqLocalized *loc, bool arrays);
 extern char *ModelJsonText(const struct varlena *raw);
 extern char *RuleDescribe(const LqCriterion *c);
 extern const char *RuleTypeName(LqRuleKind kind);

@@ -38,8 +38,9 @@ RuleTypeName(LqRuleKind kind)
 	return RuleTypeNames[kind];
 }
 
-static void
-append_localized(StringInfo out, const LqLocalized *loc, bool arrays)
+/* Texts in several languages as JSON: one per language, or (arrays) lists. */
+void
+ModelLocalizedJson(StringInfo out, const LqLocalized *loc, bool arrays)
 {
 	appendStringInfoChar(out, '{');
 	for (int i = 0; i < loc->nlang; i++)
@@ -62,8 +63,9 @@ append_localized(StringInfo out, const LqLocalized *loc, bool arrays)
 	appendStringInfoChar(out, '}');
 }
 
-static void
-append_rule(StringInfo out, const LqCriterion *c)
+/* A criterion's rule as canonical JSON (as the model writes it). */
+void
+ModelRuleJson(StringInfo out, const LqCriterion *c)
 {
 	appendStringInfoString(out, "{\"type\": ");
 	escape_json(out, RuleTypeName(c->rule));
@@ -153,7 +155,7 @@ ModelToJson(StringInfo out, const LqModel *m)
 	if (m->description.nlang > 0)
 	{
 		appendStringInfoString(out, ", \"description\": ");
-		append_localized(out, &m->description, false);
+		ModelLocalizedJson(out, &m->description, false);
 	}
 	appendStringInfo(out, ", \"min_met\": %d", m->min_met);
 	if (m->has_pass_score)
@@ -190,7 +192,7 @@ ModelToJson(StringInfo out, const LqModel *m)
 		if (c->description.nlang > 0)
 		{
 			appendStringInfoString(out, ", \"description\": ");
-			append_localized(out, &c->description, false);
+			ModelLocalizedJson(out, &c->description, false);
 		}
 		appendStringInfoString(out, ", \"weight\": ");
 		AppendNumber(out, c->weight);
@@ -198,7 +200,7 @@ ModelToJson(StringInfo out, const LqModel *m)
 		escape_json(out, c->source);
 		appendStringInfo(out, ", \"knockout\": %s, \"rule\": ",
 						 c->knockout ? "true" : "false");
-		append_rule(out, c);
+		ModelRuleJson(out, c);
 		if (c->has_unknown_grade)
 		{
 			appendStringInfoString(out, ", \"unknown_grade\": ");
@@ -207,7 +209,7 @@ ModelToJson(StringInfo out, const LqModel *m)
 		if (c->questions.nlang > 0)
 		{
 			appendStringInfoString(out, ", \"questions\": ");
-			append_localized(out, &c->questions, true);
+			ModelLocalizedJson(out, &c->questions, true);
 		}
 		appendStringInfoChar(out, '}');
 	}

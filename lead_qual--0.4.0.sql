@@ -4,7 +4,8 @@
  * score(), win_probability(), is_qualified() and explain(); the
  * auto-scoring trigger, score history, rescoring and views for BI tools;
  * aggregates over touches and events (multi-touch evidence and behavioural
- * engagement) and sales readiness. */
+ * engagement) and sales readiness; learning models from won and lost leads
+ * (learn(), choose_thresholds(), auc and the reports). */
 
 \echo Use "CREATE EXTENSION lead_qual" to load this file. \quit
 
@@ -1865,3 +1866,254 @@ COMMENT ON FUNCTION lead_qual.auc_step(lead_qual.auc_state, double precision, bo
 COMMENT ON FUNCTION lead_qual.auc_combine(lead_qual.auc_state, lead_qual.auc_state) IS 'Combine function of auc: merge two partial states';
 COMMENT ON FUNCTION lead_qual.auc_final(lead_qual.auc_state) IS 'Final function of auc: the ROC AUC of the state (NULL without won or without lost rows)';
 COMMENT ON AGGREGATE lead_qual.auc(double precision, boolean) IS 'ROC AUC of scores against outcomes: the probability that a won lead scores above a lost one, ties counting half';
+
+-- ---------------------------------------------------------------------
+-- 0.4.0: learning a model from won and lost leads (src/learn/), choosing
+-- its thresholds, and reports of a model against history.
+-- ---------------------------------------------------------------------
+
+-- The numbers of a column at every distinct value, won and lost: the state
+-- of auc(), without its final function.  learn() cuts numbers into bands
+-- at its quantiles.
+CREATE AGGREGATE lead_qual.score_histogram(value double precision, won boolean) (
+    SFUNC = lead_qual.auc_step,
+    STYPE = lead_qual.auc_state,
+    INITCOND = '{"version": 1, "shift": 0, "bins": []}',
+    COMBINEFUNC = lead_qual.auc_combine,
+    PARALLEL = SAFE
+);
+
+-- The sums of one pass of learn()'s fit: a real type (src/learn/fit_state.h)
+-- so that parallel workers and a distributed engine can hand them on.
+CREATE TYPE lead_qual.fit_state;
+
+CREATE FUNCTION lead_qual.fit_state_in(cstring) RETURNS lead_qual.fit_state
+    AS 'MODULE_PATHNAME', 'lq_fit_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.fit_state_out(lead_qual.fit_state) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'lq_fit_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.fit_state_recv(internal) RETURNS lead_qual.fit_state
+    AS 'MODULE_PATHNAME', 'lq_fit_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.fit_state_send(lead_qual.fit_state) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lq_fit_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE lead_qual.fit_state (
+    INPUT = lead_qual.fit_state_in,
+    OUTPUT = lead_qual.fit_state_out,
+    RECEIVE = lead_qual.fit_state_recv,
+    SEND = lead_qual.fit_state_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = extended
+);
+
+-- Not strict: the state starts NULL; a row without an outcome or with a
+-- NULL weight adds nothing.
+CREATE FUNCTION lead_qual.learn_fit_step(lead_qual.fit_state, jsonb, double precision[], record, boolean, double precision)
+    RETURNS lead_qual.fit_state
+    AS 'MODULE_PATHNAME', 'lq_learn_fit_step' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.learn_fit_step(lead_qual.fit_state, jsonb, double precision[], jsonb, boolean, double precision)
+    RETURNS lead_qual.fit_state
+    AS 'MODULE_PATHNAME', 'lq_learn_fit_step' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.learn_fit_combine(lead_qual.fit_state, lead_qual.fit_state)
+    RETURNS lead_qual.fit_state
+    AS 'MODULE_PATHNAME', 'lq_learn_fit_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE lead_qual.learn_fit(spec jsonb, coefficients double precision[], evidence record, won boolean, weight double precision) (
+    SFUNC = lead_qual.learn_fit_step,
+    STYPE = lead_qual.fit_state,
+    COMBINEFUNC = lead_qual.learn_fit_combine,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE lead_qual.learn_fit(spec jsonb, coefficients double precision[], evidence jsonb, won boolean, weight double precision) (
+    SFUNC = lead_qual.learn_fit_step,
+    STYPE = lead_qual.fit_state,
+    COMBINEFUNC = lead_qual.learn_fit_combine,
+    PARALLEL = SAFE
+);
+
+-- learn() reads the source through queries of its own (SPI) and may use
+-- parallel workers there: it is itself parallel unsafe.
+CREATE FUNCTION lead_qual.learn(source regclass, outcome text, criteria text[], options jsonb DEFAULT '{}')
+    RETURNS lead_qual.model
+    AS 'MODULE_PATHNAME', 'lq_learn' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+CREATE FUNCTION lead_qual.learn(source regclass, outcome text, template lead_qual.model, options jsonb DEFAULT '{}')
+    RETURNS lead_qual.model
+    AS 'MODULE_PATHNAME', 'lq_learn' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+CREATE FUNCTION lead_qual.choose_thresholds(source regclass, outcome text, model lead_qual.model, options jsonb DEFAULT '{}',
+    OUT min_met integer, OUT pass_score double precision, OUT qualified_share double precision,
+    OUT "precision" double precision, OUT recall double precision, OUT f1 double precision,
+    OUT auc double precision, OUT model lead_qual.model)
+    RETURNS record
+    AS 'MODULE_PATHNAME', 'lq_choose_thresholds' LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;
+
+-- The rows of a report: the evidence of each row (the row itself, or a
+-- jsonb column of it) and its outcome, as SQL text for the reports below.
+CREATE FUNCTION lead_qual.report_rows(source regclass, outcome text, options jsonb)
+    RETURNS text
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    ev text := options ->> 'evidence';
+    k text;
+BEGIN
+    IF jsonb_typeof(options) <> 'object' THEN
+        RAISE EXCEPTION 'invalid report options: must be a JSON object'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR k IN SELECT jsonb_object_keys(options) LOOP
+        IF k NOT IN ('evidence', 'as_of') THEN
+            RAISE EXCEPTION 'invalid report options: unknown field "%"', k
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'The options of a report are "evidence" (a jsonb column) and "as_of" (a timestamp).';
+        END IF;
+    END LOOP;
+    IF NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = source AND attname = outcome
+                   AND attnum > 0 AND NOT attisdropped) THEN
+        RAISE EXCEPTION 'column "%" (the outcome) does not exist in %', outcome, source
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    IF (SELECT format_type(atttypid, NULL) FROM pg_attribute WHERE attrelid = source AND attname = outcome)
+       <> 'boolean' THEN
+        RAISE EXCEPTION 'the outcome column "%" must be boolean', outcome
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    IF ev IS NOT NULL AND NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = source AND attname = ev
+                   AND attnum > 0 AND NOT attisdropped AND atttypid = 'jsonb'::regtype) THEN
+        RAISE EXCEPTION 'column "%" (the evidence) is not a jsonb column of %', ev, source
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    RETURN format('SELECT %s AS evidence, t.%I AS won FROM %s t WHERE t.%I IS NOT NULL',
+                  CASE WHEN ev IS NULL THEN 't' ELSE format('t.%I', ev) END, outcome, source, outcome);
+END
+$$;
+
+CREATE FUNCTION lead_qual.model_report(source regclass, outcome text, model lead_qual.model, options jsonb DEFAULT '{}',
+    OUT model_name text, OUT rows bigint, OUT won bigint, OUT win_rate double precision,
+    OUT auc double precision, OUT log_loss double precision, OUT brier double precision,
+    OUT qualified_share double precision, OUT "precision" double precision, OUT recall double precision)
+    RETURNS record
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    as_of timestamptz := coalesce((options ->> 'as_of')::timestamptz, now());
+BEGIN
+    model_name := lead_qual.model_name(model);
+    EXECUTE format($q$
+        SELECT count(*), count(*) FILTER (WHERE r.won),
+               avg(r.won::int),
+               lead_qual.auc((q).score, r.won),
+               -avg(CASE WHEN p IS NULL THEN NULL
+                         WHEN r.won THEN ln(greatest(p, 1e-15)) ELSE ln(greatest(1 - p, 1e-15)) END),
+               avg((p - r.won::int) ^ 2),
+               avg((q).qualified::int),
+               avg(r.won::int) FILTER (WHERE (q).qualified),
+               (count(*) FILTER (WHERE (q).qualified AND r.won))::float8
+                 / nullif(count(*) FILTER (WHERE r.won), 0)
+          FROM (%s) r,
+               LATERAL (SELECT lead_qual.qualify($1, r.evidence, $2) AS q,
+                               lead_qual.win_probability($1, r.evidence, $2) AS p) s
+        $q$, lead_qual.report_rows(source, outcome, options))
+      INTO rows, won, win_rate, auc, log_loss, brier, qualified_share, "precision", recall
+      USING model, as_of;
+END
+$$;
+
+CREATE FUNCTION lead_qual.decile_report(source regclass, outcome text, model lead_qual.model, options jsonb DEFAULT '{}')
+    RETURNS TABLE (decile integer, rows bigint, won bigint, win_rate double precision, lift double precision,
+                   min_score double precision, max_score double precision, cumulative_won_share double precision)
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    as_of timestamptz := coalesce((options ->> 'as_of')::timestamptz, now());
+BEGIN
+    RETURN QUERY EXECUTE format($q$
+        WITH s AS (
+            SELECT lead_qual.score($1, r.evidence, $2) AS score, r.won FROM (%s) r),
+        d AS (
+            SELECT ceil(10 * cume_dist() OVER (ORDER BY score DESC))::int AS decile, score, won FROM s),
+        g AS (
+            SELECT d.decile, count(*) AS n, count(*) FILTER (WHERE d.won) AS w,
+                   min(d.score) AS lo, max(d.score) AS hi
+              FROM d GROUP BY d.decile)
+        SELECT g.decile, g.n, g.w, g.w::float8 / g.n,
+               (g.w::float8 / g.n) / nullif(sum(g.w) OVER () / sum(g.n) OVER (), 0),
+               g.lo, g.hi,
+               (sum(g.w) OVER (ORDER BY g.decile) / nullif(sum(g.w) OVER (), 0))::float8
+          FROM g ORDER BY g.decile
+        $q$, lead_qual.report_rows(source, outcome, options))
+      USING model, as_of;
+END
+$$;
+
+CREATE FUNCTION lead_qual.criterion_report(source regclass, outcome text, model lead_qual.model, options jsonb DEFAULT '{}')
+    RETURNS TABLE (ordinal integer, criterion text, weight double precision,
+                   met_rows bigint, met_win_rate double precision,
+                   unmet_rows bigint, unmet_win_rate double precision,
+                   unknown_rows bigint, unknown_win_rate double precision,
+                   lift double precision, woe_met double precision, woe_unmet double precision,
+                   woe_unknown double precision, information_value double precision)
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    as_of timestamptz := coalesce((options ->> 'as_of')::timestamptz, now());
+BEGIN
+    RETURN QUERY EXECUTE format($q$
+        WITH e AS (
+            SELECT x.ordinal, x.criterion, x.weight,
+                   CASE WHEN NOT x.known THEN 'unknown' WHEN x.met THEN 'met' ELSE 'unmet' END AS state,
+                   r.won
+              FROM (%s) r, LATERAL lead_qual.explain($1, r.evidence, $2) x),
+        c AS (
+            SELECT e.ordinal, e.criterion, e.weight, e.state,
+                   count(*) AS n, count(*) FILTER (WHERE e.won) AS w
+              FROM e GROUP BY 1, 2, 3, 4),
+        t AS (
+            SELECT c.ordinal, sum(c.w) AS tw, sum(c.n - c.w) AS tl FROM c GROUP BY 1),
+        s AS (
+            -- weight of evidence per state, with half a row added to every count
+            SELECT c.*, ln(((c.w + 0.5) / (t.tw + 0.5)) / ((c.n - c.w + 0.5) / (t.tl + 0.5))) AS woe,
+                   (c.w / nullif(t.tw, 0)::float8 - (c.n - c.w) / nullif(t.tl, 0)::float8) AS diff,
+                   t.tw, t.tl
+              FROM c JOIN t USING (ordinal))
+        SELECT s.ordinal, s.criterion, s.weight,
+               coalesce(sum(s.n) FILTER (WHERE s.state = 'met'), 0)::bigint,
+               (sum(s.w) FILTER (WHERE s.state = 'met') / sum(s.n) FILTER (WHERE s.state = 'met'))::float8,
+               coalesce(sum(s.n) FILTER (WHERE s.state = 'unmet'), 0)::bigint,
+               (sum(s.w) FILTER (WHERE s.state = 'unmet') / sum(s.n) FILTER (WHERE s.state = 'unmet'))::float8,
+               coalesce(sum(s.n) FILTER (WHERE s.state = 'unknown'), 0)::bigint,
+               (sum(s.w) FILTER (WHERE s.state = 'unknown') / sum(s.n) FILTER (WHERE s.state = 'unknown'))::float8,
+               ((sum(s.w) FILTER (WHERE s.state = 'met') / sum(s.n) FILTER (WHERE s.state = 'met'))
+                 / nullif(min(s.tw) / (min(s.tw) + min(s.tl)), 0))::float8,
+               (min(s.woe) FILTER (WHERE s.state = 'met'))::float8,
+               (min(s.woe) FILTER (WHERE s.state = 'unmet'))::float8,
+               (min(s.woe) FILTER (WHERE s.state = 'unknown'))::float8,
+               sum(s.diff * s.woe)::float8
+          FROM s GROUP BY s.ordinal, s.criterion, s.weight ORDER BY s.ordinal
+        $q$, lead_qual.report_rows(source, outcome, options))
+      USING model, as_of;
+END
+$$;
+
+COMMENT ON AGGREGATE lead_qual.score_histogram(double precision, boolean) IS 'The won and lost rows at every distinct value of a number (the state of auc, up to 65536 values, then neighbours merge): learn() cuts numbers into bands at its quantiles';
+COMMENT ON TYPE lead_qual.fit_state IS 'State of learn_fit: the exact sums (gradient, Hessian, log-likelihood) of one pass of learn()''s logistic regression';
+COMMENT ON FUNCTION lead_qual.fit_state_in(cstring) IS 'Text input of lead_qual.fit_state, checked';
+COMMENT ON FUNCTION lead_qual.fit_state_out(lead_qual.fit_state) IS 'Text output of lead_qual.fit_state: exact sums in hexadecimal fixed point';
+COMMENT ON FUNCTION lead_qual.fit_state_recv(internal) IS 'Binary input of lead_qual.fit_state, checked';
+COMMENT ON FUNCTION lead_qual.fit_state_send(lead_qual.fit_state) IS 'Binary output of lead_qual.fit_state';
+COMMENT ON FUNCTION lead_qual.learn_fit_step(lead_qual.fit_state, jsonb, double precision[], record, boolean, double precision) IS 'Transition function of learn_fit: add one row (evidence from the row)';
+COMMENT ON FUNCTION lead_qual.learn_fit_step(lead_qual.fit_state, jsonb, double precision[], jsonb, boolean, double precision) IS 'Transition function of learn_fit: add one row (evidence as a jsonb object)';
+COMMENT ON FUNCTION lead_qual.learn_fit_combine(lead_qual.fit_state, lead_qual.fit_state) IS 'Combine function of learn_fit: add two partial sums, exactly';
+COMMENT ON AGGREGATE lead_qual.learn_fit(jsonb, double precision[], record, boolean, double precision) IS 'One pass of learn()''s fit: the sums of the logistic regression at the coefficients given (evidence from the row)';
+COMMENT ON AGGREGATE lead_qual.learn_fit(jsonb, double precision[], jsonb, boolean, double precision) IS 'One pass of learn()''s fit: the sums of the logistic regression at the coefficients given (evidence as a jsonb object)';
+COMMENT ON FUNCTION lead_qual.learn(regclass, text, text[], jsonb) IS 'A model learned from the won and lost rows of a table or view: weights, grades per value and per numeric band, unknown grades, calibration and thresholds';
+COMMENT ON FUNCTION lead_qual.learn(regclass, text, lead_qual.model, jsonb) IS 'A template model learned again from the won and lost rows of a table or view: its weights, scale grades and numeric cut points, keeping its keys, labels, questions and knockouts';
+COMMENT ON FUNCTION lead_qual.choose_thresholds(regclass, text, lead_qual.model, jsonb) IS 'The pass_score and min_met that best serve a goal (best F1, a minimum precision, the top share of the leads) on rows with known outcomes, what they give, and the model with them';
+COMMENT ON FUNCTION lead_qual.report_rows(regclass, text, jsonb) IS 'The query of evidence and outcome the reports read (checks the outcome column and the options)';
+COMMENT ON FUNCTION lead_qual.model_report(regclass, text, lead_qual.model, jsonb) IS 'A model against history: rows, win rate, AUC, log loss and Brier score of its probability, and precision and recall of qualified';
+COMMENT ON FUNCTION lead_qual.decile_report(regclass, text, lead_qual.model, jsonb) IS 'A model against history: conversion per score decile (1 = the highest scores), its lift and the cumulative share of the won';
+COMMENT ON FUNCTION lead_qual.criterion_report(regclass, text, lead_qual.model, jsonb) IS 'A model against history, per criterion: the win rate when met, unmet and unknown, the lift when met, weight of evidence and information value';

@@ -62,9 +62,10 @@ SELECT tgrelid::regclass AS "table", tgname, obj_description(oid, 'pg_trigger') 
 
 -- Every function called with NULL in each argument position in turn (the
 -- others given ordinary values), and with every argument NULL: the result
--- is NULL, empty or a value as documented, never a crash.  The one error
--- is documented too: qualify_touches_step() given a state made with one
--- as_of and a row with another (NULL) is 22023, as_of differing in a group.
+-- is NULL, empty or a value as documented, never a crash.  The errors are
+-- documented too: qualify_touches_step() given a state made with one as_of
+-- and a row with another (NULL) is 22023, as_of differing in a group;
+-- learn_fit_step() without a spec or coefficients is 22004.
 -- An ordinary value for argument pos (of type t) of function fname, which
 -- takes nargs arguments.
 CREATE FUNCTION regress.sample_arg(t regtype, pos int, fname name, nargs int) RETURNS text LANGUAGE sql AS $$
@@ -77,9 +78,17 @@ CREATE FUNCTION regress.sample_arg(t regtype, pos int, fname name, nargs int) RE
         WHEN t IN ('text'::regtype, 'lead_qual.model'::regtype) AND fname = 'win_probability' AND pos = 1
             THEN format('%L::%s', '{"name": "c", "calibration": {"intercept": -1, "slope": 0.05}, "criteria": [{"key": "budget"}]}', t)
         WHEN t = 'jsonb'::regtype AND fname IN ('next_action', 'readiness') AND pos >= 4 THEN $c$'{}'::jsonb$c$
+        -- learn_fit: a spec with one criterion (4 bins), coefficients for them
+        WHEN t = 'jsonb'::regtype AND fname = 'learn_fit_step' AND pos = 2
+            THEN $s$'{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [5]}]}'::jsonb$s$
+        WHEN t = 'text'::regtype AND fname = 'report_rows' AND pos = 2 THEN $o$'won'::text$o$
         ELSE CASE t
         WHEN 'lead_qual.model'::regtype THEN $m$'bant'::lead_qual.model$m$
         WHEN 'lead_qual.engagement_rules'::regtype THEN $r$'digital'::lead_qual.engagement_rules$r$
+        WHEN 'lead_qual.fit_state'::regtype
+            THEN $s$lead_qual.learn_fit_step(NULL, '{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [5]}]}', '{0, 0, 0, 0}', '{"budget": 7}'::jsonb, true, 1)$s$
+        WHEN 'double precision[]'::regtype THEN $a$'{0, 0.5, -0.5, 1}'::float8[]$a$
+        WHEN 'regclass'::regtype THEN $c$'regress.closed'::regclass$c$
         WHEN 'lead_qual.auc_state'::regtype
             THEN $s$lead_qual.auc_step('{"version": 1, "shift": 0, "bins": [[0.25, 0, 1]]}', 0.5, true)$s$
         WHEN 'lead_qual.engagement_state'::regtype
@@ -100,6 +109,7 @@ CREATE FUNCTION regress.sample_arg(t regtype, pos int, fname name, nargs int) RE
         WHEN 'bigint'::regtype THEN '1'::text
         ELSE NULL END END
 $$;
+CREATE TABLE regress.closed (won boolean, budget int);
 CREATE TABLE regress.null_calls (function text, null_arg int, outcome text);
 DO $$
 DECLARE

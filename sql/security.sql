@@ -398,6 +398,36 @@ SELECT lead_qual.auc_final(lead_qual.auc_combine(
            lead_qual.auc_state_in(lead_qual.auc_state_out('{"version": 1, "shift": 0, "bins": [[0.5, 1, 1]]}')))) AS by_steps,
        length(lead_qual.auc_state_send('{"version": 1, "shift": 0, "bins": [[0.5, 1, 1]]}')) AS sent_bytes;
 
+-- Learning from won and lost leads: every function, with the search_path
+-- above (the queries learn() runs name the schema of all they use).
+CREATE TABLE regress_modeler.closed (id int, budget numeric, role text, ev jsonb, won boolean);
+INSERT INTO regress_modeler.closed
+SELECT i, i % 100, CASE WHEN i % 3 = 0 THEN 'cfo' ELSE 'intern' END, jsonb_build_object('budget', i % 11),
+       ('x' || substr(md5(i::text), 1, 4))::bit(16)::int % 100 < i % 100 + CASE WHEN i % 3 = 0 THEN 30 ELSE 0 END
+  FROM generate_series(1, 400) i;
+SELECT c.key, c.weight > 0 AS weighs
+  FROM lead_qual.criteria(lead_qual.learn('regress_modeler.closed', 'won', ARRAY['budget', 'role'], '{"bands": 4}')) c
+ ORDER BY c.key;
+SELECT lead_qual.model_name(lead_qual.learn('regress_modeler.closed', 'won', '{"name": "sec_tmpl", "criteria": [{"key": "budget", "rule": {"type": "at_least", "value": 50}}, {"key": "role", "rule": {"type": "one_of", "values": ["cfo"]}}]}'::lead_qual.model, '{"keep": ["role"]}')) AS template,
+       lead_qual.model_name(lead_qual.learn('regress_modeler.closed', 'won', ARRAY['budget'], '{"evidence": "ev", "name": "by_key", "keep": ["budget"]}')) AS by_key;
+SELECT t.min_met, t.pass_score, round(r.auc::numeric, 2) AS auc, d.deciles, k.criteria
+  FROM lead_qual.choose_thresholds('regress_modeler.closed', 'won', lead_qual.model('bant'), '{"evidence": "ev"}') t,
+       lead_qual.model_report('regress_modeler.closed', 'won', lead_qual.model('bant'), '{"evidence": "ev"}') r,
+       (SELECT count(*) AS deciles FROM lead_qual.decile_report('regress_modeler.closed', 'won', lead_qual.model('bant'), '{"evidence": "ev"}')) d,
+       (SELECT count(*) AS criteria FROM lead_qual.criterion_report('regress_modeler.closed', 'won', lead_qual.model('bant'), '{"evidence": "ev"}')) k;
+SELECT lead_qual.report_rows('regress_modeler.closed', 'won', '{}') IS NOT NULL AS report_rows;
+SELECT s::text = lead_qual.fit_state_out(lead_qual.fit_state_in(lead_qual.fit_state_out(s)))::text AS fit_state_text,
+       length(lead_qual.fit_state_send(s)) > 0 AS fit_state_send,
+       lead_qual.learn_fit_combine(s, s)::text <> s::text AS combined,
+       (SELECT lead_qual.learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [5]}]}', '{0, 0, 0, 0}', c.ev, c.won, 1) IS NOT NULL
+          FROM regress_modeler.closed c) AS fit_of_jsonb,
+       (SELECT lead_qual.learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [50]}]}', '{0, 0, 0, 0}', c, c.won, 1) IS NOT NULL
+          FROM regress_modeler.closed c) AS fit_of_rows,
+       (SELECT lead_qual.score_histogram(c.budget::float8, c.won) IS NOT NULL FROM regress_modeler.closed c) AS histogram
+  FROM (SELECT lead_qual.learn_fit_step(lead_qual.learn_fit_step(NULL, '{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [50]}]}', '{0, 0, 0, 0}', '{"budget": 70}'::jsonb, true, 1),
+                                       '{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [50]}]}', '{0, 0, 0, 0}', c, c.won, 1) AS s
+          FROM regress_modeler.closed c WHERE c.id = 7) x;
+
 -- Readiness and the next action, every form.
 SELECT (lead_qual.readiness(lead_qual.qualify('six_signals', '{"fit": 9, "authority": 9, "budget": 9}'::jsonb, '2026-01-01'), 40,
                             lead_qual.qualify('bant', '{"budget": 9, "need": 9, "authority": 9}'::jsonb, '2026-01-01'))).*;
@@ -425,6 +455,13 @@ SELECT (lead_qual.qualify('sec_path', '{"budget": 300}', '2026-01-01')).status,
   FROM (VALUES ('visit', '2026-01-04'::timestamptz)) v(k, t) GROUP BY 1;
 SELECT lead_qual.drop_model('sec_path') AS dropped, lead_qual.drop_engagement_rules('sec_path') AS dropped_rules;
 RESET ROLE;
+-- learn() reads the rows as its caller: bob may not read the modeler's leads.
+GRANT USAGE ON SCHEMA regress_modeler TO regress_lq_bob;
+SET ROLE regress_lq_bob;
+SELECT * FROM regress.err($$SELECT lead_qual.learn('regress_modeler.closed', 'won', ARRAY['budget'])$$);
+SELECT * FROM regress.err($$SELECT * FROM lead_qual.model_report('regress_modeler.closed', 'won', 'bant')$$);
+RESET ROLE;
+REVOKE USAGE ON SCHEMA regress_modeler FROM regress_lq_bob;
 SET search_path = public;
 
 -- Every function of the extension is called above (by name; the binary
@@ -449,9 +486,12 @@ SELECT p.oid::regprocedure AS not_called_above
        'engagement_state_in', 'engagement_state_out', 'engagement_state_send', 'engagement_step',
        'engagement_unstep', 'engagement_combine', 'engagement_final', 'engagement',
        'auc_state_in', 'auc_state_out', 'auc_state_send', 'auc_step', 'auc_combine', 'auc_final', 'auc',
+       'score_histogram', 'fit_state_in', 'fit_state_out', 'fit_state_send', 'learn_fit_step',
+       'learn_fit_combine', 'learn_fit', 'learn', 'choose_thresholds', 'report_rows', 'model_report',
+       'decile_report', 'criterion_report',
        'readiness', 'next_action', 'history_of_dropped_tables',
        'model_recv', 'touch_state_recv', 'engagement_rules_recv', 'engagement_state_recv',
-       'auc_state_recv'])
+       'auc_state_recv', 'fit_state_recv'])
  ORDER BY p.oid::regprocedure::text;
 
 --------------------------------------------------------------------------

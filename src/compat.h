@@ -131,4 +131,43 @@ Int128ToDouble(INT128 v)
 #endif
 }
 
+/* *a += b, for INT128 values. */
+static inline void
+Int128Add(INT128 *a, INT128 b)
+{
+#if USE_NATIVE_INT128
+	*a += b;
+#else
+	int128_add_uint64(a, b.lo);
+	a->hi += b.hi;
+#endif
+}
+
+/* An INT128 as its two's-complement halves, and back. */
+static inline void
+Int128Split(INT128 v, uint64 *hi, uint64 *lo)
+{
+#if USE_NATIVE_INT128
+	*hi = (uint64) ((uint128) v >> 64);
+	*lo = (uint64) v;
+#else
+	*hi = (uint64) v.hi;
+	*lo = v.lo;
+#endif
+}
+
+static inline INT128
+Int128Join(uint64 hi, uint64 lo)
+{
+#if USE_NATIVE_INT128
+	return (INT128) (((uint128) hi << 64) | lo);
+#else
+	INT128		v;
+
+	v.hi = (int64) hi;
+	v.lo = lo;
+	return v;
+#endif
+}
+
 #endif							/* LQ_COMPAT_H */

@@ -1,0 +1,369 @@
+/*-------------------------------------------------------------------------
+ *
+ * fit_spec.c
+ *	  Reading the spec of learn()'s fit, and the bin a value falls in
+ *	  (fit_spec.h).
+ *
+ * The spec comes from learn(), but the aggregate that reads it can be
+ * called by anyone: it is checked completely, and a bad spec is an error
+ * (22023) that names the field.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "common/hashfn.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+
+#include "base/convert.h"
+#include "base/json_fields.h"
+#include "base/text_util.h"
+#include "learn/fit_spec.h"
+
+#define WHAT	"fit spec"
+
+#define spec_error(path, ...) \
+	FieldError(ERRCODE_INVALID_PARAMETER_VALUE, WHAT, path, __VA_ARGS__)
+
+static const char *const kind_names[] = {"values", "bands", "boolean", "graded", NULL};
+
+/* Folded values compare bytewise, shorter first among equal prefixes. */
+static int
+value_cmp(const char *a, int alen, const char *b, int blen)
+{
+	int			c = memcmp(a, b, Min(alen, blen));
+
+	return c != 0 ? c : (alen > blen) - (alen < blen);
+}
+
+typedef struct SortValue
+{
+	char	   *s;
+	int			len;
+} SortValue;
+
+static int
+sort_value_cmp(const void *x, const void *y)
+{
+	const SortValue *a = x;
+	const SortValue *b = y;
+
+	return value_cmp(a->s, a->len, b->s, b->len);
+}
+
+static void
+parse_values(FitCriterion *fc, const JNode *n, const char *path)
+{
+	SortValue  *sv;
+
+	if (n == NULL || n->type != JN_ARRAY)
+		spec_error(path, "must be an array of strings");
+	if (n->nitems > LQ_MAX_VALUES)
+		spec_error(path, "has more than %d entries", LQ_MAX_VALUES);
+	sv = palloc(sizeof(SortValue) * Max(n->nitems, 1));
+	for (int i = 0; i < n->nitems; i++)
+	{
+		const JNode *e = n->items[i];
+
+		if (e->type != JN_STRING || strlen(e->str) > LQ_MAX_VALUE_LEN)
+			spec_error(IndexPath(path, i), "must be a string of at most %d bytes", LQ_MAX_VALUE_LEN);
+		sv[i].s = FoldText(e->str, strlen(e->str), &sv[i].len);
+		if (sv[i].len == 0)
+			spec_error(IndexPath(path, i), "must not be blank");
+	}
+	qsort(sv, n->nitems, sizeof(SortValue), sort_value_cmp);
+	fc->nvalues = n->nitems;
+	fc->values = palloc(sizeof(char *) * Max(n->nitems, 1));
+	fc->value_len = palloc(sizeof(int) * Max(n->nitems, 1));
+	for (int i = 0; i < n->nitems; i++)
+	{
+		if (i > 0 && value_cmp(sv[i].s, sv[i].len, sv[i - 1].s, sv[i - 1].len) == 0)
+			spec_error(path, "lists \"%s\" twice", TextClip(sv[i].s, 64));
+		fc->values[i] = sv[i].s;
+		fc->value_len[i] = sv[i].len;
+	}
+	fc->nbins = 2 + fc->nvalues;
+}
+
+static void
+parse_cuts(FitCriterion *fc, const JNode *n, const char *path)
+{
+	if (n == NULL || n->type != JN_ARRAY || n->nitems == 0)
+		spec_error(path, "must be an array of numbers");
+	if (n->nitems > 255)
+		spec_error(path, "has more than 255 entries");
+	fc->ncuts = n->nitems;
+	fc->cuts = palloc(sizeof(double) * n->nitems);
+	for (int i = 0; i < n->nitems; i++)
+	{
+		const JNode *e = n->items[i];
+
+		if (e->type != JN_NUMBER || !isfinite(fc->cuts[i] = strtod(e->str, NULL)))
+			spec_error(IndexPath(path, i), "must be a finite number");
+		if (i > 0 && !(fc->cuts[i] > fc->cuts[i - 1]))
+			spec_error(IndexPath(path, i), "must be greater than the cut before it");
+	}
+	fc->nbins = 2 + fc->ncuts;
+}
+
+/*
+ * The spec of its JSON text, in the current memory context, with the model
+ * that reads the criteria's values from evidence.
+ */
+FitSpec *
+FitSpecParse(const char *text, int len)
+{
+	static const char *const fields[] = {"version", "as_of_day", "criteria", NULL};
+	static const char *const crit_fields[] = {"source", "kind", "values", "cuts", "rule", NULL};
+	JNode	   *root = JsonTreeParse(text, len, WHAT);
+	const JNode *n;
+	const JNode *crit;
+	FitSpec    *spec = palloc0(sizeof(FitSpec));
+	StringInfoData reader;
+
+	if (root->type != JN_OBJECT)
+		NotAnObjectError(WHAT, JsonTypeName(root->type), NULL);
+	CheckFields(root, WHAT, "", "a fit spec", fields);
+	n = RequiredField(root, WHAT, "", "version");
+	if (n->type != JN_NUMBER || strcmp(n->str, "1") != 0)
+		spec_error("version", "must be 1");
+	spec->asof.isnull = true;
+	if ((n = JsonMember(root, "as_of_day")) != NULL && n->type != JN_NULL)
+	{
+		double		d;
+
+		d = n->type == JN_NUMBER ? strtod(n->str, NULL) : NAN;
+		if (d != floor(d) || d < -100000000 || d > 100000000)
+			spec_error("as_of_day", "must be a whole number of days since 2000-01-01");
+		spec->asof.isnull = false;
+		spec->asof.finite = true;
+		spec->asof.days = (int32) d;
+	}
+	crit = RequiredField(root, WHAT, "", "criteria");
+	if (crit->type != JN_ARRAY || crit->nitems < 1 || crit->nitems > LQ_MAX_CRITERIA)
+		spec_error("criteria", "must be an array of 1 to %d criteria", LQ_MAX_CRITERIA);
+
+	spec->ncriteria = crit->nitems;
+	spec->criteria = palloc0(sizeof(FitCriterion) * crit->nitems);
+	spec->nbins = 1;			/* the intercept */
+	initStringInfo(&reader);
+	appendStringInfoString(&reader, "{\"name\": \"fit_spec\", \"criteria\": [");
+	for (int i = 0; i < crit->nitems; i++)
+	{
+		const JNode *c = crit->items[i];
+		FitCriterion *fc = &spec->criteria[i];
+		char	   *path = IndexPath("criteria", i);
+		const JNode *f;
+		int			kind = -1;
+
+		if (c->type != JN_OBJECT)
+			spec_error(path, "must be an object");
+		CheckFields(c, WHAT, path, "a criterion of a fit spec", crit_fields);
+		f = RequiredField(c, WHAT, path, "source");
+		if (f->type != JN_STRING || f->str[0] == '\0' || strlen(f->str) > LQ_MAX_NAME_LEN)
+			spec_error(FieldPath(path, "source"), "must be a column name or key of at most %d bytes",
+					   LQ_MAX_NAME_LEN);
+		fc->source = pstrdup(f->str);
+		f = RequiredField(c, WHAT, path, "kind");
+		for (int k = 0; f->type == JN_STRING && kind_names[k] != NULL; k++)
+			if (strcmp(f->str, kind_names[k]) == 0)
+				kind = k;
+		if (kind < 0)
+			spec_error(FieldPath(path, "kind"), "must be one of: %s", JoinNames(kind_names));
+		fc->kind = (FitKind) kind;
+
+		appendStringInfo(&reader, "%s{\"key\": \"c%d\", \"source\": ", i > 0 ? ", " : "", i);
+		escape_json(&reader, fc->source);
+		appendStringInfoString(&reader, ", \"rule\": ");
+		switch (fc->kind)
+		{
+			case FIT_VALUES:
+				parse_values(fc, JsonMember(c, "values"), FieldPath(path, "values"));
+				break;
+			case FIT_BANDS:
+				parse_cuts(fc, JsonMember(c, "cuts"), FieldPath(path, "cuts"));
+				break;
+			case FIT_BOOLEAN:
+			case FIT_GRADED:
+				fc->nbins = 3;
+				break;
+		}
+		if (fc->kind == FIT_GRADED)
+		{
+			f = RequiredField(c, WHAT, path, "rule");
+			if (f->type != JN_STRING)
+				spec_error(FieldPath(path, "rule"), "must be a rule's JSON text");
+			appendStringInfoString(&reader, f->str);
+		}
+		else
+			/* a scale rule reads a column of any type, as it is */
+			appendStringInfoString(&reader, "{\"type\": \"scale\", \"grades\": {\"-\": 0}}");
+		appendStringInfoChar(&reader, '}');
+		fc->offset = spec->nbins;
+		spec->nbins += fc->nbins;
+		if (spec->nbins > LQ_MAX_FIT_BINS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("the criteria have more than %d values and bands in all",
+							LQ_MAX_FIT_BINS - 1),
+					 errhint("Learn from fewer criteria, fewer bands, or raise min_rows so that rare values are grouped.")));
+	}
+	appendStringInfoString(&reader, "]}");
+	spec->reader = ModelParse(reader.data, reader.len);
+	spec->hash = hash_bytes((const unsigned char *) text, len);
+	return spec;
+}
+
+pg_noreturn static void value_error(const FitCriterion *fc, const LqValue *v, const char *want);
+
+static void
+value_error(const FitCriterion *fc, const LqValue *v, const char *want)
+{
+	char	   *shown = v->kind == LQV_NESTED ? pstrdup("a JSON array or object")
+		: psprintf("\"%s\"", TextClip(EvidenceValueText(v), 64));
+
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("learn(): the value of \"%s\" must be %s, not %s", fc->source, want, shown)));
+}
+
+/* The folded text of s (len bytes) compared with a folded value. */
+static int
+folded_cmp(const char *s, int len, const char *value, int vlen)
+{
+	int			n = Min(len, vlen);
+
+	for (int i = 0; i < n; i++)
+	{
+		unsigned char a = (unsigned char) AsciiLower(s[i]);
+		unsigned char b = (unsigned char) value[i];
+
+		if (a != b)
+			return a < b ? -1 : 1;
+	}
+	return (len > vlen) - (len < vlen);
+}
+
+static int
+value_bin(const FitCriterion *fc, const LqValue *v)
+{
+	const char *s;
+	int			len;
+	int			lo = 0,
+				hi = fc->nvalues - 1;
+
+	switch (v->kind)
+	{
+		case LQV_TEXT:
+			s = v->str;
+			len = v->len;
+			break;
+		case LQV_NESTED:
+			value_error(fc, v, "a single value");
+		default:
+			s = EvidenceValueText(v);
+			len = strlen(s);
+			break;
+	}
+	TrimBlanks(&s, &len);
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2;
+		int			c = folded_cmp(s, len, fc->values[mid], fc->value_len[mid]);
+
+		if (c == 0)
+			return 2 + mid;
+		if (c < 0)
+			hi = mid - 1;
+		else
+			lo = mid + 1;
+	}
+	return 1;
+}
+
+static int
+band_bin(const FitCriterion *fc, const LqValue *v)
+{
+	double		x;
+	int			lo = 0,
+				hi = fc->ncuts;
+
+	switch (v->kind)
+	{
+		case LQV_NUMBER:
+			x = v->num;
+			break;
+		case LQV_NUMERIC:
+			x = NumericToDouble(v->numeric);
+			break;
+		case LQV_TEXT:
+			if (ParseDecimal(v->str, v->len, &x))
+				break;
+			/* FALLTHROUGH */
+		default:
+			value_error(fc, v, "a number");
+	}
+	if (isnan(x))
+		value_error(fc, v, "a number");
+	/* the number of cuts <= x */
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (fc->cuts[mid] <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 1 + lo;
+}
+
+static int
+boolean_bin(const FitCriterion *fc, const LqValue *v)
+{
+	bool		b;
+
+	if (v->kind == LQV_BOOL)
+		return v->b ? 2 : 1;
+	if (v->kind == LQV_TEXT)
+	{
+		const char *s = v->str;
+		int			len = v->len;
+
+		TrimBlanks(&s, &len);
+		if (parse_bool_with_len(s, len, &b))
+			return b ? 2 : 1;
+	}
+	value_error(fc, v, "a boolean");
+}
+
+/* The bin of criterion c that the value v falls in (0: unknown). */
+int
+FitBin(const FitSpec *spec, int c, const LqValue *v)
+{
+	const FitCriterion *fc = &spec->criteria[c];
+
+	if (v->kind == LQV_NULL)
+		return 0;
+	switch (fc->kind)
+	{
+		case FIT_VALUES:
+			return value_bin(fc, v);
+		case FIT_BANDS:
+			return band_bin(fc, v);
+		case FIT_BOOLEAN:
+			return boolean_bin(fc, v);
+		case FIT_GRADED:
+			{
+				LqGrade		g;
+
+				GradeCriterion(spec->reader, c, v, &spec->asof, &g);
+				return g.state == LQ_UNKNOWN ? 0 : g.state == LQ_MET ? 2 : 1;
+			}
+	}
+	return 0;
+}

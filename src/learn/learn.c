@@ -1,0 +1,150 @@
+/*-------------------------------------------------------------------------
+ *
+ * learn.c
+ *	  The SQL functions learn() and choose_thresholds() (learn.h).
+ *
+ * learn(source, outcome, criteria text[] | template model, options)
+ * checks its arguments (learn_args.c), then runs the steps of learn.h
+ * through SPI and returns the model, compiled like any other.
+ *
+ * choose_thresholds(source, outcome, model, options) scores the rows with
+ * the model and returns the pass_score and min_met that best serve the
+ * goal, what they give, and the model with them.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "base/fmgr_util.h"
+#include "learn/learn.h"
+
+/* Run the steps of learn.h; the model's JSON text, in the caller's context. */
+static char *
+learn_steps(Learn *l)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	char	   *json;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "learn(): SPI_connect failed");
+	if (l->opt.evidence != NULL)
+		LearnKeyKinds(l, l->tmpl == NULL);
+	LearnCountRows(l);
+	LearnFirstPass(l);
+	LearnFit(l);
+	LearnGrades(l);
+	LearnScore(l, LearnModelJson(l));
+	json = MemoryContextStrdup(caller, LearnModelJson(l));
+	SPI_finish();
+	return json;
+}
+
+PG_FUNCTION_INFO_V1(lq_learn);
+
+/*
+ * learn(source regclass, outcome text, criteria text[], options jsonb)
+ * learn(source regclass, outcome text, template model, options jsonb)
+ */
+Datum
+lq_learn(PG_FUNCTION_ARGS)
+{
+	Learn	   *l = palloc0(sizeof(Learn));
+	char	   *outcome = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	bool		by_columns = get_fn_expr_argtype(fcinfo->flinfo, 2) == TEXTARRAYOID;
+	char	   *json;
+
+	l->fn = "learn()";
+
+	LearnSetSource(l, PG_GETARG_OID(0), outcome);
+	LearnParseOptions(l, PG_GETARG_JSONB_P(3), true);
+	if (by_columns)
+	{
+		LearnCriteriaFromNames(l, PG_GETARG_ARRAYTYPE_P(2));
+		if (l->opt.name == NULL)
+			l->opt.name = "learned";
+	}
+	else
+	{
+		LqModel    *m = ModelDecode(PG_GETARG_VARLENA_P(2));
+
+		LearnCriteriaFromTemplate(l, m);
+		if (l->opt.name == NULL)
+			l->opt.name = TextClip(psprintf("%s_learned", m->name), LQ_MAX_NAME_LEN);
+		if (l->opt.label == NULL && m->label != NULL)
+			l->opt.label = m->label;
+	}
+	json = learn_steps(l);
+	PG_RETURN_POINTER(ModelCompile(json, strlen(json)));
+}
+
+/* the columns of choose_thresholds()'s result */
+enum
+{
+	CT_MIN_MET,
+	CT_PASS_SCORE,
+	CT_QUALIFIED_SHARE,
+	CT_PRECISION,
+	CT_RECALL,
+	CT_F1,
+	CT_AUC,
+	CT_MODEL,
+	CT_NATTS
+};
+
+PG_FUNCTION_INFO_V1(lq_choose_thresholds);
+
+/* choose_thresholds(source regclass, outcome text, model, options jsonb) */
+Datum
+lq_choose_thresholds(PG_FUNCTION_ARGS)
+{
+	Learn	   *l = palloc0(sizeof(Learn));
+	LqModel    *m = ModelDecode(PG_GETARG_VARLENA_P(2));
+	TupleDesc	desc = CallResultDesc(fcinfo, CT_NATTS);
+	Datum		values[CT_NATTS];
+	bool		nulls[CT_NATTS] = {0};
+	MemoryContext caller = CurrentMemoryContext;
+	StringInfoData json;
+	LearnGroup *g;
+	int			n;
+	ThresholdResult r;
+
+	l->fn = "choose_thresholds()";
+	LearnSetSource(l, PG_GETARG_OID(0), text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	LearnParseOptions(l, PG_GETARG_JSONB_P(3), false);
+
+	/* the model qualifying every lead its knockouts let through */
+	m->min_met = 0;
+	m->has_pass_score = false;
+	initStringInfo(&json);
+	ModelToJson(&json, m);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "choose_thresholds(): SPI_connect failed");
+	LearnCountRows(l);
+	g = LearnScorePass(l, json.data, &n);
+	SPI_finish();
+	MemoryContextSwitchTo(caller);
+
+	ThresholdsFromGroups(g, n, m->ncriteria, &l->opt.goal, &r);
+	Assert(r.choice.found);
+	m->min_met = r.choice.min_met;
+	m->has_pass_score = true;
+	m->pass_score = r.choice.pass_score;
+
+	values[CT_MIN_MET] = Int32GetDatum(r.choice.min_met);
+	values[CT_PASS_SCORE] = Float8GetDatum(r.choice.pass_score);
+	values[CT_QUALIFIED_SHARE] = Float8GetDatum(r.choice.selected);
+	values[CT_PRECISION] = Float8GetDatum(r.choice.precision);
+	values[CT_RECALL] = Float8GetDatum(r.choice.recall);
+	values[CT_F1] = Float8GetDatum(r.choice.f1);
+	values[CT_AUC] = Float8GetDatum(r.auc);
+	values[CT_MODEL] = PointerGetDatum(ModelEncode(m));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}

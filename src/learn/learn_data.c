@@ -1,0 +1,579 @@
+/*-------------------------------------------------------------------------
+ *
+ * learn_data.c
+ *	  The passes of learn() over the rows (learn.h): every one a query of
+ *	  combinable aggregates, run through SPI, so that PostgreSQL may run it
+ *	  with parallel workers and Citus on its nodes, and what comes back is
+ *	  bounded by the criteria and their values, never by the rows.
+ *
+ * The queries are written with every function, operator and type
+ * qualified by its schema: the caller's search_path cannot change them.
+ * They run as the caller, who needs the right to read the source.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "base/convert.h"
+#include "base/text_util.h"
+#include "learn/fit_state.h"
+#include "learn/learn.h"
+#include "learn/score_hist.h"
+
+/* Fold text as lead_qual compares values: blanks around dropped, ASCII lower case. */
+#define FOLD_SQL "pg_catalog.translate(pg_catalog.btrim(%s, E' \\t\\n\\r'), " \
+	"'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+
+/* The outcome of a row of the source t. */
+static char *
+outcome_sql(Learn *l)
+{
+	return psprintf("t.%s", quote_identifier(l->outcome));
+}
+
+/* A row's weight, divided by the mean weight (1 without a weight column). */
+static char *
+weight_sql(Learn *l)
+{
+	if (l->opt.weight == NULL)
+		return pstrdup("1::pg_catalog.float8");
+	return psprintf("(t.%s)::pg_catalog.float8 OPERATOR(pg_catalog./) %s::pg_catalog.float8",
+					quote_identifier(l->opt.weight), NumberText(l->mean_weight));
+}
+
+/* A criterion's value as text, or (number) as a double. */
+static char *
+value_sql(Learn *l, const LearnCriterion *c, bool number)
+{
+	if (l->opt.evidence != NULL)
+	{
+		char	   *ev = psprintf("t.%s", quote_identifier(l->opt.evidence));
+		char	   *key = quote_literal_cstr(c->source);
+
+		if (!number)
+			return psprintf("(%s OPERATOR(pg_catalog.->>) %s)", ev, key);
+		return psprintf("CASE WHEN pg_catalog.jsonb_typeof(%s OPERATOR(pg_catalog.->) %s) "
+						"OPERATOR(pg_catalog.=) 'number' "
+						"THEN (%s OPERATOR(pg_catalog.->>) %s)::pg_catalog.float8 END",
+						ev, key, ev, key);
+	}
+	return psprintf("(t.%s)::pg_catalog.%s", quote_identifier(c->source),
+					number ? "float8" : "text");
+}
+
+/*
+ * SELECT <what> FROM the source t WHERE the outcome is known: the rows
+ * every pass reads.
+ */
+char *
+LearnRowSql(Learn *l, const char *what)
+{
+	return psprintf("SELECT %s FROM %s t WHERE %s IS NOT NULL",
+					what, l->source_sql, outcome_sql(l));
+}
+
+static void
+run(const char *sql, int nargs, Oid *types, Datum *values)
+{
+	int			rc = SPI_execute_with_args(sql, nargs, types, values, NULL, true, 0);
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "learn(): a query failed: %s", SPI_result_code_string(rc));
+}
+
+static int64
+get_int64(int row, int col, bool *isnull)
+{
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, isnull);
+
+	return *isnull ? 0 : DatumGetInt64(d);
+}
+
+/*
+ * How many rows won and lost, and the weights: their mean, and no
+ * negative or missing one.
+ */
+void
+LearnCountRows(Learn *l)
+{
+	char	   *o = outcome_sql(l);
+	char	   *w = l->opt.weight ? psprintf("(t.%s)::pg_catalog.float8", quote_identifier(l->opt.weight))
+		: pstrdup("1::pg_catalog.float8");
+	bool		isnull;
+	int64		missing;
+	double		min_weight;
+	Datum		d;
+
+	run(LearnRowSql(l, psprintf("pg_catalog.count(*) FILTER (WHERE %s), "
+								"pg_catalog.count(*) FILTER (WHERE NOT %s), "
+								"pg_catalog.avg(%s), pg_catalog.min(%s), "
+								"pg_catalog.count(*) FILTER (WHERE %s IS NULL)",
+								o, o, w, w, w)),
+		0, NULL, NULL);
+	l->won = get_int64(0, 1, &isnull);
+	l->lost = get_int64(0, 2, &isnull);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
+	l->mean_weight = isnull ? 1 : DatumGetFloat8(d);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull);
+	min_weight = isnull ? 1 : DatumGetFloat8(d);
+	missing = get_int64(0, 5, &isnull);
+
+	if (l->won == 0 || l->lost == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: %s has no %s rows to learn from", l->fn, l->source_sql,
+						l->won == 0 ? "won" : "lost"),
+				 errdetail("Column \"%s\" is true in " INT64_FORMAT " rows and false in " INT64_FORMAT ".",
+						   l->outcome, l->won, l->lost)));
+	if (l->opt.weight != NULL && (missing > 0 || min_weight < 0 || !(l->mean_weight > 0)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the weights in column \"%s\" must be numbers of at least 0, not all 0", l->fn,
+						l->opt.weight),
+				 errdetail(INT64_FORMAT " rows have no weight; the smallest is %s.", missing,
+						   NumberText(min_weight))));
+}
+
+static int
+learn_value_cmp(const void *a, const void *b)
+{
+	const LearnValue *x = a;
+	const LearnValue *y = b;
+	int64		nx = x->won + x->lost;
+	int64		ny = y->won + y->lost;
+
+	if (nx != ny)
+		return nx > ny ? -1 : 1;	/* the most frequent first */
+	return strcmp(x->folded, y->folded);
+}
+
+static int
+folded_value_cmp(const void *a, const void *b)
+{
+	return strcmp(((const LearnValue *) a)->folded, ((const LearnValue *) b)->folded);
+}
+
+/* The text values of the values and boolean criteria: one query. */
+static void
+count_values(Learn *l)
+{
+	StringInfoData cols;
+	StringInfoData vals;
+	int			n = 0;
+	char	   *o = outcome_sql(l);
+
+	initStringInfo(&cols);
+	initStringInfo(&vals);
+	for (int i = 0; i < l->ncriteria; i++)
+	{
+		LearnCriterion *c = &l->criteria[i];
+
+		if (c->kind != FIT_VALUES && c->kind != FIT_BOOLEAN)
+			continue;
+		appendStringInfo(&cols, ", %s AS v%d", value_sql(l, c, false), i);
+		appendStringInfo(&vals, "%s(%d, " FOLD_SQL ", s.v%d)", n++ > 0 ? ", " : "", i,
+						 psprintf("s.v%d", i), i);
+	}
+	if (n == 0)
+		return;
+	run(psprintf("SELECT x.k, x.v, pg_catalog.min(x.raw COLLATE \"C\"), "
+				 "pg_catalog.count(*) FILTER (WHERE s.o), pg_catalog.count(*) FILTER (WHERE NOT s.o) "
+				 "FROM (%s) s, LATERAL (VALUES %s) x(k, v, raw) GROUP BY x.k, x.v",
+				 LearnRowSql(l, psprintf("%s AS o%s", o, cols.data)), vals.data),
+		0, NULL, NULL);
+
+	/* every distinct value (NULL: unknown) of each criterion */
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		int			k = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
+		LearnCriterion *c = &l->criteria[k];
+		char	   *folded = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
+		int64		won = get_int64(r, 4, &isnull);
+		int64		lost = get_int64(r, 5, &isnull);
+		LearnValue *v;
+
+		if (folded == NULL)
+		{
+			c->unknown_won = won;
+			c->unknown_lost = lost;
+			continue;
+		}
+		if (c->nvalues >= LEARN_MAX_DISTINCT)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("learn(): \"%s\" has more than %d distinct values", c->source,
+							LEARN_MAX_DISTINCT),
+					 errdetail("A criterion keeps at most %d values; one with this many is more likely an identifier or free text than a criterion.",
+							   LEARN_MAX_KEPT),
+					 errhint("Leave it out, or group its values in a view.")));
+		if (c->values == NULL)
+			c->values = palloc(sizeof(LearnValue) * LEARN_MAX_DISTINCT);
+		v = &c->values[c->nvalues++];
+		v->folded = folded;
+		v->shown = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 3);
+		v->won = won;
+		v->lost = lost;
+	}
+
+	/* keep the values seen min_rows times (the most frequent, if too many) */
+	for (int i = 0; i < l->ncriteria; i++)
+	{
+		LearnCriterion *c = &l->criteria[i];
+
+		if (c->kind != FIT_VALUES && c->kind != FIT_BOOLEAN)
+			continue;
+		if (c->nvalues > 1)
+			qsort(c->values, c->nvalues, sizeof(LearnValue), learn_value_cmp);
+		c->nkept = 0;
+		for (int j = 0; j < c->nvalues; j++)
+		{
+			LearnValue *v = &c->values[j];
+
+			if (c->kind == FIT_BOOLEAN)
+			{
+				if (strcmp(v->folded, "true") != 0 && strcmp(v->folded, "false") != 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("learn(): \"%s\" holds \"%s\", not a boolean", c->source,
+									TextClip(v->shown, 64))));
+				continue;
+			}
+			/* kept: first in the array, the most frequent first */
+			if (v->won + v->lost >= l->opt.min_rows && c->nkept < LEARN_MAX_KEPT &&
+				v->folded[0] != '\0' && strlen(v->shown) <= LQ_MAX_VALUE_LEN)
+			{
+				LearnValue	keep = *v;
+
+				memmove(&c->values[c->nkept + 1], &c->values[c->nkept],
+						sizeof(LearnValue) * (j - c->nkept));
+				c->values[c->nkept++] = keep;
+			}
+		}
+		/* the kept ones in the order of the fit's bins: folded, bytewise */
+		if (c->nkept > 1)
+			qsort(c->values, c->nkept, sizeof(LearnValue), folded_value_cmp);
+	}
+}
+
+/*
+ * The bands of the numeric criteria: one query of histograms (bounded:
+ * score_hist.h), cut at quantiles.
+ */
+static void
+cut_bands(Learn *l)
+{
+	StringInfoData what;
+	int			n = 0;
+	char	   *o = outcome_sql(l);
+	MemoryContext caller = CurrentMemoryContext;
+
+	initStringInfo(&what);
+	for (int i = 0; i < l->ncriteria; i++)
+	{
+		LearnCriterion *c = &l->criteria[i];
+		char	   *v;
+
+		if (c->kind != FIT_BANDS)
+			continue;
+		v = value_sql(l, c, true);
+		appendStringInfo(&what, "%spg_catalog.count(*) FILTER (WHERE %s IS NULL AND %s), "
+						 "pg_catalog.count(*) FILTER (WHERE %s IS NULL AND NOT %s), "
+						 "lead_qual.score_histogram(%s, %s)",
+						 n++ > 0 ? ", " : "", v, o, v, o, v, o);
+	}
+	if (n == 0)
+		return;
+	run(LearnRowSql(l, what.data), 0, NULL, NULL);
+	n = 0;
+	for (int i = 0; i < l->ncriteria; i++)
+	{
+		LearnCriterion *c = &l->criteria[i];
+		bool		isnull;
+		Datum		d;
+		HistSorted	sorted;
+		MemoryContext old;
+
+		if (c->kind != FIT_BANDS)
+			continue;
+		c->unknown_won = get_int64(0, 3 * n + 1, &isnull);
+		c->unknown_lost = get_int64(0, 3 * n + 2, &isnull);
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3 * n + 3, &isnull);
+		n++;
+		old = MemoryContextSwitchTo(caller);
+		c->cuts = palloc(sizeof(double) * Max(l->opt.bands, 1));
+		c->ncuts = 0;
+		if (!isnull)
+		{
+			HistSort(HistFromDatum(d, true, false, "lead_qual.auc_state"), &sorted,
+					 "lead_qual.auc_state");
+			/* the score at each quantile starts a band (numbers <= it go above) */
+			for (int b = 1; b < l->opt.bands; b++)
+			{
+				int			bin = HistQuantile(&sorted, (double) b / l->opt.bands, HIST_ALL);
+				double		cut;
+
+				if (bin < 0)
+					continue;
+				cut = HistBinLow(sorted.bins[bin].key, sorted.shift);
+				if (!isfinite(cut) || (c->ncuts > 0 && cut <= c->cuts[c->ncuts - 1]))
+					continue;
+				c->cuts[c->ncuts++] = cut;
+			}
+		}
+		MemoryContextSwitchTo(old);
+		if (c->ncuts == 0)
+		{
+			/* one value, or none: a single band */
+			c->cuts[0] = 0;
+			c->ncuts = 1;
+		}
+	}
+}
+
+/* The first pass: the values of text criteria, the bands of numbers. */
+void
+LearnFirstPass(Learn *l)
+{
+	count_values(l);
+	cut_bands(l);
+}
+
+/*
+ * The spec of the fit (fit_spec.h) for the criteria in it (not left out),
+ * with their offsets set.
+ */
+char *
+LearnFitSpec(Learn *l)
+{
+	StringInfoData s;
+	int			offset = 1;
+	int			n = 0;
+
+	initStringInfo(&s);
+	appendStringInfoString(&s, "{\"version\": 1");
+	if (l->opt.as_of != DT_NOBEGIN)
+	{
+		LqAsOf		a = AsOfFromTimestamptz(TimestampTzGetDatum(l->opt.as_of), false);
+
+		if (a.finite)
+			appendStringInfo(&s, ", \"as_of_day\": %d", a.days);
+	}
+	appendStringInfoString(&s, ", \"criteria\": [");
+	for (int i = 0; i < l->ncriteria; i++)
+	{
+		LearnCriterion *c = &l->criteria[i];
+
+		c->offset = -1;
+		if (c->leak || c->noise)
+			continue;
+		appendStringInfo(&s, "%s{\"source\": ", n++ > 0 ? ", " : "");
+		escape_json(&s, c->source);
+		switch (c->kind)
+		{
+			case FIT_VALUES:
+				appendStringInfoString(&s, ", \"kind\": \"values\", \"values\": [");
+				for (int j = 0; j < c->nkept; j++)
+				{
+					if (j > 0)
+						appendStringInfoString(&s, ", ");
+					escape_json(&s, c->values[j].folded);
+				}
+				appendStringInfoChar(&s, ']');
+				c->nbins = 1 + c->nkept;
+				break;
+			case FIT_BANDS:
+				appendStringInfoString(&s, ", \"kind\": \"bands\", \"cuts\": [");
+				for (int j = 0; j < c->ncuts; j++)
+				{
+					if (j > 0)
+						appendStringInfoString(&s, ", ");
+					AppendNumber(&s, c->cuts[j]);
+				}
+				appendStringInfoChar(&s, ']');
+				c->nbins = 1 + c->ncuts;
+				break;
+			case FIT_BOOLEAN:
+				appendStringInfoString(&s, ", \"kind\": \"boolean\"");
+				c->nbins = 2;
+				break;
+			case FIT_GRADED:
+				{
+					StringInfoData rule;
+
+					initStringInfo(&rule);
+					ModelRuleJson(&rule, c->tmpl);
+					appendStringInfoString(&s, ", \"kind\": \"graded\", \"rule\": ");
+					escape_json(&s, rule.data);
+					c->nbins = 2;
+					break;
+				}
+		}
+		appendStringInfoChar(&s, '}');
+		c->offset = offset;
+		offset += 1 + c->nbins;
+	}
+	appendStringInfoString(&s, "]}");
+	l->ninfit = n;
+	l->nbins = offset;
+	return s.data;
+}
+
+/*
+ * One pass of the fit at the coefficients theta (K of them): the gradient
+ * (K), the Hessian (K x K, both triangles) and the log-likelihood, in the
+ * units of the data (weights divided by their mean).
+ */
+void
+LearnFitPass(Learn *l, const char *spec, const double *theta, double *grad, double *hess,
+			 double *loglik)
+{
+	int			k = l->nbins;
+	Datum	   *elems = palloc(sizeof(Datum) * k);
+	Oid			types[2] = {JSONBOID, FLOAT8ARRAYOID};
+	Datum		args[2];
+	bool		isnull;
+	Datum		d;
+	FitState   *s;
+
+	for (int i = 0; i < k; i++)
+		elems[i] = Float8GetDatum(theta[i]);
+	args[0] = DirectFunctionCall1(jsonb_in, CStringGetDatum(spec));
+	args[1] = PointerGetDatum(construct_array(elems, k, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	run(LearnRowSql(l, psprintf("lead_qual.learn_fit($1, $2, %s, %s, %s)",
+								l->opt.evidence ? psprintf("t.%s", quote_identifier(l->opt.evidence)) : "t",
+								outcome_sql(l), weight_sql(l))),
+		2, types, args);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		elog(ERROR, "learn(): the fit read no row");
+	s = (FitState *) PG_DETOAST_DATUM(d);
+	if (s->nbins != k)
+		elog(ERROR, "learn(): the fit gave %d bins, not %d", s->nbins, k);
+	for (int i = 0; i < k; i++)
+	{
+		grad[i] = Int128ToDouble(FIT_GRAD(s)[i]) / FIT_FIXED_ONE;
+		for (int j = i; j < k; j++)
+			hess[i * k + j] = hess[j * k + i] = Int128ToDouble(FIT_HESS(s)[FIT_HIDX(k, i, j)]) / FIT_FIXED_ONE;
+	}
+	*loglik = Int128ToDouble(s->loglik) / FIT_FIXED_ONE;
+}
+
+/*
+ * The rows scored by a model, given as JSON text (with min_met 0 and no pass_score, so that
+ * qualified says whether the knockouts let the row through), grouped by
+ * score in hundredths, criteria met and that: won and lost (weighted) in
+ * each group.  The sums of weights are numeric: exact in any order.
+ */
+LearnGroup *
+LearnScorePass(Learn *l, const char *model, int *ngroups)
+{
+	char	   *o = outcome_sql(l);
+	char	   *w = weight_sql(l);
+	char	   *ev = l->opt.evidence ? psprintf("t.%s", quote_identifier(l->opt.evidence)) : "t";
+	Oid			types[2] = {TEXTOID, TIMESTAMPTZOID};
+	Datum		args[2] = {CStringGetTextDatum(model), TimestampTzGetDatum(l->opt.as_of)};
+	LearnGroup *g;
+	MemoryContext caller = CurrentMemoryContext;
+
+	run(psprintf("SELECT pg_catalog.floor(q.score OPERATOR(pg_catalog.*) 100)::pg_catalog.int8, q.met, q.qualified, "
+				 "pg_catalog.sum(%s) FILTER (WHERE %s)::pg_catalog.float8, "
+				 "pg_catalog.sum(%s) FILTER (WHERE NOT %s)::pg_catalog.float8 "
+				 "FROM %s t CROSS JOIN LATERAL lead_qual.qualify($1::lead_qual.model, %s, $2) q "
+				 "WHERE %s IS NOT NULL GROUP BY 1, 2, 3",
+				 l->opt.weight ? psprintf("(%s)::pg_catalog.numeric", w) : "1::pg_catalog.numeric", o,
+				 l->opt.weight ? psprintf("(%s)::pg_catalog.numeric", w) : "1::pg_catalog.numeric", o,
+				 l->source_sql, ev, o),
+		2, types, args);
+	g = MemoryContextAlloc(caller, sizeof(LearnGroup) * Max(SPI_processed, 1));
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		Datum		d;
+
+		g[r].score100 = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+		g[r].met = DatumGetInt32(SPI_getbinval(tup, desc, 2, &isnull));
+		g[r].gate = DatumGetBool(SPI_getbinval(tup, desc, 3, &isnull));
+		d = SPI_getbinval(tup, desc, 4, &isnull);
+		g[r].won = isnull ? 0 : DatumGetFloat8(d);
+		d = SPI_getbinval(tup, desc, 5, &isnull);
+		g[r].lost = isnull ? 0 : DatumGetFloat8(d);
+	}
+	*ngroups = (int) SPI_processed;
+	return g;
+}
+
+/*
+ * The kind of each jsonb key named as a criterion, from the JSON types of
+ * its values: numbers only make bands, booleans only a boolean, anything
+ * with strings values (set_kinds: a template's rules say).  A key that
+ * never holds a value is an error.
+ */
+void
+LearnKeyKinds(Learn *l, bool set_kinds)
+{
+	Datum	   *keys = palloc(sizeof(Datum) * l->ncriteria);
+	Oid			types[1] = {TEXTARRAYOID};
+	Datum		args[1];
+	char	   *ev = psprintf("t.%s", quote_identifier(l->opt.evidence));
+	int		   *seen = palloc0(sizeof(int) * l->ncriteria * 4);	/* number, boolean, string, nested */
+
+	for (int i = 0; i < l->ncriteria; i++)
+		keys[i] = CStringGetTextDatum(l->criteria[i].source);
+	args[0] = PointerGetDatum(construct_array(keys, l->ncriteria, TEXTOID, -1, false, TYPALIGN_INT));
+	run(psprintf("SELECT k.i, pg_catalog.jsonb_typeof(%s OPERATOR(pg_catalog.->) k.key) "
+				 "FROM %s t, pg_catalog.unnest($1) WITH ORDINALITY k(key, i) "
+				 "WHERE %s IS NOT NULL AND %s OPERATOR(pg_catalog.?) k.key GROUP BY 1, 2",
+				 ev, l->source_sql, outcome_sql(l), ev),
+		1, types, args);
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		int64		i = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull)) - 1;
+		char	   *type = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
+
+		if (type == NULL || i < 0 || i >= l->ncriteria || strcmp(type, "null") == 0)
+			continue;
+		if (strcmp(type, "number") == 0)
+			seen[i * 4]++;
+		else if (strcmp(type, "boolean") == 0)
+			seen[i * 4 + 1]++;
+		else if (strcmp(type, "string") == 0)
+			seen[i * 4 + 2]++;
+		else
+			seen[i * 4 + 3]++;
+	}
+	for (int i = 0; i < l->ncriteria; i++)
+	{
+		LearnCriterion *c = &l->criteria[i];
+		int		   *s = &seen[i * 4];
+
+		if (s[3] > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("learn(): key \"%s\" of column \"%s\" holds JSON arrays or objects, which cannot be a criterion",
+							c->source, l->opt.evidence)));
+		if (s[0] + s[1] + s[2] == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("learn(): key \"%s\" never appears with a value in column \"%s\" of %s",
+							c->source, l->opt.evidence, l->source_sql),
+					 errhint("Keys are compared exactly, in their case.")));
+		if (set_kinds)
+			c->kind = s[2] > 0 || (s[0] > 0 && s[1] > 0) ? FIT_VALUES
+				: s[0] > 0 ? FIT_BANDS : FIT_BOOLEAN;
+	}
+}

@@ -3,44 +3,10 @@
 -- folder LEAD_QUAL_DATA names).  Where the files are absent the suite says
 -- so and checks nothing (expected/learn_data_1.out).
 SET search_path = public, lead_qual;
-\set data `cd "${LEAD_QUAL_DATA:-../shared/data}" 2>/dev/null && pwd || echo "${LEAD_QUAL_DATA:-../shared/data}"`
 \set have_data `test -r "${LEAD_QUAL_DATA:-../shared/data}/x_education/Leads.csv" && test -r "${LEAD_QUAL_DATA:-../shared/data}/maven_crm/sales_pipeline.csv" && echo true || echo false`
 \if :have_data
 
--- X Education: 9,240 leads, 37 columns; CRLF line ends, a comma at the end
--- of every line (a 38th, empty field), "Select" for a choice not made.
-CREATE TABLE x_raw (
-    idx bigint GENERATED ALWAYS AS IDENTITY (MINVALUE 0 START WITH 0),
-    prospect_id text, lead_number text, lead_origin text, lead_source text, do_not_email text,
-    do_not_call text, converted text, total_visits text, total_time text, page_views text,
-    last_activity text, country text, specialization text, how_heard text, occupation text,
-    what_matters text, search text, magazine text, newspaper_article text, x_forums text,
-    newspaper text, digital_ad text, recommendations text, more_updates text, tags text,
-    lead_quality text, supply_chain text, dm_content text, lead_profile text, city text,
-    asym_activity_index text, asym_profile_index text, asym_activity_score text,
-    asym_profile_score text, cheque text, free_copy text, last_notable_activity text,
-    line_end text);
-\set file :data '/x_education/Leads.csv'
-COPY x_raw (prospect_id, lead_number, lead_origin, lead_source, do_not_email, do_not_call, converted,
-            total_visits, total_time, page_views, last_activity, country, specialization, how_heard,
-            occupation, what_matters, search, magazine, newspaper_article, x_forums, newspaper, digital_ad,
-            recommendations, more_updates, tags, lead_quality, supply_chain, dm_content, lead_profile, city,
-            asym_activity_index, asym_profile_index, asym_activity_score, asym_profile_score, cheque,
-            free_copy, last_notable_activity, line_end)
-  FROM :'file' WITH (FORMAT csv, HEADER true);
--- The rows in file order (idx from 0); test rows where idx % 10 is 0, 8 or 9.
--- Left out: the identifiers, what sales fills in after contact (tags is
--- kept to show the leak warning), the Asymmetrique scores of another
--- scoring process, and the last activity columns.
-CREATE VIEW x_leads AS
-SELECT idx, idx % 10 IN (0, 8, 9) AS test, converted = '1' AS won,
-       lead_origin, lead_source, do_not_email, do_not_call,
-       total_visits::numeric AS total_visits, total_time::numeric AS total_time,
-       page_views::numeric AS page_views, country, specialization, how_heard, occupation,
-       what_matters, search, magazine, newspaper_article, x_forums, newspaper, digital_ad,
-       recommendations, more_updates, supply_chain, dm_content, city, cheque, free_copy, tags
-  FROM x_raw;
-CREATE VIEW x_train AS SELECT * FROM x_leads WHERE NOT test;
+\i demo/public_data.sql
 SELECT count(*) AS leads, count(*) FILTER (WHERE test) AS test_rows, count(*) FILTER (WHERE won) AS won,
        count(*) FILTER (WHERE line_end <> '') AS line_end_not_empty
   FROM x_leads JOIN x_raw USING (idx);
@@ -69,31 +35,9 @@ SELECT round(auc(score(x.m, t), t.won)::numeric, 2) AS test_auc,
 SELECT rows, won, round(auc::numeric, 2) AS auc, round(log_loss::numeric, 2) AS log_loss, round(brier::numeric, 2) AS brier
   FROM x_model x, model_report('x_leads', 'won', x.m) r;
 
--- Maven CRM: 8,800 opportunities; won and lost are closed, the others open
--- (NULL: not learned from).  Close value and date are known only at the
--- close and leak the outcome: left out.  The signal is weak, and the
--- reports say so.
-CREATE TABLE m_pipeline (idx bigint GENERATED ALWAYS AS IDENTITY (MINVALUE 0 START WITH 0),
-                         opportunity_id text, sales_agent text, product text, account text, deal_stage text,
-                         engage_date date, close_date date, close_value numeric);
-CREATE TABLE m_accounts (account text, sector text, year_established int, revenue numeric, employees int,
-                         office_location text, subsidiary_of text);
-CREATE TABLE m_teams (sales_agent text, manager text, regional_office text);
-\set file :data '/maven_crm/sales_pipeline.csv'
-COPY m_pipeline (opportunity_id, sales_agent, product, account, deal_stage, engage_date, close_date, close_value)
-  FROM :'file' WITH (FORMAT csv, HEADER true);
-\set file :data '/maven_crm/accounts.csv'
-COPY m_accounts FROM :'file' WITH (FORMAT csv, HEADER true);
-\set file :data '/maven_crm/sales_teams.csv'
-COPY m_teams FROM :'file' WITH (FORMAT csv, HEADER true);
-CREATE VIEW m_deals AS
-SELECT p.idx, p.idx % 10 IN (0, 8, 9) AS test,
-       CASE p.deal_stage WHEN 'Won' THEN true WHEN 'Lost' THEN false END AS won,
-       p.product, a.sector, a.year_established, a.revenue, a.employees, a.office_location,
-       t.manager, t.regional_office, p.sales_agent,
-       to_char(p.engage_date, 'MM') AS engage_month
-  FROM m_pipeline p LEFT JOIN m_accounts a USING (account) LEFT JOIN m_teams t USING (sales_agent);
-CREATE VIEW m_train AS SELECT * FROM m_deals WHERE NOT test;
+-- Maven CRM: won and lost deals are closed, the others open (NULL: not
+-- learned from); close value and date, known only at the close, are left
+-- out.  The signal is weak, and the reports say so.
 SELECT count(*) AS deals, count(won) AS closed, count(*) FILTER (WHERE won) AS won FROM m_deals;
 CREATE TABLE m_model AS
 SELECT learn('m_train', 'won',

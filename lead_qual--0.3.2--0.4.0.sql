@@ -187,6 +187,8 @@ AS $$
 DECLARE
     ev text := options ->> 'evidence';
     k text;
+    alias text := 't';
+    n int := 2;
 BEGIN
     IF jsonb_typeof(options) <> 'object' THEN
         RAISE EXCEPTION 'invalid report options: must be a JSON object'
@@ -204,8 +206,9 @@ BEGIN
         RAISE EXCEPTION 'column "%" (the outcome) does not exist in %', outcome, source
             USING ERRCODE = 'undefined_column';
     END IF;
-    IF (SELECT format_type(atttypid, NULL) FROM pg_attribute WHERE attrelid = source AND attname = outcome)
-       <> 'boolean' THEN
+    IF (SELECT coalesce(nullif(t.typbasetype, 0), t.oid)
+          FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+         WHERE a.attrelid = source AND a.attname = outcome) <> 'boolean'::regtype THEN
         RAISE EXCEPTION 'the outcome column "%" must be boolean', outcome
             USING ERRCODE = 'datatype_mismatch';
     END IF;
@@ -214,8 +217,15 @@ BEGIN
         RAISE EXCEPTION 'column "%" (the evidence) is not a jsonb column of %', ev, source
             USING ERRCODE = 'undefined_column';
     END IF;
-    RETURN format('SELECT %s AS evidence, t.%I AS won FROM %s t WHERE t.%I IS NOT NULL',
-                  CASE WHEN ev IS NULL THEN 't' ELSE format('t.%I', ev) END, outcome, source, outcome);
+    -- the source's alias: not the name of one of its columns (it would hide the row)
+    WHILE EXISTS (SELECT FROM pg_attribute WHERE attrelid = source AND attname = alias
+                     AND attnum > 0 AND NOT attisdropped) LOOP
+        alias := 'lq_row' || n;
+        n := n + 1;
+    END LOOP;
+    RETURN format('SELECT %s AS evidence, %I.%I AS won FROM %s %I WHERE %I.%I IS NOT NULL',
+                  CASE WHEN ev IS NULL THEN quote_ident(alias) ELSE format('%I.%I', alias, ev) END,
+                  alias, outcome, source, alias, alias, outcome);
 END
 $$;
 
@@ -224,7 +234,7 @@ CREATE FUNCTION lead_qual.model_report(source regclass, outcome text, model lead
     OUT auc double precision, OUT log_loss double precision, OUT brier double precision,
     OUT qualified_share double precision, OUT "precision" double precision, OUT recall double precision)
     RETURNS record
-    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -254,7 +264,7 @@ $$;
 CREATE FUNCTION lead_qual.decile_report(source regclass, outcome text, model lead_qual.model, options jsonb DEFAULT '{}')
     RETURNS TABLE (decile integer, rows bigint, won bigint, win_rate double precision, lift double precision,
                    min_score double precision, max_score double precision, cumulative_won_share double precision)
-    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -286,7 +296,7 @@ CREATE FUNCTION lead_qual.criterion_report(source regclass, outcome text, model 
                    unknown_rows bigint, unknown_win_rate double precision,
                    lift double precision, woe_met double precision, woe_unmet double precision,
                    woe_unknown double precision, information_value double precision)
-    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL UNSAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE

@@ -27,9 +27,17 @@
  * as 74.99999999999999 and sums do not depend on the order of their terms.
  */
 static inline double
+RoundTo(double x, int decimals)
+{
+	double		scale = pow(10, decimals);
+
+	return rint(x * scale) / scale;
+}
+
+static inline double
 Round6(double x)
 {
-	return rint(x * 1e6) / 1e6;
+	return RoundTo(x, 6);
 }
 
 extern bool ParseDecimal(const char *s, int len, double *out);

@@ -124,6 +124,65 @@ RequiredField(const JNode *obj, const char *what, const char *path, const char *
 	return n;
 }
 
+/* An error in the text of a state (see StateText). */
+void
+StateTextError(const StateText *st, const char *fmt,...)
+{
+	StringInfoData why;
+
+	initStringInfo(&why);
+	for (;;)
+	{
+		va_list		args;
+		int			needed;
+
+		va_start(args, fmt);
+		needed = appendStringInfoVA(&why, fmt, args);
+		va_end(args);
+		if (needed == 0)
+			break;
+		enlargeStringInfo(&why, needed);
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid %s: %s", st->type, why.data),
+			 errhint("%s", st->hint)));
+}
+
+/* The member key of obj, of the JSON type given (or null when nullable). */
+const JNode *
+StateTextMember(const StateText *st, const JNode *obj, const char *key, JNodeType type,
+				bool nullable)
+{
+	const JNode *n = JsonMember(obj, key);
+
+	if (n == NULL)
+		StateTextError(st, "\"%s\" is missing", key);
+	if (!(n->type == type || (nullable && n->type == JN_NULL)))
+		StateTextError(st, "\"%s\" must be %s", key, JsonTypeName(type));
+	return n;
+}
+
+/* The member key of obj, a whole number from lo to hi. */
+int64
+StateTextWhole(const StateText *st, const JNode *obj, const char *key, int64 lo, int64 hi)
+{
+	const JNode *n = StateTextMember(st, obj, key, JN_NUMBER, false);
+	char	   *end;
+	long long	v;
+
+	errno = 0;
+	v = strtoll(n->str, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+	{
+		if (lo == PG_INT64_MIN && hi == PG_INT64_MAX)
+			StateTextError(st, "\"%s\" must be a whole number", key);
+		StateTextError(st, "\"%s\" must be a whole number from " INT64_FORMAT " to " INT64_FORMAT,
+					   key, lo, hi);
+	}
+	return (int64) v;
+}
+
 const char *
 JsonbValueTypeName(const JsonbValue *v)
 {

@@ -45,6 +45,23 @@ extern void CheckFields(const JNode *obj, const char *what, const char *path,
 extern const JNode *RequiredField(const JNode *obj, const char *what,
 								  const char *path, const char *field);
 
+/*
+ * The text form of an aggregate's state, read back by its input function:
+ * errors 22P02 "invalid <type>: <why>", with a hint saying where such text
+ * comes from.
+ */
+typedef struct StateText
+{
+	const char *type;			/* "lead_qual.engagement_state" */
+	const char *hint;
+} StateText;
+
+pg_noreturn extern void StateTextError(const StateText *st, const char *fmt,...) pg_attribute_printf(2, 3);
+extern const JNode *StateTextMember(const StateText *st, const JNode *obj, const char *key,
+									JNodeType type, bool nullable);
+extern int64 StateTextWhole(const StateText *st, const JNode *obj, const char *key,
+							int64 lo, int64 hi);
+
 extern const char *JsonbValueTypeName(const JsonbValue *v);
 extern const char *JsonbRootTypeName(Jsonb *jb);
 extern bool JsonbValueIsObject(const JsonbValue *v);

@@ -22,6 +22,7 @@
 #include "base/binary.h"
 #include "base/convert.h"
 #include "base/fmgr_util.h"
+#include "base/json_fields.h"
 #include "base/json_tree.h"
 #include "engagement/engagement_state.h"
 #include "engagement/rules.h"
@@ -178,33 +179,15 @@ lq_engagement_state_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(out.data);
 }
 
-pg_noreturn static void bad_state(const char *what);
-
-static void
-bad_state(const char *what)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid lead_qual.engagement_state: %s", what),
-			 errhint("Engagement states are made by the engagement aggregate; their text is its output.")));
-}
-
-static const JNode *
-member(const JNode *obj, const char *key, JNodeType type, bool nullable)
-{
-	const JNode *n = JsonMember(obj, key);
-
-	if (n == NULL)
-		bad_state(psprintf("\"%s\" is missing", key));
-	if (!(n->type == type || (nullable && n->type == JN_NULL)))
-		bad_state(psprintf("\"%s\" must be %s", key, JsonTypeName(type)));
-	return n;
-}
+static const StateText state_text = {
+	"lead_qual.engagement_state",
+	"Engagement states are made by the engagement aggregate; their text is its output."
+};
 
 static double
 number_member(const JNode *obj, const char *key, bool *isnull)
 {
-	const JNode *n = member(obj, key, JN_NUMBER, isnull != NULL);
+	const JNode *n = StateTextMember(&state_text, obj, key, JN_NUMBER, isnull != NULL);
 	double		v;
 
 	if (n->type == JN_NULL)
@@ -216,22 +199,8 @@ number_member(const JNode *obj, const char *key, bool *isnull)
 		*isnull = false;
 	v = strtod(n->str, NULL);
 	if (!isfinite(v) || fabs(v) > LQ_MAX_CAP)
-		bad_state(psprintf("\"%s\" is out of range", key));
+		StateTextError(&state_text, "\"%s\" is out of range", key);
 	return v == 0 ? 0 : v;
-}
-
-static int64
-count_member(const JNode *obj, const char *key)
-{
-	const JNode *n = member(obj, key, JN_NUMBER, false);
-	char	   *end;
-	long long	v;
-
-	errno = 0;
-	v = strtoll(n->str, &end, 10);
-	if (errno != 0 || *end != '\0')
-		bad_state(psprintf("\"%s\" must be a whole number", key));
-	return (int64) v;
 }
 
 /* The state written as text (see engagement_state_out); see InputParse. */
@@ -248,30 +217,30 @@ state_from_text(void *arg)
 	unsigned long fp;
 
 	if (root->type != JN_OBJECT || root->dupkey != NULL || root->nitems != 7)
-		bad_state("not an object with the fields version, rules, events, not_counted, cap, floor and sums");
-	n = member(root, "version", JN_NUMBER, false);
+		StateTextError(&state_text, "not an object with the fields version, rules, events, not_counted, cap, floor and sums");
+	n = StateTextMember(&state_text, root, "version", JN_NUMBER, false);
 	if (strcmp(n->str, "1") != 0)
-		bad_state("unsupported version");
-	sums = member(root, "sums", JN_ARRAY, false);
+		StateTextError(&state_text, "unsupported version");
+	sums = StateTextMember(&state_text, root, "sums", JN_ARRAY, false);
 	if (sums->nitems > LQ_MAX_KINDS + 1)
-		bad_state("\"sums\" holds too many sums");
+		StateTextError(&state_text, "\"sums\" holds too many sums");
 	s = palloc0(ENG_STATE_SIZE(sums->nitems));
 	SET_VARSIZE(s, ENG_STATE_SIZE(sums->nitems));
 	s->version = ENG_STATE_VERSION;
 	s->nsums = s->room = sums->nitems;
 
-	n = member(root, "rules", JN_STRING, false);
+	n = StateTextMember(&state_text, root, "rules", JN_STRING, false);
 	if (strlen(n->str) != 8 || strspn(n->str, "0123456789abcdef") != 8)
-		bad_state("\"rules\" must be 8 hexadecimal digits");
+		StateTextError(&state_text, "\"rules\" must be 8 hexadecimal digits");
 	errno = 0;
 	fp = strtoul(n->str, &end, 16);
 	if (errno != 0 || *end != '\0' || fp > PG_UINT32_MAX)
-		bad_state("\"rules\" must be 8 hexadecimal digits");
+		StateTextError(&state_text, "\"rules\" must be 8 hexadecimal digits");
 	s->fingerprint = (uint32) fp;
-	s->events = count_member(root, "events");
-	s->not_counted = count_member(root, "not_counted");
+	s->events = StateTextWhole(&state_text, root, "events", PG_INT64_MIN, PG_INT64_MAX);
+	s->not_counted = StateTextWhole(&state_text, root, "not_counted", PG_INT64_MIN, PG_INT64_MAX);
 	if (s->events < 0 || s->not_counted < 0)
-		bad_state("\"events\" and \"not_counted\" must not be negative");
+		StateTextError(&state_text, "\"events\" and \"not_counted\" must not be negative");
 	s->cap = number_member(root, "cap", &isnull);
 	s->flags |= isnull ? 0 : ENG_SF_CAP;
 	s->floor = number_member(root, "floor", &isnull);
@@ -282,26 +251,26 @@ state_from_text(void *arg)
 
 		if (e->type != JN_OBJECT || e->dupkey != NULL ||
 			(e->nitems != 1 && e->nitems != 3))
-			bad_state("a sum must be {\"sum\": \"...\"} (the kinds without a cap) or {\"capped_kind\": n, \"cap\": ..., \"sum\": \"...\"}");
+			StateTextError(&state_text, "a sum must be {\"sum\": \"...\"} (the kinds without a cap) or {\"capped_kind\": n, \"cap\": ..., \"sum\": \"...\"}");
 		if (e->nitems == 3)
 		{
-			int64		accum = count_member(e, "capped_kind");
+			int64		accum = StateTextWhole(&state_text, e, "capped_kind", PG_INT64_MIN, PG_INT64_MAX);
 
 			if (accum < 1 || accum > LQ_MAX_KINDS)
-				bad_state("\"capped_kind\" is out of range");
+				StateTextError(&state_text, "\"capped_kind\" is out of range");
 			s->sums[i].accum = (int32) accum;
 			s->sums[i].cap = number_member(e, "cap", NULL);
 			if (s->sums[i].cap < 0)
-				bad_state("a cap must not be negative");
+				StateTextError(&state_text, "a cap must not be negative");
 		}
 		if (i > 0 && s->sums[i].accum <= s->sums[i - 1].accum)
-			bad_state("the sums must be in order of \"capped_kind\", each once, the kinds without a cap first");
-		if (!fixed_parse(member(e, "sum", JN_STRING, false)->str, &s->sums[i].sum))
-			bad_state("a sum must be an exact decimal number as the output writes it");
+			StateTextError(&state_text, "the sums must be in order of \"capped_kind\", each once, the kinds without a cap first");
+		if (!fixed_parse(StateTextMember(&state_text, e, "sum", JN_STRING, false)->str, &s->sums[i].sum))
+			StateTextError(&state_text, "a sum must be an exact decimal number as the output writes it");
 	}
 	for (int i = 0; i < s->nsums; i++)
 		if (s->events == 0 && s->sums[i].sum != 0)
-			bad_state("a state without events has no points");
+			StateTextError(&state_text, "a state without events has no points");
 	return PointerGetDatum(s);
 }
 

@@ -16,7 +16,6 @@
 
 #include "common/hashfn.h"
 #include "lib/stringinfo.h"
-#include "utils/builtins.h"
 #include "utils/json.h"
 
 #include "base/convert.h"
@@ -76,16 +75,10 @@ parse_values(FitCriterion *fc, const JNode *n, const char *path)
 			spec_error(IndexPath(path, i), "must not be blank");
 	}
 	qsort(sv, n->nitems, sizeof(SortValue), sort_value_cmp);
-	fc->nvalues = n->nitems;
-	fc->values = palloc(sizeof(char *) * Max(n->nitems, 1));
-	fc->value_len = palloc(sizeof(int) * Max(n->nitems, 1));
-	for (int i = 0; i < n->nitems; i++)
-	{
-		if (i > 0 && value_cmp(sv[i].s, sv[i].len, sv[i - 1].s, sv[i - 1].len) == 0)
+	for (int i = 1; i < n->nitems; i++)
+		if (value_cmp(sv[i].s, sv[i].len, sv[i - 1].s, sv[i - 1].len) == 0)
 			spec_error(path, "lists \"%s\" twice", TextClip(sv[i].s, 64));
-		fc->values[i] = sv[i].s;
-		fc->value_len[i] = sv[i].len;
-	}
+	fc->nvalues = n->nitems;
 	fc->nbins = 2 + fc->nvalues;
 }
 
@@ -102,12 +95,78 @@ parse_cuts(FitCriterion *fc, const JNode *n, const char *path)
 	{
 		const JNode *e = n->items[i];
 
-		if (e->type != JN_NUMBER || !isfinite(fc->cuts[i] = strtod(e->str, NULL)))
+		fc->cuts[i] = e->type == JN_NUMBER ? strtod(e->str, NULL) : NAN;
+		if (!isfinite(fc->cuts[i]))
 			spec_error(IndexPath(path, i), "must be a finite number");
 		if (i > 0 && !(fc->cuts[i] > fc->cuts[i - 1]))
 			spec_error(IndexPath(path, i), "must be greater than the cut before it");
 	}
 	fc->nbins = 2 + fc->ncuts;
+}
+
+/*
+ * The reader's rule for a criterion: one that tells its bins apart by the
+ * grade, so that grade.c reads and judges the values as scoring does.  A
+ * value of "values" gets a grade of its own (10 (i + 1) / (n + 1), 0 for
+ * the others), a band 10 i / ncuts; a boolean is met when true; a graded
+ * criterion keeps its rule.
+ */
+static void
+reader_rule(StringInfo out, const FitCriterion *fc, const JNode *c, const char *path)
+{
+	switch (fc->kind)
+	{
+		case FIT_VALUES:
+			{
+				const JNode *v = JsonMember(c, "values");
+
+				appendStringInfoString(out, "{\"type\": \"scale\", \"default\": 0, \"grades\": {");
+				for (int i = 0; i < fc->nvalues; i++)
+				{
+					if (i > 0)
+						appendStringInfoString(out, ", ");
+					escape_json(out, v->items[i]->str);
+					appendStringInfoString(out, ": ");
+					AppendNumber(out, 10.0 * (i + 1) / (fc->nvalues + 1));
+				}
+				/* no value listed: every value is one of the others */
+				if (fc->nvalues == 0)
+					appendStringInfoString(out, "\"-\": 0");
+				appendStringInfoString(out, "}}");
+				break;
+			}
+		case FIT_BANDS:
+			appendStringInfoString(out, "{\"type\": \"bands\", \"pass\": 0, \"cuts\": [");
+			for (int i = 0; i < fc->ncuts; i++)
+			{
+				if (i > 0)
+					appendStringInfoString(out, ", ");
+				AppendNumber(out, fc->cuts[i]);
+			}
+			appendStringInfoString(out, "], \"grades\": [");
+			for (int i = 0; i <= fc->ncuts; i++)
+			{
+				if (i > 0)
+					appendStringInfoString(out, ", ");
+				AppendNumber(out, 10.0 * i / fc->ncuts);
+			}
+			appendStringInfoString(out, "]}");
+			break;
+		case FIT_BOOLEAN:
+			appendStringInfoString(out, "\"boolean\"");
+			break;
+		case FIT_GRADED:
+			{
+				const JNode *f = RequiredField(c, WHAT, path, "rule");
+
+				/* one JSON object, checked before it goes into the reader's text */
+				if (f->type != JN_STRING ||
+					JsonTreeParse(f->str, strlen(f->str), WHAT)->type != JN_OBJECT)
+					spec_error(FieldPath(path, "rule"), "must be a rule's JSON text, an object");
+				appendStringInfoString(out, f->str);
+				break;
+			}
+	}
 }
 
 /*
@@ -118,7 +177,7 @@ FitSpec *
 FitSpecParse(const char *text, int len)
 {
 	static const char *const fields[] = {"version", "as_of_day", "criteria", NULL};
-	static const char *const crit_fields[] = {"source", "kind", "values", "cuts", "rule", NULL};
+	static const char *const crit_fields[] = {"key", "source", "kind", "values", "cuts", "rule", NULL};
 	JNode	   *root = JsonTreeParse(text, len, WHAT);
 	const JNode *n;
 	const JNode *crit;
@@ -151,7 +210,7 @@ FitSpecParse(const char *text, int len)
 	spec->criteria = palloc0(sizeof(FitCriterion) * crit->nitems);
 	spec->nbins = 1;			/* the intercept */
 	initStringInfo(&reader);
-	appendStringInfoString(&reader, "{\"name\": \"fit_spec\", \"criteria\": [");
+	appendStringInfoString(&reader, "{\"name\": \"learn\", \"criteria\": [");
 	for (int i = 0; i < crit->nitems; i++)
 	{
 		const JNode *c = crit->items[i];
@@ -176,9 +235,6 @@ FitSpecParse(const char *text, int len)
 			spec_error(FieldPath(path, "kind"), "must be one of: %s", JoinNames(kind_names));
 		fc->kind = (FitKind) kind;
 
-		appendStringInfo(&reader, "%s{\"key\": \"c%d\", \"source\": ", i > 0 ? ", " : "", i);
-		escape_json(&reader, fc->source);
-		appendStringInfoString(&reader, ", \"rule\": ");
 		switch (fc->kind)
 		{
 			case FIT_VALUES:
@@ -192,16 +248,21 @@ FitSpecParse(const char *text, int len)
 				fc->nbins = 3;
 				break;
 		}
-		if (fc->kind == FIT_GRADED)
+
+		/* the reader's criterion: the key given (for messages), or c<i> */
+		appendStringInfoString(&reader, i > 0 ? ", {\"key\": " : "{\"key\": ");
+		if ((f = JsonMember(c, "key")) != NULL)
 		{
-			f = RequiredField(c, WHAT, path, "rule");
-			if (f->type != JN_STRING)
-				spec_error(FieldPath(path, "rule"), "must be a rule's JSON text");
-			appendStringInfoString(&reader, f->str);
+			if (f->type != JN_STRING || !IsIdentifier(f->str))
+				spec_error(FieldPath(path, "key"), "must be a criterion key");
+			escape_json(&reader, f->str);
 		}
 		else
-			/* a scale rule reads a column of any type, as it is */
-			appendStringInfoString(&reader, "{\"type\": \"scale\", \"grades\": {\"-\": 0}}");
+			appendStringInfo(&reader, "\"c%d\"", i);
+		appendStringInfoString(&reader, ", \"source\": ");
+		escape_json(&reader, fc->source);
+		appendStringInfoString(&reader, ", \"rule\": ");
+		reader_rule(&reader, fc, c, path);
 		appendStringInfoChar(&reader, '}');
 		fc->offset = spec->nbins;
 		spec->nbins += fc->nbins;
@@ -214,156 +275,34 @@ FitSpecParse(const char *text, int len)
 	}
 	appendStringInfoString(&reader, "]}");
 	spec->reader = ModelParse(reader.data, reader.len);
+	if (spec->reader->ncriteria != spec->ncriteria)
+		spec_error("criteria", "must not repeat a key");
 	spec->hash = hash_bytes((const unsigned char *) text, len);
 	return spec;
 }
 
-pg_noreturn static void value_error(const FitCriterion *fc, const LqValue *v, const char *want);
-
-static void
-value_error(const FitCriterion *fc, const LqValue *v, const char *want)
-{
-	char	   *shown = v->kind == LQV_NESTED ? pstrdup("a JSON array or object")
-		: psprintf("\"%s\"", TextClip(EvidenceValueText(v), 64));
-
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("learn(): the value of \"%s\" must be %s, not %s", fc->source, want, shown)));
-}
-
-/* The folded text of s (len bytes) compared with a folded value. */
-static int
-folded_cmp(const char *s, int len, const char *value, int vlen)
-{
-	int			n = Min(len, vlen);
-
-	for (int i = 0; i < n; i++)
-	{
-		unsigned char a = (unsigned char) AsciiLower(s[i]);
-		unsigned char b = (unsigned char) value[i];
-
-		if (a != b)
-			return a < b ? -1 : 1;
-	}
-	return (len > vlen) - (len < vlen);
-}
-
-static int
-value_bin(const FitCriterion *fc, const LqValue *v)
-{
-	const char *s;
-	int			len;
-	int			lo = 0,
-				hi = fc->nvalues - 1;
-
-	switch (v->kind)
-	{
-		case LQV_TEXT:
-			s = v->str;
-			len = v->len;
-			break;
-		case LQV_NESTED:
-			value_error(fc, v, "a single value");
-		default:
-			s = EvidenceValueText(v);
-			len = strlen(s);
-			break;
-	}
-	TrimBlanks(&s, &len);
-	while (lo <= hi)
-	{
-		int			mid = (lo + hi) / 2;
-		int			c = folded_cmp(s, len, fc->values[mid], fc->value_len[mid]);
-
-		if (c == 0)
-			return 2 + mid;
-		if (c < 0)
-			hi = mid - 1;
-		else
-			lo = mid + 1;
-	}
-	return 1;
-}
-
-static int
-band_bin(const FitCriterion *fc, const LqValue *v)
-{
-	double		x;
-	int			lo = 0,
-				hi = fc->ncuts;
-
-	switch (v->kind)
-	{
-		case LQV_NUMBER:
-			x = v->num;
-			break;
-		case LQV_NUMERIC:
-			x = NumericToDouble(v->numeric);
-			break;
-		case LQV_TEXT:
-			if (ParseDecimal(v->str, v->len, &x))
-				break;
-			/* FALLTHROUGH */
-		default:
-			value_error(fc, v, "a number");
-	}
-	if (isnan(x))
-		value_error(fc, v, "a number");
-	/* the number of cuts <= x */
-	while (lo < hi)
-	{
-		int			mid = (lo + hi) / 2;
-
-		if (fc->cuts[mid] <= x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 1 + lo;
-}
-
-static int
-boolean_bin(const FitCriterion *fc, const LqValue *v)
-{
-	bool		b;
-
-	if (v->kind == LQV_BOOL)
-		return v->b ? 2 : 1;
-	if (v->kind == LQV_TEXT)
-	{
-		const char *s = v->str;
-		int			len = v->len;
-
-		TrimBlanks(&s, &len);
-		if (parse_bool_with_len(s, len, &b))
-			return b ? 2 : 1;
-	}
-	value_error(fc, v, "a boolean");
-}
-
-/* The bin of criterion c that the value v falls in (0: unknown). */
+/*
+ * The bin of criterion c that the value v falls in (0: unknown), read from
+ * the grade its reader rule gives (see reader_rule).
+ */
 int
 FitBin(const FitSpec *spec, int c, const LqValue *v)
 {
 	const FitCriterion *fc = &spec->criteria[c];
+	LqGrade		g;
 
-	if (v->kind == LQV_NULL)
+	GradeCriterion(spec->reader, c, v, &spec->asof, &g);
+	if (g.state == LQ_UNKNOWN)
 		return 0;
 	switch (fc->kind)
 	{
 		case FIT_VALUES:
-			return value_bin(fc, v);
+			return 1 + (int) rint(g.grade * (fc->nvalues + 1) / 10.0);
 		case FIT_BANDS:
-			return band_bin(fc, v);
+			return 1 + (int) rint(g.grade * fc->ncuts / 10.0);
 		case FIT_BOOLEAN:
-			return boolean_bin(fc, v);
 		case FIT_GRADED:
-			{
-				LqGrade		g;
-
-				GradeCriterion(spec->reader, c, v, &spec->asof, &g);
-				return g.state == LQ_UNKNOWN ? 0 : g.state == LQ_MET ? 2 : 1;
-			}
+			break;
 	}
-	return 0;
+	return g.state == LQ_MET ? 2 : 1;
 }

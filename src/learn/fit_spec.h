@@ -7,7 +7,7 @@
  * The spec is a JSON object that learn() writes and passes to every pass
  * of the fit (the aggregate learn_fit, fit.c):
  *
- *	 {"version": 1, "as_of": "2026-01-01 00:00:00+00",
+ *	 {"version": 1, "as_of_day": 9497,
  *	  "criteria": [{"source": "lead_source", "kind": "values", "values": ["google", "olark chat"]},
  *				   {"source": "time_on_site", "kind": "bands", "cuts": [12, 250, 900]},
  *				   {"source": "do_not_email", "kind": "boolean"},
@@ -20,7 +20,13 @@
  * of a template model, given as its JSON text and judged as of the day
  * as_of_day, in days since 2000-01-01) 1 unmet, 2 met.  The criteria's bins
  * follow each other after the intercept (bin 0 of the whole): a criterion
- * starts at its offset.
+ * starts at its offset.  A criterion may give its "key", named in the
+ * errors about its values.
+ *
+ * The values are read and judged by the scoring code itself (evidence.c,
+ * grade.c), through a model whose rules tell the bins apart by their
+ * grades: numbers, booleans and text are read exactly as score() reads
+ * them, with the same errors.
  *
  *-------------------------------------------------------------------------
  */
@@ -50,9 +56,7 @@ typedef struct FitCriterion
 	char	   *source;			/* the column or jsonb key, for messages */
 	int			offset;			/* the index of its bin 0 among all bins */
 	int			nbins;			/* its bins, unknown included */
-	int			nvalues;		/* values: folded, sorted bytewise */
-	char	  **values;
-	int		   *value_len;
+	int			nvalues;		/* values: how many are listed */
 	int			ncuts;			/* bands: increasing */
 	double	   *cuts;
 } FitCriterion;
@@ -63,7 +67,7 @@ typedef struct FitSpec
 	FitCriterion *criteria;
 	int			nbins;			/* K: the intercept and every criterion's bins */
 	uint32		hash;			/* of the spec's text */
-	LqModel    *reader;			/* reads the criteria's values from evidence */
+	LqModel    *reader;			/* reads and grades the criteria's values */
 	LqAsOf		asof;			/* for graded criteria */
 } FitSpec;
 

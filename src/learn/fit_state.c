@@ -6,8 +6,9 @@
  *
  * The text form is what Citus ships partial states in, so it is exact:
  *	 {"version": 1, "bins": 3, "spec": "1f2e3d4c", "rows": 120,
- *	  "loglik": "ffff...", "sums": ["0000...", ...]}
- * with every 128-bit sum as 32 hexadecimal digits (two's complement).
+ *	  "loglik": "ffff...", "sums": "0000...0000..."}
+ * with every 128-bit sum as 32 hexadecimal digits (two's complement), the
+ * sums one after the other in one string (a state of 512 bins has 131,840).
  * The input checks everything, so a hand-written state is an error or a
  * valid state, never a crash.
  *
@@ -21,6 +22,7 @@
 
 #include "base/binary.h"
 #include "base/fmgr_util.h"
+#include "base/json_fields.h"
 #include "base/json_tree.h"
 #include "learn/fit_state.h"
 
@@ -68,6 +70,12 @@ FitStateArg(FunctionCallInfo fcinfo, int argno, bool copy)
 	return s;
 }
 
+static const StateText state_text = {
+	LQ_FIT_STATE_TYPE,
+	"A fit_state is the partial state of learn()'s fit; its text is what fit_state_out writes."
+};
+
+/* a 128-bit sum as 32 hexadecimal digits, two's complement */
 static void
 append_hex(StringInfo out, INT128 v)
 {
@@ -75,7 +83,7 @@ append_hex(StringInfo out, INT128 v)
 				lo;
 
 	Int128Split(v, &hi, &lo);
-	appendStringInfo(out, "\"%016" INT64_MODIFIER "x%016" INT64_MODIFIER "x\"", hi, lo);
+	appendStringInfo(out, "%016llx%016llx", (unsigned long long) hi, (unsigned long long) lo);
 }
 
 static bool
@@ -83,8 +91,6 @@ parse_hex(const char *s, INT128 *v)
 {
 	uint64		part[2] = {0, 0};
 
-	if (strlen(s) != 32)
-		return false;
 	for (int i = 0; i < 32; i++)
 	{
 		char		c = s[i];
@@ -107,53 +113,13 @@ lq_fit_state_out(PG_FUNCTION_ARGS)
 
 	initStringInfo(&out);
 	appendStringInfo(&out, "{\"version\": %d, \"bins\": %d, \"spec\": \"%08x\", \"rows\": " INT64_FORMAT
-					 ", \"loglik\": ", s->version, s->nbins, s->spec_hash, s->rows);
+					 ", \"loglik\": \"", s->version, s->nbins, s->spec_hash, s->rows);
 	append_hex(&out, s->loglik);
-	appendStringInfoString(&out, ", \"sums\": [");
+	appendStringInfoString(&out, "\", \"sums\": \"");
 	for (Size i = 0; i < FIT_NSUMS(s->nbins); i++)
-	{
-		if (i > 0)
-			appendStringInfoString(&out, ", ");
 		append_hex(&out, s->sums[i]);
-	}
-	appendStringInfoString(&out, "]}");
+	appendStringInfoString(&out, "\"}");
 	PG_RETURN_CSTRING(out.data);
-}
-
-pg_noreturn static void bad_state(const char *what);
-
-static void
-bad_state(const char *what)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid %s: %s", LQ_FIT_STATE_TYPE, what),
-			 errhint("A fit_state is the partial state of learn()'s fit; its text is what fit_state_out writes.")));
-}
-
-static const JNode *
-member(const JNode *obj, const char *key, JNodeType type)
-{
-	const JNode *n = JsonMember(obj, key);
-
-	if (n == NULL || n->type != type)
-		bad_state(psprintf("\"%s\" must be %s", key, JsonTypeName(type)));
-	return n;
-}
-
-static int64
-whole(const JNode *obj, const char *key, int64 lo, int64 hi)
-{
-	const JNode *n = member(obj, key, JN_NUMBER);
-	char	   *end;
-	long long	v;
-
-	errno = 0;
-	v = strtoll(n->str, &end, 10);
-	if (errno != 0 || *end != '\0' || v < lo || v > hi)
-		bad_state(psprintf("\"%s\" must be a whole number from " INT64_FORMAT " to " INT64_FORMAT,
-						   key, lo, hi));
-	return (int64) v;
 }
 
 /* The state written as text; see InputParse. */
@@ -163,34 +129,37 @@ state_from_text(void *arg)
 	char	   *text = (char *) arg;
 	JNode	   *root = JsonTreeParse(text, strlen(text), "fit state");
 	const JNode *n;
-	const JNode *sums;
 	FitState   *s;
 	int			nbins;
 	char	   *end;
 	unsigned long hash;
+	Size		nsums;
 
 	if (root->type != JN_OBJECT || root->dupkey != NULL || root->nitems != 6)
-		bad_state("not an object with the fields version, bins, spec, rows, loglik and sums");
-	if (whole(root, "version", FIT_STATE_VERSION, FIT_STATE_VERSION) != FIT_STATE_VERSION)
-		bad_state("unsupported version");
-	nbins = (int) whole(root, "bins", 1, LQ_MAX_FIT_BINS);
+		StateTextError(&state_text, "not an object with the fields version, bins, spec, rows, loglik and sums");
+	if (StateTextWhole(&state_text, root, "version", 1, 255) != FIT_STATE_VERSION)
+		StateTextError(&state_text, "unsupported version");
+	nbins = (int) StateTextWhole(&state_text, root, "bins", 1, LQ_MAX_FIT_BINS);
 	s = FitStateNew(nbins, 0);
-	n = member(root, "spec", JN_STRING);
+	n = StateTextMember(&state_text, root, "spec", JN_STRING, false);
 	errno = 0;
 	hash = strtoul(n->str, &end, 16);
 	if (strlen(n->str) != 8 || strspn(n->str, "0123456789abcdef") != 8 || errno != 0 ||
 		*end != '\0' || hash > PG_UINT32_MAX)
-		bad_state("\"spec\" must be 8 hexadecimal digits");
+		StateTextError(&state_text, "\"spec\" must be 8 hexadecimal digits");
 	s->spec_hash = (uint32) hash;
-	s->rows = whole(root, "rows", 0, PG_INT64_MAX);
-	if (!parse_hex(member(root, "loglik", JN_STRING)->str, &s->loglik))
-		bad_state("\"loglik\" must be 32 hexadecimal digits");
-	sums = member(root, "sums", JN_ARRAY);
-	if ((Size) sums->nitems != FIT_NSUMS(nbins))
-		bad_state(psprintf("\"sums\" must hold %zu sums for %d bins", FIT_NSUMS(nbins), nbins));
-	for (int i = 0; i < sums->nitems; i++)
-		if (sums->items[i]->type != JN_STRING || !parse_hex(sums->items[i]->str, &s->sums[i]))
-			bad_state("every sum must be 32 hexadecimal digits");
+	s->rows = StateTextWhole(&state_text, root, "rows", 0, PG_INT64_MAX);
+	n = StateTextMember(&state_text, root, "loglik", JN_STRING, false);
+	if (strlen(n->str) != 32 || !parse_hex(n->str, &s->loglik))
+		StateTextError(&state_text, "\"loglik\" must be 32 hexadecimal digits");
+	n = StateTextMember(&state_text, root, "sums", JN_STRING, false);
+	nsums = FIT_NSUMS(nbins);
+	if (strlen(n->str) != 32 * nsums)
+		StateTextError(&state_text, "\"sums\" must hold %zu sums of 32 hexadecimal digits for %d bins",
+					   nsums, nbins);
+	for (Size i = 0; i < nsums; i++)
+		if (!parse_hex(n->str + 32 * i, &s->sums[i]))
+			StateTextError(&state_text, "\"sums\" must be hexadecimal digits");
 	return PointerGetDatum(s);
 }
 

@@ -31,6 +31,7 @@ learn_steps(Learn *l)
 {
 	MemoryContext caller = CurrentMemoryContext;
 	char	   *json;
+	bool		any = false;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "learn(): SPI_connect failed");
@@ -40,6 +41,13 @@ learn_steps(Learn *l)
 	LearnFirstPass(l);
 	LearnFit(l);
 	LearnGrades(l);
+	for (int i = 0; i < l->ncriteria && !any; i++)
+		any = l->criteria[i].weight > 0;
+	if (!any)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("learn(): no criterion tells won from lost leads in %s", l->source_sql),
+				 errdetail("The criteria left after the leaks and the noise rank the leads no better than chance, or against their rules.")));
 	LearnScore(l, LearnModelJson(l));
 	json = MemoryContextStrdup(caller, LearnModelJson(l));
 	SPI_finish();
@@ -80,6 +88,7 @@ lq_learn(PG_FUNCTION_ARGS)
 		if (l->opt.label == NULL && m->label != NULL)
 			l->opt.label = m->label;
 	}
+	LearnCheckKeep(l);
 	json = learn_steps(l);
 	PG_RETURN_POINTER(ModelCompile(json, strlen(json)));
 }
@@ -110,7 +119,6 @@ lq_choose_thresholds(PG_FUNCTION_ARGS)
 	Datum		values[CT_NATTS];
 	bool		nulls[CT_NATTS] = {0};
 	MemoryContext caller = CurrentMemoryContext;
-	StringInfoData json;
 	LearnGroup *g;
 	int			n;
 	ThresholdResult r;
@@ -122,18 +130,21 @@ lq_choose_thresholds(PG_FUNCTION_ARGS)
 	/* the model qualifying every lead its knockouts let through */
 	m->min_met = 0;
 	m->has_pass_score = false;
-	initStringInfo(&json);
-	ModelToJson(&json, m);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "choose_thresholds(): SPI_connect failed");
 	LearnCountRows(l);
-	g = LearnScorePass(l, json.data, &n);
+	g = LearnScorePass(l, (struct varlena *) ModelEncode(m), &n);
+	ThresholdsFromGroups(g, n, m->ncriteria, &l->opt.goal, &r);
 	SPI_finish();
 	MemoryContextSwitchTo(caller);
 
-	ThresholdsFromGroups(g, n, m->ncriteria, &l->opt.goal, &r);
-	Assert(r.choice.found);
+	if (!r.choice.found)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("choose_thresholds(): no lead of %s can qualify under model \"%s\"", l->source_sql,
+						m->name),
+				 errdetail("Every lead fails a knockout, or the leads that pass weigh nothing.")));
 	m->min_met = r.choice.min_met;
 	m->has_pass_score = true;
 	m->pass_score = r.choice.pass_score;

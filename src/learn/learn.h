@@ -54,6 +54,7 @@
 #define LEARN_MAX_DISTINCT	10000	/* distinct text values a criterion may have */
 #define LEARN_MAX_ITER		30		/* Newton iterations */
 #define LEARN_EMPTY_BIN		1e-9	/* a bin with less weight than this has no rows */
+#define LEARN_MAX_WEIGHT_RATIO 1e6	/* the largest weight, in means (learn_fit's limit) */
 
 typedef struct LearnOptions
 {
@@ -93,6 +94,7 @@ typedef struct LearnCriterion
 	int64		unknown_won;
 	int64		unknown_lost;
 	int			nvalues;		/* values: every distinct one, then the kept first */
+	int			room;
 	LearnValue *values;
 	int			nkept;
 	int			ncuts;			/* bands */
@@ -125,6 +127,7 @@ typedef struct Learn
 	LearnOptions opt;
 	Oid			source;
 	char	   *source_sql;		/* quoted, schema-qualified */
+	char	   *alias;			/* of the source in the queries: no column's name */
 	char	   *outcome;
 	const LqModel *tmpl;		/* the template, or NULL */
 	int			ncriteria;
@@ -158,6 +161,7 @@ extern Oid	LearnColumnType(Learn *l, const char *column, const char *what);
 extern void LearnParseOptions(Learn *l, Jsonb *options, bool learning);
 extern void LearnCriteriaFromNames(Learn *l, ArrayType *names);
 extern void LearnCriteriaFromTemplate(Learn *l, const LqModel *m);
+extern void LearnCheckKeep(Learn *l);
 
 /* learn_data.c */
 extern void LearnKeyKinds(Learn *l, bool set_kinds);
@@ -167,7 +171,7 @@ extern char *LearnFitSpec(Learn *l);
 extern void LearnFitPass(Learn *l, const char *spec, const double *theta, double *grad,
 						 double *hess, double *loglik);
 extern char *LearnRowSql(Learn *l, const char *what);
-extern LearnGroup *LearnScorePass(Learn *l, const char *model, int *ngroups);
+extern LearnGroup *LearnScorePass(Learn *l, const struct varlena *model, int *ngroups);
 
 /* learn_fit.c */
 extern void LearnFit(Learn *l);

@@ -54,6 +54,10 @@ LearnSetSource(Learn *l, Oid relid, const char *outcome)
 	l->source = relid;
 	nsp = get_namespace_name(get_rel_namespace(relid));
 	l->source_sql = quote_qualified_identifier(nsp, get_rel_name(relid));
+	/* the source's alias in the queries: not the name of one of its columns */
+	l->alias = "t";
+	for (int i = 2; get_attnum(relid, l->alias) != InvalidAttrNumber; i++)
+		l->alias = psprintf("lq_row%d", i);
 	LearnColumnType(l, outcome, "outcome");
 	l->outcome = pstrdup(outcome);
 }
@@ -144,14 +148,28 @@ parse_goal(const JNode *n, LearnGoalSpec *goal)
 	}
 }
 
+static void
+as_of_context(void *arg)
+{
+	errcontext("in the option \"as_of\"");
+}
+
 static TimestampTz
 parse_as_of(const JNode *n)
 {
+	ErrorContextCallback context;
+	TimestampTz t;
+
 	if (n->type != JN_STRING)
 		option_error("as_of", "must be a timestamp as a string, not %s", JsonTypeName(n->type));
-	return DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in, CStringGetDatum(n->str),
-												   ObjectIdGetDatum(InvalidOid),
-												   Int32GetDatum(-1)));
+	context.callback = as_of_context;
+	context.arg = NULL;
+	context.previous = error_context_stack;
+	error_context_stack = &context;
+	t = DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in, CStringGetDatum(n->str),
+												ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+	error_context_stack = context.previous;
+	return t;
 }
 
 /*
@@ -194,7 +212,12 @@ LearnParseOptions(Learn *l, Jsonb *options, bool learning)
 	if ((n = JsonMember(root, "label")) != NULL)
 		o->label = option_string(n, "label", LQ_MAX_LABEL_LEN);
 	if ((n = JsonMember(root, "regularization")) != NULL)
+	{
 		o->regularization = option_number(n, "regularization", 0, 1e6);
+		/* every criterion has a bin for each value and for unknown: the fit needs a ridge */
+		if (o->regularization <= 0)
+			option_error("regularization", "must be above 0");
+	}
 	if ((n = JsonMember(root, "bands")) != NULL)
 		o->bands = option_integer(n, "bands", 2, 256);
 	if ((n = JsonMember(root, "min_rows")) != NULL)
@@ -223,7 +246,8 @@ LearnParseOptions(Learn *l, Jsonb *options, bool learning)
 
 		o->weight = option_string(n, "weight", NAMEDATALEN);
 		t = LearnColumnType(l, o->weight, "weight");
-		if (TypeCategory(t) != TYPCATEGORY_NUMERIC)
+		if (t != INT2OID && t != INT4OID && t != INT8OID && t != FLOAT4OID && t != FLOAT8OID &&
+			t != NUMERICOID)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("%s: the weight column \"%s\" must be a number, not %s", l->fn,
@@ -359,6 +383,11 @@ LearnCriteriaFromNames(Learn *l, ArrayType *names)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("learn(): criteria names \"%s\" twice", name)));
+		if (strlen(name) > LQ_MAX_NAME_LEN)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("learn(): criteria[%d] is longer than %d bytes", i + 1, LQ_MAX_NAME_LEN),
+					 errdetail("A criterion reads a column or key of at most %d bytes.", LQ_MAX_NAME_LEN)));
 		c->source = name;
 		c->key = unique_key(l, i, key_from_name(name));
 		if (strcmp(c->key, name) != 0)
@@ -417,5 +446,22 @@ LearnCriteriaFromTemplate(Learn *l, const LqModel *m)
 						 errmsg("learn(): criterion \"%s\" of the template compares numbers, but column \"%s\" is of type %s",
 								c->key, c->source, format_type_be(type))));
 		}
+	}
+}
+
+/* Every name the option "keep" gives is a criterion's key or source. */
+void
+LearnCheckKeep(Learn *l)
+{
+	for (int k = 0; k < l->opt.nkeep; k++)
+	{
+		bool		found = false;
+
+		for (int i = 0; i < l->ncriteria && !found; i++)
+			found = strcmp(l->opt.keep[k], l->criteria[i].key) == 0 ||
+				strcmp(l->opt.keep[k], l->criteria[i].source) == 0;
+		if (!found)
+			option_error(IndexPath("keep", k), "\"%s\" is not one of the criteria",
+						 TextClip(l->opt.keep[k], 64));
 	}
 }

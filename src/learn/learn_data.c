@@ -35,11 +35,25 @@
 #define FOLD_SQL "pg_catalog.translate(pg_catalog.btrim(%s, E' \\t\\n\\r'), " \
 	"'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
-/* The outcome of a row of the source t. */
+/* A column of the row of the source, named by the source's alias. */
+static char *
+column_sql(Learn *l, const char *column)
+{
+	return psprintf("%s.%s", l->alias, quote_identifier(column));
+}
+
+/* The outcome of a row of the source. */
 static char *
 outcome_sql(Learn *l)
 {
-	return psprintf("t.%s", quote_identifier(l->outcome));
+	return column_sql(l, l->outcome);
+}
+
+/* The evidence of a row: its jsonb column, or the row itself. */
+static char *
+evidence_sql(Learn *l)
+{
+	return l->opt.evidence ? column_sql(l, l->opt.evidence) : pstrdup(l->alias);
 }
 
 /* A row's weight, divided by the mean weight (1 without a weight column). */
@@ -48,8 +62,8 @@ weight_sql(Learn *l)
 {
 	if (l->opt.weight == NULL)
 		return pstrdup("1::pg_catalog.float8");
-	return psprintf("(t.%s)::pg_catalog.float8 OPERATOR(pg_catalog./) %s::pg_catalog.float8",
-					quote_identifier(l->opt.weight), NumberText(l->mean_weight));
+	return psprintf("(%s)::pg_catalog.float8 OPERATOR(pg_catalog./) %s::pg_catalog.float8",
+					column_sql(l, l->opt.weight), NumberText(l->mean_weight));
 }
 
 /* A criterion's value as text, or (number) as a double. */
@@ -58,36 +72,41 @@ value_sql(Learn *l, const LearnCriterion *c, bool number)
 {
 	if (l->opt.evidence != NULL)
 	{
-		char	   *ev = psprintf("t.%s", quote_identifier(l->opt.evidence));
+		char	   *ev = evidence_sql(l);
 		char	   *key = quote_literal_cstr(c->source);
+		char	   *text = psprintf("(%s OPERATOR(pg_catalog.->>) %s)", ev, key);
 
 		if (!number)
-			return psprintf("(%s OPERATOR(pg_catalog.->>) %s)", ev, key);
+			return text;
+		/* a number, or a string holding one as scoring reads it (ParseDecimal) */
 		return psprintf("CASE WHEN pg_catalog.jsonb_typeof(%s OPERATOR(pg_catalog.->) %s) "
-						"OPERATOR(pg_catalog.=) 'number' "
-						"THEN (%s OPERATOR(pg_catalog.->>) %s)::pg_catalog.float8 END",
-						ev, key, ev, key);
+						"OPERATOR(pg_catalog.=) 'number' OR pg_catalog.btrim(%s, E' \\t\\n\\r') "
+						"OPERATOR(pg_catalog.~) '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$' "
+						"THEN pg_catalog.btrim(%s, E' \\t\\n\\r')::pg_catalog.float8 END",
+						ev, key, text, text);
 	}
-	return psprintf("(t.%s)::pg_catalog.%s", quote_identifier(c->source),
-					number ? "float8" : "text");
+	return psprintf("(%s)::pg_catalog.%s", column_sql(l, c->source), number ? "float8" : "text");
 }
 
 /*
- * SELECT <what> FROM the source t WHERE the outcome is known: the rows
+ * SELECT <what> FROM the source WHERE the outcome is known: the rows
  * every pass reads.
  */
 char *
 LearnRowSql(Learn *l, const char *what)
 {
-	return psprintf("SELECT %s FROM %s t WHERE %s IS NOT NULL",
-					what, l->source_sql, outcome_sql(l));
+	return psprintf("SELECT %s FROM %s %s WHERE %s IS NOT NULL",
+					what, l->source_sql, l->alias, outcome_sql(l));
 }
 
 static void
 run(const char *sql, int nargs, Oid *types, Datum *values)
 {
-	int			rc = SPI_execute_with_args(sql, nargs, types, values, NULL, true, 0);
+	int			rc;
 
+	/* the previous query's rows are no longer needed */
+	SPI_freetuptable(SPI_tuptable);
+	rc = SPI_execute_with_args(sql, nargs, types, values, NULL, true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "learn(): a query failed: %s", SPI_result_code_string(rc));
 }
@@ -100,34 +119,52 @@ get_int64(int row, int col, bool *isnull)
 	return *isnull ? 0 : DatumGetInt64(d);
 }
 
+static double
+get_float8(int row, int col, double if_null)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
+
+	return isnull ? if_null : DatumGetFloat8(d);
+}
+
 /*
- * How many rows won and lost, and the weights: their mean, and no
- * negative or missing one.
+ * How many rows won and lost, and the weights: none missing or below 0, all
+ * finite, won and lost rows with some weight, and the largest at most
+ * LEARN_MAX_WEIGHT_RATIO times the mean.  The mean is exact (numeric): it
+ * is the same in any order of the rows.
  */
 void
 LearnCountRows(Learn *l)
 {
 	char	   *o = outcome_sql(l);
-	char	   *w = l->opt.weight ? psprintf("(t.%s)::pg_catalog.float8", quote_identifier(l->opt.weight))
-		: pstrdup("1::pg_catalog.float8");
+	char	   *w = l->opt.weight ? psprintf("(%s)::pg_catalog.numeric", column_sql(l, l->opt.weight))
+		: pstrdup("1::pg_catalog.numeric");
 	bool		isnull;
 	int64		missing;
-	double		min_weight;
-	Datum		d;
+	double		min_weight,
+				max_weight,
+				won_weight,
+				lost_weight;
 
 	run(LearnRowSql(l, psprintf("pg_catalog.count(*) FILTER (WHERE %s), "
 								"pg_catalog.count(*) FILTER (WHERE NOT %s), "
-								"pg_catalog.avg(%s), pg_catalog.min(%s), "
-								"pg_catalog.count(*) FILTER (WHERE %s IS NULL)",
-								o, o, w, w, w)),
+								"(pg_catalog.sum(%s) OPERATOR(pg_catalog./) "
+								"NULLIF(pg_catalog.count(%s), 0))::pg_catalog.float8, "
+								"pg_catalog.min(%s)::pg_catalog.float8, pg_catalog.max(%s)::pg_catalog.float8, "
+								"pg_catalog.count(*) FILTER (WHERE %s IS NULL), "
+								"(pg_catalog.sum(%s) FILTER (WHERE %s))::pg_catalog.float8, "
+								"(pg_catalog.sum(%s) FILTER (WHERE NOT %s))::pg_catalog.float8",
+								o, o, w, w, w, w, w, w, o, w, o)),
 		0, NULL, NULL);
 	l->won = get_int64(0, 1, &isnull);
 	l->lost = get_int64(0, 2, &isnull);
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
-	l->mean_weight = isnull ? 1 : DatumGetFloat8(d);
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull);
-	min_weight = isnull ? 1 : DatumGetFloat8(d);
-	missing = get_int64(0, 5, &isnull);
+	l->mean_weight = get_float8(0, 3, 1);
+	min_weight = get_float8(0, 4, 1);
+	max_weight = get_float8(0, 5, 1);
+	missing = get_int64(0, 6, &isnull);
+	won_weight = get_float8(0, 7, 0);
+	lost_weight = get_float8(0, 8, 0);
 
 	if (l->won == 0 || l->lost == 0)
 		ereport(ERROR,
@@ -136,13 +173,29 @@ LearnCountRows(Learn *l)
 						l->won == 0 ? "won" : "lost"),
 				 errdetail("Column \"%s\" is true in " INT64_FORMAT " rows and false in " INT64_FORMAT ".",
 						   l->outcome, l->won, l->lost)));
-	if (l->opt.weight != NULL && (missing > 0 || min_weight < 0 || !(l->mean_weight > 0)))
+	if (l->opt.weight == NULL)
+		return;
+	if (missing > 0 || min_weight < 0 || !isfinite(max_weight))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: the weights in column \"%s\" must be numbers of at least 0, not all 0", l->fn,
+				 errmsg("%s: the weights in column \"%s\" must be finite numbers of at least 0", l->fn,
 						l->opt.weight),
-				 errdetail(INT64_FORMAT " rows have no weight; the smallest is %s.", missing,
-						   NumberText(min_weight))));
+				 errdetail(INT64_FORMAT " rows have no weight; the smallest is %s, the largest %s.", missing,
+						   NumberText(min_weight), NumberText(max_weight))));
+	if (!(won_weight > 0 && lost_weight > 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the %s rows of %s all have weight 0", l->fn,
+						won_weight > 0 ? "lost" : "won", l->source_sql),
+				 errdetail("Column \"%s\" weighs the won rows %s and the lost rows %s in all.",
+						   l->opt.weight, NumberText(won_weight), NumberText(lost_weight))));
+	if (max_weight > LEARN_MAX_WEIGHT_RATIO * l->mean_weight)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: a weight in column \"%s\" is more than %s times the mean weight", l->fn,
+						l->opt.weight, NumberText(LEARN_MAX_WEIGHT_RATIO)),
+				 errdetail("The largest is %s, the mean %s.", NumberText(max_weight),
+						   NumberText(l->mean_weight))));
 }
 
 static int
@@ -164,7 +217,32 @@ folded_value_cmp(const void *a, const void *b)
 	return strcmp(((const LearnValue *) a)->folded, ((const LearnValue *) b)->folded);
 }
 
-/* The text values of the values and boolean criteria: one query. */
+/* Room for one more value of criterion c. */
+static LearnValue *
+new_value(LearnCriterion *c)
+{
+	if (c->nvalues >= LEARN_MAX_DISTINCT)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("learn(): \"%s\" has more than %d distinct values", c->source,
+						LEARN_MAX_DISTINCT),
+				 errdetail("A criterion keeps at most %d values; one with this many is more likely an identifier or free text than a criterion.",
+						   LEARN_MAX_KEPT),
+				 errhint("Leave it out, or group its values in a view.")));
+	if (c->nvalues == c->room)
+	{
+		c->room = c->room == 0 ? 64 : 2 * c->room;
+		c->values = c->values == NULL ? palloc(sizeof(LearnValue) * c->room)
+			: repalloc(c->values, sizeof(LearnValue) * c->room);
+	}
+	return &c->values[c->nvalues++];
+}
+
+/*
+ * The text values of the values and boolean criteria: one query, read
+ * through a cursor a batch at a time, so that a criterion with too many
+ * values is refused before its values fill the memory.
+ */
 static void
 count_values(Learn *l)
 {
@@ -172,6 +250,7 @@ count_values(Learn *l)
 	StringInfoData vals;
 	int			n = 0;
 	char	   *o = outcome_sql(l);
+	Portal		portal;
 
 	initStringInfo(&cols);
 	initStringInfo(&vals);
@@ -187,45 +266,44 @@ count_values(Learn *l)
 	}
 	if (n == 0)
 		return;
-	run(psprintf("SELECT x.k, x.v, pg_catalog.min(x.raw COLLATE \"C\"), "
-				 "pg_catalog.count(*) FILTER (WHERE s.o), pg_catalog.count(*) FILTER (WHERE NOT s.o) "
-				 "FROM (%s) s, LATERAL (VALUES %s) x(k, v, raw) GROUP BY x.k, x.v",
-				 LearnRowSql(l, psprintf("%s AS o%s", o, cols.data)), vals.data),
-		0, NULL, NULL);
-
-	/* every distinct value (NULL: unknown) of each criterion */
-	for (uint64 r = 0; r < SPI_processed; r++)
+	SPI_freetuptable(SPI_tuptable);
+	portal = SPI_cursor_open_with_args(NULL,
+									   psprintf("SELECT x.k, x.v, pg_catalog.min(x.raw COLLATE pg_catalog.\"C\"), "
+												"pg_catalog.count(*) FILTER (WHERE s.o), pg_catalog.count(*) FILTER (WHERE NOT s.o) "
+												"FROM (%s) s, LATERAL (VALUES %s) x(k, v, raw) GROUP BY x.k, x.v",
+												LearnRowSql(l, psprintf("%s AS o%s", o, cols.data)), vals.data),
+									   0, NULL, NULL, NULL, true, CURSOR_OPT_PARALLEL_OK);
+	for (;;)
 	{
-		bool		isnull;
-		int			k = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
-		LearnCriterion *c = &l->criteria[k];
-		char	   *folded = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
-		int64		won = get_int64(r, 4, &isnull);
-		int64		lost = get_int64(r, 5, &isnull);
-		LearnValue *v;
-
-		if (folded == NULL)
+		SPI_cursor_fetch(portal, true, 1000);
+		if (SPI_processed == 0)
+			break;
+		/* every distinct value (NULL: unknown) of each criterion */
+		for (uint64 r = 0; r < SPI_processed; r++)
 		{
-			c->unknown_won = won;
-			c->unknown_lost = lost;
-			continue;
+			bool		isnull;
+			int			k = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
+			LearnCriterion *c = &l->criteria[k];
+			char	   *folded = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
+			int64		won = get_int64(r, 4, &isnull);
+			int64		lost = get_int64(r, 5, &isnull);
+			LearnValue *v;
+
+			if (folded == NULL)
+			{
+				c->unknown_won = won;
+				c->unknown_lost = lost;
+				continue;
+			}
+			v = new_value(c);
+			v->folded = folded;
+			v->shown = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 3);
+			v->won = won;
+			v->lost = lost;
 		}
-		if (c->nvalues >= LEARN_MAX_DISTINCT)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("learn(): \"%s\" has more than %d distinct values", c->source,
-							LEARN_MAX_DISTINCT),
-					 errdetail("A criterion keeps at most %d values; one with this many is more likely an identifier or free text than a criterion.",
-							   LEARN_MAX_KEPT),
-					 errhint("Leave it out, or group its values in a view.")));
-		if (c->values == NULL)
-			c->values = palloc(sizeof(LearnValue) * LEARN_MAX_DISTINCT);
-		v = &c->values[c->nvalues++];
-		v->folded = folded;
-		v->shown = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 3);
-		v->won = won;
-		v->lost = lost;
+		SPI_freetuptable(SPI_tuptable);
 	}
+	SPI_cursor_close(portal);
 
 	/* keep the values seen min_rows times (the most frequent, if too many) */
 	for (int i = 0; i < l->ncriteria; i++)
@@ -290,8 +368,9 @@ cut_bands(Learn *l)
 		v = value_sql(l, c, true);
 		appendStringInfo(&what, "%spg_catalog.count(*) FILTER (WHERE %s IS NULL AND %s), "
 						 "pg_catalog.count(*) FILTER (WHERE %s IS NULL AND NOT %s), "
-						 "lead_qual.score_histogram(%s, %s)",
-						 n++ > 0 ? ", " : "", v, o, v, o, v, o);
+						 "lead_qual.score_histogram(NULLIF(%s, 'NaN'), %s), "
+						 "pg_catalog.count(*) FILTER (WHERE %s OPERATOR(pg_catalog.=) 'NaN')",
+						 n++ > 0 ? ", " : "", v, o, v, o, v, o, v);
 	}
 	if (n == 0)
 		return;
@@ -307,9 +386,14 @@ cut_bands(Learn *l)
 
 		if (c->kind != FIT_BANDS)
 			continue;
-		c->unknown_won = get_int64(0, 3 * n + 1, &isnull);
-		c->unknown_lost = get_int64(0, 3 * n + 2, &isnull);
-		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3 * n + 3, &isnull);
+		if (get_int64(0, 4 * n + 4, &isnull) > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("learn(): \"%s\" holds NaN, which is not a usable number", c->source),
+					 errhint("Make it NULL (unknown) in a view.")));
+		c->unknown_won = get_int64(0, 4 * n + 1, &isnull);
+		c->unknown_lost = get_int64(0, 4 * n + 2, &isnull);
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4 * n + 3, &isnull);
 		n++;
 		old = MemoryContextSwitchTo(caller);
 		c->cuts = palloc(sizeof(double) * Max(l->opt.bands, 1));
@@ -378,7 +462,9 @@ LearnFitSpec(Learn *l)
 		c->offset = -1;
 		if (c->leak || c->noise)
 			continue;
-		appendStringInfo(&s, "%s{\"source\": ", n++ > 0 ? ", " : "");
+		appendStringInfo(&s, "%s{\"key\": ", n++ > 0 ? ", " : "");
+		escape_json(&s, c->key);
+		appendStringInfoString(&s, ", \"source\": ");
 		escape_json(&s, c->source);
 		switch (c->kind)
 		{
@@ -423,6 +509,12 @@ LearnFitSpec(Learn *l)
 		appendStringInfoChar(&s, '}');
 		c->offset = offset;
 		offset += 1 + c->nbins;
+		if (offset > LQ_MAX_FIT_BINS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("learn(): the criteria have more than %d values, bands and unknowns in all",
+							LQ_MAX_FIT_BINS - 1),
+					 errhint("Learn from fewer criteria or bands, or raise the option \"min_rows\" so that rare values are grouped.")));
 	}
 	appendStringInfoString(&s, "]}");
 	l->ninfit = n;
@@ -452,8 +544,7 @@ LearnFitPass(Learn *l, const char *spec, const double *theta, double *grad, doub
 	args[0] = DirectFunctionCall1(jsonb_in, CStringGetDatum(spec));
 	args[1] = PointerGetDatum(construct_array(elems, k, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	run(LearnRowSql(l, psprintf("lead_qual.learn_fit($1, $2, %s, %s, %s)",
-								l->opt.evidence ? psprintf("t.%s", quote_identifier(l->opt.evidence)) : "t",
-								outcome_sql(l), weight_sql(l))),
+								evidence_sql(l), outcome_sql(l), weight_sql(l))),
 		2, types, args);
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (isnull)
@@ -471,30 +562,36 @@ LearnFitPass(Learn *l, const char *spec, const double *theta, double *grad, doub
 }
 
 /*
- * The rows scored by a model, given as JSON text (with min_met 0 and no pass_score, so that
+ * The rows scored by a model (with min_met 0 and no pass_score, so that
  * qualified says whether the knockouts let the row through), grouped by
  * score in hundredths, criteria met and that: won and lost (weighted) in
- * each group.  The sums of weights are numeric: exact in any order.
+ * each group.  A row's hundredth is the largest k with k / 100 <= score, in
+ * double precision as a pass_score of k / 100 is compared with the score:
+ * a pass_score of k / 100 qualifies exactly the groups of k and above.  The
+ * sums of weights are numeric: exact in any order.
  */
 LearnGroup *
-LearnScorePass(Learn *l, const char *model, int *ngroups)
+LearnScorePass(Learn *l, const struct varlena *model, int *ngroups)
 {
 	char	   *o = outcome_sql(l);
-	char	   *w = weight_sql(l);
-	char	   *ev = l->opt.evidence ? psprintf("t.%s", quote_identifier(l->opt.evidence)) : "t";
-	Oid			types[2] = {TEXTOID, TIMESTAMPTZOID};
-	Datum		args[2] = {CStringGetTextDatum(model), TimestampTzGetDatum(l->opt.as_of)};
+	char	   *w = l->opt.weight ? psprintf("(%s)::pg_catalog.numeric", weight_sql(l))
+		: pstrdup("1::pg_catalog.numeric");
+	Oid			types[2] = {ModelTypeOid(), TIMESTAMPTZOID};
+	Datum		args[2] = {PointerGetDatum(model), TimestampTzGetDatum(l->opt.as_of)};
 	LearnGroup *g;
 	MemoryContext caller = CurrentMemoryContext;
 
-	run(psprintf("SELECT pg_catalog.floor(q.score OPERATOR(pg_catalog.*) 100)::pg_catalog.int8, q.met, q.qualified, "
+	run(psprintf("SELECT f.f OPERATOR(pg_catalog.+) CASE "
+				 "WHEN ((f.f OPERATOR(pg_catalog.+) 1)::pg_catalog.float8 OPERATOR(pg_catalog./) 100::pg_catalog.float8) "
+				 "OPERATOR(pg_catalog.<=) q.score THEN 1 "
+				 "WHEN (f.f::pg_catalog.float8 OPERATOR(pg_catalog./) 100::pg_catalog.float8) "
+				 "OPERATOR(pg_catalog.>) q.score THEN -1 ELSE 0 END, q.met, q.qualified, "
 				 "pg_catalog.sum(%s) FILTER (WHERE %s)::pg_catalog.float8, "
 				 "pg_catalog.sum(%s) FILTER (WHERE NOT %s)::pg_catalog.float8 "
-				 "FROM %s t CROSS JOIN LATERAL lead_qual.qualify($1::lead_qual.model, %s, $2) q "
+				 "FROM %s %s CROSS JOIN LATERAL lead_qual.qualify($1, %s, $2) q "
+				 "CROSS JOIN LATERAL (SELECT pg_catalog.floor(q.score OPERATOR(pg_catalog.*) 100)::pg_catalog.int8) f(f) "
 				 "WHERE %s IS NOT NULL GROUP BY 1, 2, 3",
-				 l->opt.weight ? psprintf("(%s)::pg_catalog.numeric", w) : "1::pg_catalog.numeric", o,
-				 l->opt.weight ? psprintf("(%s)::pg_catalog.numeric", w) : "1::pg_catalog.numeric", o,
-				 l->source_sql, ev, o),
+				 w, o, w, o, l->source_sql, l->alias, evidence_sql(l), o),
 		2, types, args);
 	g = MemoryContextAlloc(caller, sizeof(LearnGroup) * Max(SPI_processed, 1));
 	for (uint64 r = 0; r < SPI_processed; r++)
@@ -528,16 +625,16 @@ LearnKeyKinds(Learn *l, bool set_kinds)
 	Datum	   *keys = palloc(sizeof(Datum) * l->ncriteria);
 	Oid			types[1] = {TEXTARRAYOID};
 	Datum		args[1];
-	char	   *ev = psprintf("t.%s", quote_identifier(l->opt.evidence));
+	char	   *ev = evidence_sql(l);
 	int		   *seen = palloc0(sizeof(int) * l->ncriteria * 4);	/* number, boolean, string, nested */
 
 	for (int i = 0; i < l->ncriteria; i++)
 		keys[i] = CStringGetTextDatum(l->criteria[i].source);
 	args[0] = PointerGetDatum(construct_array(keys, l->ncriteria, TEXTOID, -1, false, TYPALIGN_INT));
-	run(psprintf("SELECT k.i, pg_catalog.jsonb_typeof(%s OPERATOR(pg_catalog.->) k.key) "
-				 "FROM %s t, pg_catalog.unnest($1) WITH ORDINALITY k(key, i) "
-				 "WHERE %s IS NOT NULL AND %s OPERATOR(pg_catalog.?) k.key GROUP BY 1, 2",
-				 ev, l->source_sql, outcome_sql(l), ev),
+	run(psprintf("SELECT lq_keys.i, pg_catalog.jsonb_typeof(%s OPERATOR(pg_catalog.->) lq_keys.key) "
+				 "FROM %s %s, pg_catalog.unnest($1) WITH ORDINALITY lq_keys(key, i) "
+				 "WHERE %s IS NOT NULL AND %s OPERATOR(pg_catalog.?) lq_keys.key GROUP BY 1, 2",
+				 ev, l->source_sql, l->alias, outcome_sql(l), ev),
 		1, types, args);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{

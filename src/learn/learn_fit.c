@@ -66,6 +66,7 @@ newton(Learn *l, const char *spec, FitWork *w)
 	double		prev = -INFINITY;
 	double	   *last = palloc(sizeof(double) * k);
 	double		ll;
+	bool		converged = false;
 
 	for (int it = 1; it <= LEARN_MAX_ITER; it++)
 	{
@@ -79,10 +80,20 @@ newton(Learn *l, const char *spec, FitWork *w)
 		if (penalised < prev - 1e-9 * fabs(prev))
 		{
 			/* the last step went too far: halve it, and look again */
+			double		half = 0;
+
 			for (int i = 0; i < k; i++)
 			{
 				w->step[i] *= 0.5;
 				l->theta[i] = last[i] + w->step[i];
+				half = Max(half, fabs(w->step[i]));
+			}
+			if (half < CONVERGED)
+			{
+				/* no step improves on where it was: that is the optimum */
+				memcpy(l->theta, last, sizeof(double) * k);
+				converged = true;
+				break;
 			}
 			continue;
 		}
@@ -100,8 +111,16 @@ newton(Learn *l, const char *spec, FitWork *w)
 			largest = Max(largest, fabs(w->step[i]));
 		}
 		if (largest < CONVERGED)
+		{
+			converged = true;
 			break;
+		}
 	}
+	if (!converged)
+		ereport(NOTICE,
+				(errmsg("learn(): the fit did not converge in %d passes; the model is the last step's",
+						LEARN_MAX_ITER),
+				 errhint("A larger \"regularization\" makes the fit converge sooner.")));
 	/* the sums at the coefficients found: for the covariance */
 	LearnFitPass(l, spec, l->theta, w->grad, w->hess, &ll);
 	l->loglik = ll;

@@ -26,15 +26,6 @@
 #include "base/text_util.h"
 #include "learn/learn.h"
 
-/* x to so many decimals (grades 2, weights 3): the nearest double to the decimal */
-static double
-round_to(double x, int decimals)
-{
-	double		scale = pow(10, decimals);
-
-	return rint(x * scale) / scale;
-}
-
 static bool
 populated(const LearnCriterion *c, int b)
 {
@@ -56,11 +47,11 @@ grade_graded(LearnCriterion *c)
 		c->against = true;
 		return;
 	}
-	c->weight = Max(round_to(spread, 3), 0.001);
+	c->weight = Max(RoundTo(spread, 3), 0.001);
 	if (populated(c, 0))
 	{
 		c->has_unknown_grade = true;
-		c->unknown_grade = round_to(Max(0, Min(10, 10 * (c->theta[0] - c->theta[1]) / spread)), 2);
+		c->unknown_grade = RoundTo(Max(0, Min(10, 10 * (c->theta[0] - c->theta[1]) / spread)), 2);
 	}
 }
 
@@ -96,10 +87,10 @@ grade_criterion(LearnCriterion *c)
 		}
 	if (!(hi - lo > 1e-9))
 		return;
-	c->weight = Max(round_to(hi - lo, 3), 0.001);
+	c->weight = Max(RoundTo(hi - lo, 3), 0.001);
 	c->grade = palloc(sizeof(double) * nb);
 	for (int b = 0; b < nb; b++)
-		c->grade[b] = populated(c, b) ? round_to(10 * (c->theta[b] - lo) / (hi - lo), 2) : NAN;
+		c->grade[b] = populated(c, b) ? RoundTo(10 * (c->theta[b] - lo) / (hi - lo), 2) : NAN;
 
 	/* a band without rows takes the grade of the nearest band above, or below */
 	if (c->kind == FIT_BANDS)
@@ -145,19 +136,29 @@ LearnGrades(Learn *l)
 		grade_criterion(&l->criteria[i]);
 }
 
-/* {"type": "scale", "grades": {"true": .., "false": ..}, ...} or the boolean rule */
+/*
+ * {"type": "scale", "grades": {"false": .., "true": ..}, ...} (the values
+ * that had rows), or the boolean rule when true is 10 and false 0
+ */
 static void
 boolean_rule(StringInfo s, const LearnCriterion *c)
 {
+	bool		comma = false;
+
 	if (c->grade[2] == 10 && c->grade[1] == 0)
 	{
 		appendStringInfoString(s, "{\"type\": \"boolean\"}");
 		return;
 	}
-	appendStringInfoString(s, "{\"type\": \"scale\", \"grades\": {\"false\": ");
-	AppendNumber(s, c->grade[1]);
-	appendStringInfoString(s, ", \"true\": ");
-	AppendNumber(s, c->grade[2]);
+	appendStringInfoString(s, "{\"type\": \"scale\", \"grades\": {");
+	for (int b = 1; b <= 2; b++)
+	{
+		if (isnan(c->grade[b]))
+			continue;
+		appendStringInfo(s, "%s\"%s\": ", comma ? ", " : "", b == 2 ? "true" : "false");
+		AppendNumber(s, c->grade[b]);
+		comma = true;
+	}
 	appendStringInfoString(s, "}, \"pass\": ");
 	AppendNumber(s, c->pass);
 	appendStringInfoString(s, ", \"default\": null}");
@@ -203,6 +204,13 @@ bands_rule(StringInfo s, const LearnCriterion *c)
 		AppendNumber(s, c->cuts[j]);
 		appendStringInfoString(&grades, ", ");
 		AppendNumber(&grades, c->grade[2 + j]);
+	}
+	/* every band alike: one cut all the same (a bands rule needs one) */
+	if (n == 0)
+	{
+		AppendNumber(s, c->cuts[0]);
+		appendStringInfoString(&grades, ", ");
+		AppendNumber(&grades, c->grade[1]);
 	}
 	appendStringInfo(s, "], \"grades\": [%s], \"pass\": ", grades.data);
 	AppendNumber(s, c->pass);
@@ -309,13 +317,13 @@ summary(Learn *l)
 	appendStringInfoChar(&s, '.');
 	if (l->scored)
 	{
-		appendStringInfo(&s, " On them: AUC %s", NumberText(round_to(l->train_auc, 3)));
+		appendStringInfo(&s, " On them: AUC %s", NumberText(RoundTo(l->train_auc, 3)));
 		appendStringInfo(&s, "; qualified at score >= %s%s: %s%% of the leads, precision %s, recall %s.",
 						 NumberText(l->pass_score),
 						 l->min_met > 0 ? psprintf(" with at least %d criteria met", l->min_met) : "",
-						 NumberText(round_to(100 * l->selected, 1)),
-						 NumberText(round_to(l->precision, 3)),
-						 NumberText(round_to(l->recall, 3)));
+						 NumberText(RoundTo(100 * l->selected, 1)),
+						 NumberText(RoundTo(l->precision, 3)),
+						 NumberText(RoundTo(l->recall, 3)));
 	}
 	append_keys(&s, l, l->tmpl ? " Weight 0, filled in after the outcome: " : " Left out, filled in after the outcome: ", 0);
 	append_keys(&s, l, l->tmpl ? " Weight 0, noise: " : " Left out as noise: ", 1);
@@ -411,9 +419,9 @@ LearnModelJson(Learn *l)
 		appendStringInfoString(&s, ", \"C\": ");
 		AppendNumber(&s, l->tiers[2]);
 		appendStringInfoString(&s, "}, \"calibration\": {\"intercept\": ");
-		AppendNumber(&s, round_to(l->cal_intercept, 6));
+		AppendNumber(&s, RoundTo(l->cal_intercept, 6));
 		appendStringInfoString(&s, ", \"slope\": ");
-		AppendNumber(&s, round_to(l->cal_slope, 6));
+		AppendNumber(&s, RoundTo(l->cal_slope, 6));
 		appendStringInfoChar(&s, '}');
 	}
 	else

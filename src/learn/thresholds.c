@@ -75,6 +75,8 @@ platt(const LearnGroup *g, int n, double won, double lost, double *a, double *b)
 	double		c0 = 0,
 				c1 = 0;			/* coefficients on z = (score - 50) / 25 */
 	double		prev = -INFINITY;
+	double		prev_c0 = 0,
+				prev_c1 = 0;
 
 	c0 = log(won / lost);
 	for (int it = 0; it < PLATT_ITER; it++)
@@ -110,8 +112,15 @@ platt(const LearnGroup *g, int n, double won, double lost, double *a, double *b)
 		h11 += 1e-6 * (won + lost);
 		g1 -= 1e-6 * (won + lost) * c1;
 		if (ll < prev - 1e-12 * fabs(prev))
+		{
+			/* the last step made it worse: back to where it was */
+			c0 = prev_c0;
+			c1 = prev_c1;
 			break;
+		}
 		prev = ll;
+		prev_c0 = c0;
+		prev_c1 = c1;
 		det = h00 * h11 - h01 * h01;
 		if (!(det > 0))
 			break;
@@ -220,10 +229,11 @@ choose(const LearnGroup *g, int n, double won, double lost, int max_met,
 			c.found = true;
 			c.min_met = m;
 			c.pass_score = g[i].score100 / 100.0;
+			/* (sums of weights in another order than the totals': at most 1) */
 			c.precision = w / (w + l);
-			c.recall = w / won;
-			c.f1 = 2 * c.precision * c.recall / (c.precision + c.recall);
-			c.selected = (w + l) / (won + lost);
+			c.recall = Min(1.0, w / won);
+			c.f1 = c.precision + c.recall > 0 ? 2 * c.precision * c.recall / (c.precision + c.recall) : 0;
+			c.selected = Min(1.0, (w + l) / (won + lost));
 			if (better(goal, &c, &best))
 				best = c;
 		}
@@ -267,7 +277,7 @@ LearnScore(Learn *l, const char *model)
 {
 	int			n;
 	int			max_met = 0;
-	LearnGroup *g = LearnScorePass(l, model, &n);
+	LearnGroup *g = LearnScorePass(l, ModelCompile(model, strlen(model)), &n);
 	ThresholdResult r;
 
 	for (int i = 0; i < l->ncriteria; i++)

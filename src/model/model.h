@@ -141,6 +141,9 @@ extern LqModel *ModelDecode(const struct varlena *raw);
 extern void ModelFinish(LqModel *model);
 extern const char *LocalizedPick(const LqLocalized *loc, const char *lang, int index);
 
+/* model_type.c */
+extern Oid	ModelTypeOid(void);
+
 /* model_json.c */
 extern const char *const RuleTypeNames[];
 extern const char *const DirectionNames[];

@@ -14,16 +14,31 @@
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/syscache.h"
 
 #include "base/binary.h"
 #include "model/model.h"
 #include "registry/ref.h"
+
+/* The OID of the type lead_qual.model (for queries that pass a model). */
+Oid
+ModelTypeOid(void)
+{
+	Oid			nsp = get_namespace_oid("lead_qual", false);
+	Oid			type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+									   CStringGetDatum("model"), ObjectIdGetDatum(nsp));
+
+	if (!OidIsValid(type))
+		elog(ERROR, "type lead_qual.model does not exist");
+	return type;
+}
 
 PG_FUNCTION_INFO_V1(lq_model_in);
 Datum

@@ -8,8 +8,11 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "lib/stringinfo.h"
 
+#include "base/convert.h"
 #include "base/json_fields.h"
 #include "base/text_util.h"
 
@@ -122,6 +125,44 @@ RequiredField(const JNode *obj, const char *what, const char *path, const char *
 	if (n == NULL)
 		MissingFieldError(what, path, field);
 	return n;
+}
+
+/*
+ * The number n (at path) from lo to hi: not a number 22023, not finite or
+ * out of the range 22003.  No negative zero.
+ */
+double
+FieldNumber(const JNode *n, const char *what, const char *path, double lo, double hi)
+{
+	double		v;
+
+	if (n->type != JN_NUMBER)
+		FieldError(ERRCODE_INVALID_PARAMETER_VALUE, what, path, "must be a number, not %s",
+				   JsonTypeName(n->type));
+	/* the JSON parser has checked the syntax; only the range can fail */
+	v = strtod(n->str, NULL);
+	if (!isfinite(v))
+		FieldError(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, what, path, "%s is out of range",
+				   TextClip(n->str, 40));
+	if (v < lo || v > hi)
+		FieldError(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, what, path, "must be between %s and %s, not %s",
+				   NumberText(lo), NumberText(hi), TextClip(n->str, 40));
+	return v == 0.0 ? 0.0 : v;
+}
+
+/* The whole number n (at path) from lo to hi: a fraction is 22023. */
+int
+FieldInteger(const JNode *n, const char *what, const char *path, int lo, int hi)
+{
+	double		v = FieldNumber(n, what, path, -INFINITY, INFINITY);
+
+	if (v != floor(v))
+		FieldError(ERRCODE_INVALID_PARAMETER_VALUE, what, path, "must be a whole number, not %s",
+				   TextClip(n->str, 40));
+	if (v < lo || v > hi)
+		FieldError(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, what, path, "must be between %d and %d, not %s",
+				   lo, hi, TextClip(n->str, 40));
+	return (int) v;
 }
 
 /* An error in the text of a state (see StateText). */

@@ -44,6 +44,8 @@ extern void CheckFields(const JNode *obj, const char *what, const char *path,
 						const char *whose, const char *const *allowed);
 extern const JNode *RequiredField(const JNode *obj, const char *what,
 								  const char *path, const char *field);
+extern double FieldNumber(const JNode *n, const char *what, const char *path, double lo, double hi);
+extern int	FieldInteger(const JNode *n, const char *what, const char *path, int lo, int hi);
 
 /*
  * The text form of an aggregate's state, read back by its input function:

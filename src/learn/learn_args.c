@@ -90,24 +90,13 @@ LearnColumnType(Learn *l, const char *column, const char *what)
 static double
 option_number(const JNode *n, const char *path, double lo, double hi)
 {
-	double		x;
-
-	if (n->type != JN_NUMBER)
-		option_error(path, "must be a number, not %s", JsonTypeName(n->type));
-	x = strtod(n->str, NULL);
-	if (!(x >= lo && x <= hi))
-		option_error(path, "must be between %s and %s", NumberText(lo), NumberText(hi));
-	return x;
+	return FieldNumber(n, WHAT, path, lo, hi);
 }
 
 static int
 option_integer(const JNode *n, const char *path, int lo, int hi)
 {
-	double		x = option_number(n, path, lo, hi);
-
-	if (x != floor(x))
-		option_error(path, "must be a whole number");
-	return (int) x;
+	return FieldInteger(n, WHAT, path, lo, hi);
 }
 
 static char *

@@ -85,40 +85,19 @@ string_value(const JNode *n, const char *path, int maxlen)
 static double
 number_value(const JNode *n, const char *path)
 {
-	double		v;
-
-	expect_type(n, JN_NUMBER, path);
-	/* the JSON parser has checked the syntax; only the range can fail */
-	v = strtod(n->str, NULL);
-	if (!isfinite(v))
-		field_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, path,
-					"%s is out of range", TextClip(n->str, 40));
-	return v == 0.0 ? 0.0 : v;	/* no negative zero */
+	return FieldNumber(n, "model", path, -INFINITY, INFINITY);
 }
 
 static double
 number_between(const JNode *n, const char *path, double lo, double hi)
 {
-	double		v = number_value(n, path);
-
-	if (v < lo || v > hi)
-		field_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, path,
-					"must be between %g and %g, not %s", lo, hi, TextClip(n->str, 40));
-	return v;
+	return FieldNumber(n, "model", path, lo, hi);
 }
 
 static int
 integer_between(const JNode *n, const char *path, int lo, int hi)
 {
-	double		v = number_value(n, path);
-
-	if (v != floor(v))
-		field_error(ERRCODE_INVALID_PARAMETER_VALUE, path,
-					"must be a whole number, not %s", TextClip(n->str, 40));
-	if (v < lo || v > hi)
-		field_error(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, path,
-					"must be between %d and %d, not %s", lo, hi, TextClip(n->str, 40));
-	return (int) v;
+	return FieldInteger(n, "model", path, lo, hi);
 }
 
 static char *

@@ -25,6 +25,7 @@
 #include "access/htup_details.h"
 #include "common/int.h"
 #include "catalog/pg_type.h"
+#include "nodes/primnodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -52,10 +53,26 @@ typedef struct FitCache
 	double	   *theta;			/* K coefficients */
 	struct varlena *theta_raw;
 	bool		jsonb_evidence;	/* else a row */
+	bool		args_const;		/* spec and coefficients constants of the query */
 	LqRowBinding *binding;
 	LqValue    *values;
 	int		   *idx;			/* a row's bins, increasing */
 } FitCache;
+
+/*
+ * Are the spec and the coefficients constants of the query (as in the
+ * passes learn() runs)?  Then they are read once, not compared every row.
+ */
+static bool
+args_const(FunctionCallInfo fcinfo)
+{
+	Aggref	   *agg = AggGetAggref(fcinfo);
+
+	if (agg == NULL || list_length(agg->args) < ARG_THETA)
+		return false;
+	return IsA(((TargetEntry *) list_nth(agg->args, ARG_SPEC - 1))->expr, Const) &&
+		IsA(((TargetEntry *) list_nth(agg->args, ARG_THETA - 1))->expr, Const);
+}
 
 static FitCache *
 fit_cache(FunctionCallInfo fcinfo)
@@ -69,6 +86,7 @@ fit_cache(FunctionCallInfo fcinfo)
 		c->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "lead_qual fit",
 									   ALLOCSET_SMALL_SIZES);
 		c->jsonb_evidence = get_fn_expr_argtype(flinfo, ARG_EVIDENCE) == JSONBOID;
+		c->args_const = args_const(fcinfo);
 		flinfo->fn_extra = c;
 	}
 	return c;
@@ -167,8 +185,11 @@ lq_learn_fit_step(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("learn_fit(): the spec and the coefficients must not be null")));
 	c = fit_cache(fcinfo);
-	load_spec(c, PG_GETARG_DATUM(ARG_SPEC));
-	load_theta(c, PG_GETARG_DATUM(ARG_THETA));
+	if (c->spec == NULL || c->theta == NULL || !c->args_const)
+	{
+		load_spec(c, PG_GETARG_DATUM(ARG_SPEC));
+		load_theta(c, PG_GETARG_DATUM(ARG_THETA));
+	}
 	spec = c->spec;
 	k = spec->nbins;
 

@@ -1092,7 +1092,7 @@ function cleanLearnOptions(rng, learning) {
         if (rng.chance(0.2)) o.keep = rng.shuffle(['channel', 'budget', 'flag', 'tier', 'score', 'Channel', 'many']).slice(0, rng.range(0, 3));
     }
     if (rng.chance(0.4)) o.goal = rng.pick(['f1', { precision: rng.next() }, { top: 0.01 + rng.next() * 0.99 }, { precision: 1 }, { top: 1 }, { precision: 0 }]);
-    if (rng.chance(0.2)) o.weight = rng.pick(['amount', 'w', 'small', '1st']);
+    if (rng.chance(0.2)) o.weight = rng.pick(['amount', 'w', 'small', '1st', 'w_inf', 'w_neg']);
     if (rng.chance(0.3)) o.as_of = rng.pick(['2026-01-01', '2026-01-01 00:00:00+00', '2000-02-29', 'infinity', '-infinity']);
     return o;
 }

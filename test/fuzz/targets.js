@@ -186,6 +186,18 @@ const LEARN_OTHER_COLUMNS = ['id', 'won', 'w_inf', 'w_neg', 'ev'];
 const CLEAN_COLUMNS = LEARN_COLUMNS.filter(([c, k]) => k !== 'date' && !/nan|won_text/.test(c));
 const CLEAN_KEYS = LEARN_KEYS.filter(([c]) => !/nested|nul|absent/.test(c));
 const WON_LOST_COLUMNS = LEARN_COLUMNS.map(([c]) => c).concat(LEARN_OTHER_COLUMNS);
+// Whether any of the names (columns a call names: outcome, weight, evidence,
+// criteria read from the row) is not a column of the source: only then may
+// it fail with 42703.
+function namesMissing(source, names) {
+    const cols = source === 'fz.many_values' ? ['id', 'won', 'v'] : /^fz\.(won_lost|won_view|all_won)$/.test(source) ? WON_LOST_COLUMNS : null;
+    return cols === null || names.some((n) => typeof n !== 'string' || !cols.includes(n));
+}
+// The columns a model reads from a row (its criteria's sources), from its text.
+function modelColumns(text) {
+    try { return g.modelReads(JSON.parse(text)).map(([src]) => src); } catch (e) { return [null]; }
+}
+
 // The sources learn() and choose_thresholds() read, and what they are.
 const LEARN_SOURCES = [[20, 'fz.won_lost'], [3, 'fz.won_view'], [1, 'fz.all_won'], [0.1, 'fz.many_values'], [0.3, 'fz.a_sequence'],
     [0.3, 'fz.no_such_table'], [0.2, 'lead_qual.models']];
@@ -1118,8 +1130,10 @@ SELECT md5(fz.auc_state(x, w ORDER BY i)::text), md5(fz.auc_state(x, w ORDER BY 
         let optText = ser(opts === undefined ? {} : opts, 1);
         if (!g.jsonbOk(optText)) optText = '{}';
         const E = usesEv ? 't.ev' : 't';
+        const named = [outcome, ...['weight', 'evidence'].filter((f) => isObj(opts) && f in opts).map((f) => opts[f]),
+            ...(usesEv ? [] : template ? modelColumns(critParam) : critParam)];
         return {
-            allowed: DOC.learnSource,
+            allowed: { ...DOC.learnSource, '42703': namesMissing(source, named) },
             steps: [
                 {
                     sql: `SELECT m::text, ((m::text)::lead_qual.model) OPERATOR(lead_qual.=) m, lead_qual.model(m::jsonb) OPERATOR(lead_qual.=) m
@@ -1171,8 +1185,10 @@ SELECT md5(fz.auc_state(x, w ORDER BY i)::text), md5(fz.auc_state(x, w ORDER BY 
         if (!g.jsonbOk(optText)) optText = '{}';
         const checkable = isObj(opts) && opts.weight === undefined && opts.as_of === '2026-01-01 00:00:00+00' && !source.startsWith('lead_qual.');
         const E = isObj(opts) && opts.evidence === 'ev' ? 't.ev' : 't';
+        const named = ['won', ...['weight', 'evidence'].filter((f) => isObj(opts) && f in opts).map((f) => opts[f]),
+            ...(isObj(opts) && opts.evidence !== undefined ? [] : modelColumns(picked.text))];
         return {
-            allowed: { ...DOC.learnSource, ...DOC.unknownName },
+            allowed: { ...DOC.learnSource, ...DOC.unknownName, '42703': namesMissing(source, named) },
             steps: [
                 {
                     sql: `SELECT c.min_met, c.pass_score, c.qualified_share, c."precision", c.recall, c.f1, c.auc, c.model::text,

@@ -903,6 +903,278 @@ function stateText(rng, realTexts, genTree) {
 }
 
 // ---------------------------------------------------------------------
+// learn(): fit states, fit specs, options, goals and templates.
+// ---------------------------------------------------------------------
+
+// The sums a lead_qual.fit_state of K bins holds: K + K(K+1)/2.
+function fitSums(k) { return k + k * (k + 1) / 2; }
+
+// A 128-bit sum as 32 hexadecimal digits (two's complement), mostly small
+// values of either sign, the edges, now and then a malformed one.
+const HEX_EDGES = ['00000000000000000000000000000000', 'ffffffffffffffffffffffffffffffff', '7fffffffffffffffffffffffffffffff',
+    '80000000000000000000000000000000', '00000000000000010000000000000000', 'fffffffffffffffeffffffffffffffff'];
+function hex128(rng) {
+    return rng.weighted([
+        [8, () => {
+            let v = BigInt(rng.range(-5e6, 5e6)) * BigInt(rng.pick([1, 4294967296, 1000]));
+            if (v < 0n) v += 1n << 128n;
+            return v.toString(16).padStart(32, '0');
+        }],
+        [2, () => rng.pick(HEX_EDGES)],
+        [0.3, () => rng.pick(['', '0', '0'.repeat(31), '0'.repeat(33), 'F'.repeat(32), 'g'.repeat(32), ' ' + '0'.repeat(31),
+            '-' + '0'.repeat(31), '0x' + '0'.repeat(30), '0'.repeat(16) + '\u00e9' + '0'.repeat(15)])],
+    ]);
+}
+
+// A lead_qual.fit_state as a tree: {"version", "bins", "spec", "rows",
+// "loglik", "sums"}, mostly whole (K bins and K + K(K+1)/2 sums), with K at
+// the limits (511, 512) and beyond, a sum too many or too few, and values
+// of the wrong type.
+function genFitState(rng) {
+    const k = rng.weighted([[10, () => rng.range(1, 12)], [1, () => rng.pick([0, -1, 511, 512, 513, 100000, 2147483648])], [0.3, () => randNumber(rng)]]);
+    const kn = typeof k === 'number' && k >= 1 && k <= 512 ? k : rng.range(1, 4);
+    const n = fitSums(kn) + rng.weighted([[12, 0], [1, -1], [1, 1], [0.3, () => -fitSums(kn)]]);
+    const s = {
+        version: rng.chance(0.95) ? 1 : rng.weighted([[1, () => randNumber(rng)], [1, '1'], [1, 2]]),
+        bins: k,
+        spec: rng.weighted([[8, () => rng.u32().toString(16).padStart(8, '0')], [1, () => rng.pick(['', '0', 'ABCDEF01', '123456789', 'xyzxyzxy', '-0000001'])], [0.5, () => randNumber(rng)]]),
+        rows: rng.weighted([[8, () => rng.range(0, 5000)], [1, () => new Raw(rng.pick(['9223372036854775807', '9223372036854775808', '-1', '1.0', '1e3', '0', '-0']))]]),
+        loglik: hex128(rng),
+        sums: Array.from({ length: Math.max(n, 0) }, () => (rng.chance(0.002) ? randNumber(rng) : hex128(rng))),
+    };
+    if (rng.chance(0.3)) return Object.fromEntries(rng.shuffle(Object.entries(s)));
+    return s;
+}
+
+// The bins a fit spec's criterion has (fit_spec.h), or null when it is not
+// a criterion the spec reads.
+function fitSpecBins(c) {
+    if (!isObj(c)) return null;
+    switch (c.kind) {
+        case 'values': return Array.isArray(c.values) ? 2 + c.values.length : null;
+        case 'bands': return Array.isArray(c.cuts) ? 2 + c.cuts.length : null;
+        case 'boolean': case 'graded': return 3;
+        default: return null;
+    }
+}
+// K of a spec: the intercept and every criterion's bins (null when unknown).
+function fitSpecK(spec) {
+    if (!isObj(spec) || !Array.isArray(spec.criteria)) return null;
+    let k = 1;
+    for (const c of spec.criteria) {
+        const b = fitSpecBins(c);
+        if (b === null) return null;
+        k += b;
+    }
+    return k;
+}
+
+const FIT_RULES = ['{"type": "at_least", "value": 10}', '{"type": "one_of", "values": ["web", "referral"]}', '"boolean"',
+    '{"type": "within_days", "days": 90}', '{"type": "bands", "cuts": [1, 2], "grades": [0, 5, 10]}', '{"type": "grade", "pass": 7}',
+    '{"type": "scale", "grades": {"gold": 10, "silver": 5}}', '{"type": "nope"}', '', '{', '[]'];
+
+// A fit spec (fit_spec.h) over the given sources: [name, kind the column
+// suits].  Mostly valid; sometimes a bad kind, cuts out of order, repeated
+// or not finite, value lists huge or repeated after folding, a source too
+// long, fields missing or unknown.
+function genFitSpec(rng, sources, clean = false) {
+    if (clean) return cleanFitSpec(rng, sources);
+    const n = rng.weighted([[10, () => rng.range(1, 4)], [1, () => rng.pick([0, 64, 65])]]);
+    const criteria = [];
+    for (let i = 0; i < n; i++) {
+        const [source, suits] = rng.pick(sources);
+        const kind = rng.weighted([[8, suits], [3, () => rng.pick(['values', 'bands', 'boolean', 'graded'])], [0.5, () => randString(rng)]]);
+        const c = { source: rng.weighted([[12, source], [1, () => rng.pick(['', 'x'.repeat(63), 'x'.repeat(64), 'no_such_column', 'Channel'])], [0.3, () => randString(rng)]]), kind };
+        if (kind === 'values' || rng.chance(0.05)) {
+            const nv = rng.weighted([[8, () => rng.range(0, 6)], [1, () => rng.pick([255, 256, 300, 600])]]);
+            const vals = new Set();
+            for (let j = 0; j < nv * 2 && vals.size < nv; j++) {
+                vals.add(nv > 20 ? 'v' + j : rng.weighted([[6, () => rng.pick(['referral', 'web', 'event', 'partner', 'gold', 'silver', 'v1', 'v2', 'true', 'false', '1'])],
+                    [1, () => rng.pick([' Web ', 'WEB', '', '  ', 'x'.repeat(200), 'x'.repeat(201)])], [1, () => randString(rng)]]));
+            }
+            c.values = [...vals];
+        }
+        if (kind === 'bands' || rng.chance(0.05)) {
+            const nc = rng.weighted([[8, () => rng.range(0, 6)], [1, () => rng.pick([255, 256])]]);
+            let x = rng.weighted([[4, () => rng.range(-100, 100)], [1, -1e308], [1, () => rng.next()]]);
+            const cuts = [];
+            for (let j = 0; j < nc; j++) {
+                cuts.push(x);
+                x += rng.weighted([[8, () => rng.range(1, 50)], [1, () => rng.next()], [1, 5e-324], [0.3, 0], [0.3, -1]]);
+            }
+            if (rng.chance(0.05)) rng.shuffle(cuts);
+            if (rng.chance(0.05) && cuts.length) cuts[rng.int(cuts.length)] = randNumber(rng);
+            c.cuts = cuts;
+        }
+        if (kind === 'graded' || rng.chance(0.03)) c.rule = rng.chance(0.9) ? rng.pick(FIT_RULES) : anyValue(rng);
+        criteria.push(c);
+    }
+    const spec = { version: rng.chance(0.97) ? 1 : rng.pick([2, 0, '1', 1.0, new Raw('1.0'), null]), criteria };
+    if (rng.chance(0.3)) spec.as_of_day = rng.weighted([[6, () => rng.range(9000, 10000)], [1, () => rng.pick([null, -100000000, 100000000, 100000001, 1.5, '9500'])]]);
+    if (rng.chance(0.03)) spec[randKey(rng)] = anyValue(rng);
+    return spec;
+}
+
+// A valid spec: each source read as the kind it suits, distinct values,
+// rising cuts, a rule that reads its source.
+const CLEAN_RULES = { bands: ['{"type": "at_least", "value": 40}', '{"type": "between", "min": 1, "max": 50}', '"grade"'],
+    values: ['{"type": "one_of", "values": ["web", "gold", "m1"]}'], boolean: ['"boolean"'], date: ['{"type": "within_days", "days": 90, "direction": "either"}'] };
+function cleanFitSpec(rng, sources) {
+    const criteria = rng.shuffle(sources.slice()).slice(0, rng.range(1, 4)).map(([source, suits]) => {
+        const kind = suits === 'date' || rng.chance(0.2) ? 'graded' : suits;
+        const c = { source, kind };
+        if (kind === 'values') c.values = rng.shuffle(['referral', 'web', 'event', 'partner', 'gold', 'silver', 'v1', 'v2', 'm1', '0', 'true']).slice(0, rng.range(0, 6));
+        if (kind === 'bands') {
+            let x = rng.range(-10, 50);
+            c.cuts = Array.from({ length: rng.range(1, 8) }, () => (x += rng.range(1, 40)));
+        }
+        if (kind === 'graded') c.rule = rng.pick(CLEAN_RULES[suits]);
+        return c;
+    });
+    const spec = { version: 1, criteria };
+    if (rng.chance(0.3)) spec.as_of_day = rng.range(9000, 10000);
+    return spec;
+}
+
+// Coefficients for a spec of K bins (null: not known): mostly K small
+// finite numbers, sometimes one too many or few, NaN, infinities, NULL
+// elements, two dimensions.
+function fitCoefficients(rng, k, clean = false) {
+    const kk = k === null ? rng.range(1, 12) : k;
+    const n = kk + (clean ? 0 : rng.weighted([[14, 0], [1, -1], [1, 1], [0.2, -kk]]));
+    const num = () => rng.weighted([[10, () => Math.round((rng.next() - 0.5) * 40) / 10], [1, () => rng.pick([0, -0, 1e300, -1e300, 5e-324, 40, -40, 41])],
+        [clean ? 0 : 0.2, () => rng.pick(['NaN', 'Infinity', '-Infinity', null])]]);
+    const a = Array.from({ length: Math.max(n, 0) }, num);
+    if (!clean && rng.chance(0.02) && a.length >= 2) return [a.slice(0, 1), a.slice(1, 2)];
+    return a;
+}
+
+// learn()'s options: the documented fields with values in and out of their
+// ranges, now and then an unknown field or not an object.
+function genLearnOptions(rng, columns, learning = true, clean = false) {
+    if (clean) return cleanLearnOptions(rng, learning);
+    const o = {};
+    const num = (lo, hi) => rng.weighted([[6, () => lo + rng.next() * (hi - lo)], [2, () => rng.range(Math.ceil(lo), Math.floor(Math.min(hi, 1e6)))],
+        [1, () => rng.pick([lo, hi, lo - 1, hi + 1, -0, 0.5, 1e308, -1e308])], [0.5, () => randNumber(rng)], [0.3, () => randString(rng)]]);
+    const col = () => rng.weighted([[8, () => rng.pick(columns)], [1, () => rng.pick(['no_such_column', '', 'ctid', 'x'.repeat(64)])], [0.3, () => anyValue(rng)]]);
+    if (learning) {
+        if (rng.chance(0.2)) o.name = rng.weighted([[6, () => validName(rng)], [1, () => randName(rng)], [0.3, () => anyValue(rng)]]);
+        if (rng.chance(0.1)) o.label = rng.weighted([[6, () => randText(rng, 20)], [1, () => lenStr(rng)], [0.3, () => anyValue(rng)]]);
+        if (rng.chance(0.3)) o.regularization = num(0, 1e6);
+        if (rng.chance(0.3)) o.bands = rng.weighted([[6, () => rng.range(2, 20)], [1, () => rng.pick([1, 2, 256, 257, 2.5])], [0.5, () => num(2, 256)]]);
+        if (rng.chance(0.3)) o.min_rows = rng.weighted([[6, () => rng.range(1, 40)], [1, () => rng.pick([0, 1, 1000000000, 1000000001, 1.5])]]);
+        if (rng.chance(0.2)) o.leak_auc = num(0.5, 1);
+        if (rng.chance(0.3)) o.noise = rng.weighted([[6, () => rng.next() * 4], [1, () => num(0, 1e6)]]);
+        if (rng.chance(0.2)) o.keep = rng.weighted([[6, () => Array.from({ length: rng.range(0, 3) }, col)], [1, () => anyValue(rng)]]);
+    }
+    if (rng.chance(0.4)) o.goal = genGoal(rng);
+    if (rng.chance(0.15)) o.weight = col();
+    if (rng.chance(0.15)) o.evidence = col();
+    if (rng.chance(0.3)) o.as_of = rng.weighted([[6, () => rng.pick(['2026-01-01', '2026-01-01 00:00:00+00', '2000-02-29'])],
+        [1, () => rng.pick(['infinity', '-infinity', 'someday', '294277-01-01', '4714-11-24 00:00:00+00 BC', ''])], [0.3, () => anyValue(rng)]]);
+    if (rng.chance(0.05)) o[rng.pick(['band', 'goals', 'Name', 'as_of_day', 'criteria'])] = anyValue(rng);
+    if (rng.chance(0.1)) return Object.fromEntries(rng.shuffle(Object.entries(o)));
+    return rng.chance(0.03) ? anyValue(rng) : o;
+}
+
+// Options that are all valid (weights from a numeric column of
+// fz.won_lost without negative or infinite values).
+function cleanLearnOptions(rng, learning) {
+    const o = {};
+    if (learning) {
+        if (rng.chance(0.2)) o.name = validName(rng);
+        if (rng.chance(0.1)) o.label = randText(rng, 20);
+        if (rng.chance(0.3)) o.regularization = rng.pick([0.01, 0.5, 1, 3, 100]);
+        if (rng.chance(0.3)) o.bands = rng.pick([2, 3, 5, 10, 20, 256]);
+        if (rng.chance(0.3)) o.min_rows = rng.pick([1, 2, 5, 20, 50, 1000]);
+        if (rng.chance(0.2)) o.leak_auc = rng.pick([0.5, 0.6, 0.8, 0.95, 1]);
+        if (rng.chance(0.3)) o.noise = rng.pick([0, 0.5, 1, 2, 4]);
+        if (rng.chance(0.2)) o.keep = rng.shuffle(['channel', 'budget', 'flag', 'tier', 'score', 'Channel', 'many']).slice(0, rng.range(0, 3));
+    }
+    if (rng.chance(0.4)) o.goal = rng.pick(['f1', { precision: rng.next() }, { top: 0.01 + rng.next() * 0.99 }, { precision: 1 }, { top: 1 }, { precision: 0 }]);
+    if (rng.chance(0.2)) o.weight = rng.pick(['amount', 'w', 'small', '1st', 'w_inf', 'w_neg']);
+    if (rng.chance(0.3)) o.as_of = rng.pick(['2026-01-01', '2026-01-01 00:00:00+00', '2000-02-29', 'infinity', '-infinity']);
+    return o;
+}
+
+// A goal of choose_thresholds(): "f1", {"precision": p}, {"top": share},
+// with values at and beyond the edges, and what is none of these.
+function genGoal(rng) {
+    const share = () => rng.weighted([[6, () => rng.next()], [2, () => rng.pick([0, 1, 1e-12, 0.999999999999, 1.000001, -0, -0.1, 5e-324])], [0.5, () => randNumber(rng)]]);
+    return rng.weighted([
+        [3, 'f1'],
+        [3, () => ({ precision: share() })],
+        [3, () => ({ top: share() })],
+        [1, () => rng.pick(['recall', 'F1', '', { precision: 0.5, top: 0.5 }, {}, { recall: 0.5 }, [], null])],
+        [0.3, () => anyValue(rng)],
+    ]);
+}
+
+// A template model over the given columns ([name, kind the column suits]):
+// criteria whose rules compare numbers on number columns and values on
+// text columns, mostly; knockouts, unknown grades, descriptions and
+// questions kept; now and then a rule that cannot read its column.
+function genTemplate(rng, columns, clean = false) {
+    if (clean) return cleanTemplate(rng, columns);
+    const n = rng.weighted([[10, () => rng.range(1, 5)], [1, () => rng.pick([0, 64, 65])]]);
+    const m = { name: rng.chance(0.9) ? validName(rng) : randName(rng) };
+    if (rng.chance(0.3)) m.label = randText(rng, 12);
+    if (rng.chance(0.2)) m.description = localized(rng, false);
+    if (rng.chance(0.2)) m.min_met = rng.range(0, n);
+    if (rng.chance(0.2)) m.calibration = { intercept: (rng.next() - 0.5) * 10, slope: rng.next() / 10 };
+    m.criteria = [];
+    const used = new Set();
+    for (let i = 0; i < n; i++) {
+        const [source, suits] = rng.pick(columns);
+        let key = (rng.chance(0.5) ? source.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z_]+/, '') : '') || 'c' + i;
+        if (used.has(key)) key += '_' + i;
+        used.add(key);
+        const c = { key };
+        if (key !== source) c.source = source;
+        let type = suits === 'bands' ? rng.pick(['at_least', 'at_most', 'between', 'bands', 'grade'])
+            : suits === 'values' ? rng.pick(['one_of', 'scale']) : suits === 'boolean' ? 'boolean' : 'within_days';
+        if (rng.chance(0.1)) type = rng.pick(RULE_TYPES);
+        const r = genRule(rng);
+        c.rule = typeof r === 'string' || r.type === type ? r : genRuleOfType(rng, type);
+        if (rng.chance(0.2)) c.knockout = true;
+        if (rng.chance(0.2)) c.unknown_grade = rng.range(0, 10);
+        if (rng.chance(0.2)) c.questions = localized(rng, true);
+        if (rng.chance(0.3)) c.weight = rng.range(0, 5);
+        m.criteria.push(c);
+    }
+    return m;
+}
+// A valid template: distinct keys, each rule of a kind its column suits.
+function cleanTemplate(rng, columns) {
+    const m = { name: validName(rng), criteria: [] };
+    const cols = rng.shuffle(columns.slice()).slice(0, rng.range(1, Math.min(5, columns.length)));
+    cols.forEach(([source, suits], i) => {
+        const c = { key: 'c' + i, source };
+        switch (suits) {
+            case 'bands': c.rule = rng.pick([{ type: 'at_least', value: rng.range(0, 100) }, { type: 'at_most', value: rng.range(0, 100) },
+                { type: 'between', min: 10, max: 90 }, { type: 'bands', cuts: [10, 50], grades: [0, 5, 10] }, 'grade']); break;
+            case 'values': c.rule = rng.pick([{ type: 'one_of', values: ['referral', 'gold', 'v1', 'm1'] }, { type: 'scale', grades: { web: 3, event: 7, silver: 5, gold: 10 }, default: null }]); break;
+            case 'boolean': c.rule = 'boolean'; break;
+            default: c.rule = { type: 'within_days', days: 90, direction: 'either' };
+        }
+        if (rng.chance(0.15)) c.knockout = true;
+        if (rng.chance(0.2)) c.unknown_grade = rng.range(0, 10);
+        if (rng.chance(0.2)) c.questions = { en: ['Why?'], nl: 'Waarom?' };
+        if (rng.chance(0.2)) c.label = 'Label ' + i;
+        m.criteria.push(c);
+    });
+    if (rng.chance(0.3)) m.description = { en: 'A template', es: 'Una plantilla' };
+    return m;
+}
+function genRuleOfType(rng, type) {
+    for (let i = 0; i < 20; i++) {
+        const r = genRule(rng);
+        if ((typeof r === 'string' ? r : r.type) === type) return r;
+    }
+    return type === 'boolean' || type === 'grade' ? type : { type: 'at_least', value: 1 };
+}
+
+// ---------------------------------------------------------------------
 // Readiness thresholds and next_action configs (jsonb: valid JSON only).
 // ---------------------------------------------------------------------
 
@@ -963,4 +1235,5 @@ module.exports = {
     deepNest, mutateTree, mutateText, genModel, modelText, modelReads, evidenceTree, evidenceText, ruleValue, asOf,
     LANGS, genRules, rulesText, KIND_NAMES, eventTime, genTouchState, genEngagementState, genAucState, stateText, genThresholds,
     genConfig, jsonbText, jsonbOk, approxSize, big, DEPTHS, STATE_TIMES, TIMES, AS_OF, HUNDRED_DIGITS,
+    fitSums, genFitState, genFitSpec, fitSpecK, fitCoefficients, genLearnOptions, genGoal, genTemplate,
 };

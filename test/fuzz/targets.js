@@ -23,6 +23,17 @@ const DOC = {
     // early or goes on too long"; 13: 54000 when a touch_state would exceed 256 MB.
     touchBinary: { '08P01': true, '54000': true },
     touchLimit: { '54000': true },
+    // learn(), choose_thresholds() and the reports name a source and its
+    // columns (sql/learn.sql shows each error): a relation that does not exist
+    // (42P01, also PostgreSQL's regclass input) or is not a table or view
+    // (42809), a column that does not exist (42703, as for row evidence,
+    // reference 3.3), a column of a type that cannot serve (42804), more than
+    // 64 criteria, 10,000 distinct values or 511 bins in all (54000).
+    learnSource: { '42P01': true, '42809': true, '42703': true, '42804': true, '54000': true },
+    // learn_fit(): a spec of more than 511 bins (54000, fit_spec.c); the row
+    // as evidence lacks a column or has one of a type a criterion cannot
+    // read (42703, 42804: reference 3.3).
+    fitSpec: { '54000': true, '42703': true, '42804': true },
 };
 
 // ---------------------------------------------------------------------
@@ -56,6 +67,50 @@ CREATE TABLE fz.bin_rules (v lead_qual.engagement_rules);
 CREATE TABLE fz.bin_touch (v lead_qual.touch_state);
 CREATE TABLE fz.bin_eng (v lead_qual.engagement_state);
 CREATE TABLE fz.bin_auc (v lead_qual.auc_state);
+CREATE TABLE fz.bin_fit (v lead_qual.fit_state);
+-- Won and lost leads that learn(), learn_fit(), choose_thresholds() and the
+-- reports read: text with few and with many values, numbers at the extremes
+-- (1e308, -0, the infinities, the smallest subnormal), NaN (numeric and
+-- float8) in columns of their own, columns that are all NULL, an enum, a
+-- date, weights (with 0, an infinity, a negative one), a jsonb evidence
+-- column, open leads (won NULL), odd column names.
+CREATE TYPE fz.tier AS ENUM ('gold', 'silver', 'bronze');
+CREATE TABLE fz.won_lost AS
+SELECT i AS id,
+       CASE WHEN i % 17 = 0 THEN NULL
+            ELSE h % 100 < 15 + (i % 4) * 15 + ((h + i % 4) % 3 = 0)::int * 20 + (ARRAY[35, 35, 5, -10, -10, 5, 15])[1 + (h2 + i % 4) % 7] END AS won,
+       (ARRAY['Referral', ' referral ', 'web', 'Event', 'EVENT', NULL, 'partner'])[1 + (h2 + i % 4) % 7] AS channel,
+       'v' || (h % 300) AS many,
+       CASE i % 40 WHEN 0 THEN 1e308 WHEN 1 THEN -1e308 WHEN 2 THEN 0 WHEN 3 THEN NULL
+                   ELSE ((h % 1000) + (i % 4) * 300)::numeric / 10 END AS budget,
+       CASE WHEN i = 77 THEN 'NaN'::numeric ELSE (h2 % 50)::numeric END AS budget_nan,
+       CASE i % 30 WHEN 0 THEN 'Infinity'::float8 WHEN 1 THEN '-Infinity' WHEN 2 THEN '-0' WHEN 3 THEN 5e-324
+                   WHEN 4 THEN 1.7976931348623157e308 WHEN 5 THEN -2.2250738585072014e-308
+                   ELSE (h2 % 97) / 7.0 + (i % 4) END AS score,
+       CASE WHEN i = 33 THEN 'NaN'::float8 ELSE (h % 13)::float8 END AS score_nan,
+       CASE WHEN i % 5 = 0 THEN NULL ELSE (h + i % 4) % 3 = 0 END AS flag,
+       NULL::text AS nothing, NULL::numeric AS none_num, NULL::boolean AS none_bool,
+       (ARRAY['gold', 'silver', 'bronze', NULL]::fz.tier[])[1 + (h + i % 4) % 4] AS tier,
+       (h2 % 3)::int AS small, 'same'::text AS one_value,
+       (1 + h % 1000)::numeric AS amount,
+       CASE WHEN i % 50 = 0 THEN 0 ELSE 1 + h % 5 END::float8 AS w,
+       CASE WHEN i = 5 THEN 'Infinity'::float8 ELSE 1 END AS w_inf,
+       CASE WHEN i = 6 THEN -1::float8 ELSE 1 END AS w_neg,
+       date '2025-01-01' + (h % 400) AS day,
+       (h % 100 < 40)::text AS won_text,
+       jsonb_strip_nulls(jsonb_build_object(
+           'Channel', (ARRAY['Referral', ' referral ', 'web', 'Event', 'EVENT', NULL, 'partner'])[1 + (h2 + i % 4) % 7],
+           'budget', CASE WHEN i % 40 = 0 THEN 1e308 ELSE (h % 1000 + (i % 4) * 300) / 10 END,
+           'flag', CASE WHEN i % 5 = 0 THEN NULL ELSE (h + i % 4) % 3 = 0 END,
+           'mixed', CASE WHEN i % 2 = 0 THEN to_jsonb(i % 5) ELSE to_jsonb('m' || (i % 3)) END,
+           'nested', CASE WHEN i % 50 = 0 THEN '[1]'::jsonb ELSE '1'::jsonb END,
+           'many', 'v' || (h % 300))) || '{"nul": null}' AS ev,
+       (h2 % 7)::int AS "Odd Name é", (h % 2)::int AS "1st"
+  FROM (SELECT i, abs(hashint4(i)) AS h, abs(hashint4(i + 1000)) AS h2 FROM generate_series(1, 240) i) s;
+CREATE VIEW fz.won_view AS SELECT * FROM fz.won_lost WHERE id % 3 <> 0;
+CREATE TABLE fz.all_won AS SELECT * FROM fz.won_lost WHERE won;
+CREATE TABLE fz.many_values AS SELECT i AS id, i % 2 = 0 AS won, 'v' || i AS v FROM generate_series(1, 10001) i;
+CREATE SEQUENCE fz.a_sequence;
 `;
 }
 
@@ -114,6 +169,51 @@ const AUC_STATE_SQL = [
     `(SELECT fz.auc_state(x / 10.0, x % 3 = 0) FROM generate_series(1, 500) x)`,
     `(SELECT fz.auc_state(x % 7, x % 2 = 0) FROM generate_series(1, 1000) x)`,
     `(SELECT fz.auc_state(i * 0.6180339887498949::float8 - floor(i * 0.6180339887498949::float8), i % 3 = 0) FROM generate_series(1, 70000) i)`,
+];
+
+// The columns of fz.won_lost that learn() and learn_fit() read, with the
+// kind each suits (values, bands, boolean; date: none), and the keys of its
+// jsonb column ev.
+const LEARN_COLUMNS = [['channel', 'values'], ['many', 'values'], ['budget', 'bands'], ['budget_nan', 'bands'], ['score', 'bands'],
+    ['score_nan', 'bands'], ['flag', 'boolean'], ['nothing', 'values'], ['none_num', 'bands'], ['none_bool', 'boolean'],
+    ['tier', 'values'], ['small', 'bands'], ['one_value', 'values'], ['amount', 'bands'], ['w', 'bands'], ['day', 'date'],
+    ['won_text', 'values'], ['Odd Name é', 'bands'], ['1st', 'bands']];
+const LEARN_KEYS = [['Channel', 'values'], ['budget', 'bands'], ['flag', 'boolean'], ['mixed', 'values'], ['nested', 'values'],
+    ['nul', 'values'], ['many', 'values'], ['absent', 'values']];
+const LEARN_OTHER_COLUMNS = ['id', 'won', 'w_inf', 'w_neg', 'ev'];
+// The columns and keys that every row can feed (no NaN, no date, no JSON
+// array), for the inputs meant to be valid.
+const CLEAN_COLUMNS = LEARN_COLUMNS.filter(([c, k]) => k !== 'date' && !/nan|won_text/.test(c));
+const CLEAN_KEYS = LEARN_KEYS.filter(([c]) => !/nested|nul|absent/.test(c));
+const WON_LOST_COLUMNS = LEARN_COLUMNS.map(([c]) => c).concat(LEARN_OTHER_COLUMNS);
+// Whether any of the names (columns a call names: outcome, weight, evidence,
+// criteria read from the row) is not a column of the source: only then may
+// it fail with 42703.
+function namesMissing(source, names) {
+    const cols = source === 'fz.many_values' ? ['id', 'won', 'v'] : /^fz\.(won_lost|won_view|all_won)$/.test(source) ? WON_LOST_COLUMNS : null;
+    return cols === null || names.some((n) => typeof n !== 'string' || !cols.includes(n));
+}
+// The columns a model reads from a row (its criteria's sources), from its text.
+function modelColumns(text) {
+    try { return g.modelReads(JSON.parse(text)).map(([src]) => src); } catch (e) { return [null]; }
+}
+
+// The sources learn() and choose_thresholds() read, and what they are.
+const LEARN_SOURCES = [[20, 'fz.won_lost'], [3, 'fz.won_view'], [1, 'fz.all_won'], [0.1, 'fz.many_values'], [0.3, 'fz.a_sequence'],
+    [0.3, 'fz.no_such_table'], [0.2, 'lead_qual.models']];
+
+// Real fit states: learn_fit over fz.won_lost with specs of every kind (the
+// row and a jsonb column as evidence, a date rule as of a day, no rows
+// counted, 255 values: K = 258).
+const FIT_STATE_SPECS = [
+    [{ version: 1, criteria: [{ source: 'budget', kind: 'bands', cuts: [25, 50, 75] }, { source: 'channel', kind: 'values', values: ['referral', 'web'] }] }, 't', 1],
+    [{ version: 1, criteria: [{ source: 'flag', kind: 'boolean' }, { source: 'tier', kind: 'values', values: ['gold'] }] }, 't', 't.amount::float8 / 1000'],
+    [{ version: 1, as_of_day: 9500, criteria: [{ source: 'day', kind: 'graded', rule: '{"type": "within_days", "days": 90, "direction": "either"}' },
+        { source: 'score', kind: 'bands', cuts: [-1e308, 0, 5e-324, 1e308] }] }, 't', 1],
+    [{ version: 1, criteria: [{ source: 'Channel', kind: 'values', values: ['event'] }, { source: 'mixed', kind: 'values', values: ['0', 'm1'] },
+        { source: 'budget', kind: 'graded', rule: '{"type": "at_least", "value": 40}' }] }, 't.ev', 1],
+    [{ version: 1, criteria: [{ source: 'small', kind: 'bands', cuts: [1] }] }, 't', 0],
+    [{ version: 1, criteria: [{ source: 'many', kind: 'values', values: Array.from({ length: 255 }, (_, i) => 'v' + i) }] }, 't', 1],
 ];
 
 async function loadContext(client) {
@@ -176,6 +276,22 @@ async function loadContext(client) {
     for (const e of AUC_STATE_SQL) {
         const [[text, bin]] = await q(`SELECT s::text, lead_qual.auc_state_send(s) FROM (SELECT ${e} AS s) x`);
         ctx.aucStates.push({ text, bin });
+    }
+    ctx.fitStates = [];
+    for (const [spec, ev, w] of FIT_STATE_SPECS) {
+        const k = g.fitSpecK(spec);
+        const coef = Array.from({ length: k }, (_, i) => ((i * 7) % 11 - 5) / 4);
+        const [[text, bin]] = await q(`SELECT s::text, lead_qual.fit_state_send(s) FROM (SELECT lead_qual.learn_fit($1::jsonb, $2::float8[], ${ev}, t.won, ${w}) AS s
+            FROM fz.won_lost t) x`, [JSON.stringify(spec), coef]);
+        ctx.fitStates.push({ text, bin, spec: JSON.stringify(spec), coef, ev });
+    }
+    // Models learned from fz.won_lost (columns and jsonb keys), for
+    // choose_thresholds() and the reports, and as templates.
+    ctx.learned = [];
+    for (const [cols, opts] of [[['channel', 'budget', 'flag', 'tier', 'small'], {}], [['Channel', 'budget', 'flag', 'mixed'], { evidence: 'ev' }],
+        [['channel', 'score', 'flag'], { weight: 'amount', bands: 4, goal: { top: 0.3 } }]]) {
+        const [[text]] = await q('SELECT lead_qual.learn(\'fz.won_lost\', \'won\', $1::text[], $2::jsonb)::text', [cols, JSON.stringify(opts)]);
+        ctx.learned.push({ text, def: JSON.parse(text), evidence: opts.evidence || null });
     }
     // Stripped models as the qualify states carry them, with the keys they read.
     ctx.stateModels = [];
@@ -329,13 +445,14 @@ function mutateBytes(rng, buf) {
     return b;
 }
 
-// The five C types: name, SQL type, how their text is compared.
+// The six C types: name, SQL type, how their text is compared.
 const TYPES = {
     model: { type: 'lead_qual.model', table: 'fz.bin_model', eq: 'OPERATOR(lead_qual.=)', bins: (ctx) => ctx.models.map((m) => m.bin) },
     rules: { type: 'lead_qual.engagement_rules', table: 'fz.bin_rules', eq: 'OPERATOR(lead_qual.=)', bins: (ctx) => ctx.rules.map((r) => r.bin) },
     touch_state: { type: 'lead_qual.touch_state', table: 'fz.bin_touch', eq: null, bins: (ctx) => ctx.touchStates.map((s) => s.bin), allowed: DOC.touchBinary },
     engagement_state: { type: 'lead_qual.engagement_state', table: 'fz.bin_eng', eq: null, bins: (ctx) => ctx.engStates.map((s) => s.bin) },
     auc_state: { type: 'lead_qual.auc_state', table: 'fz.bin_auc', eq: null, bins: (ctx) => ctx.aucStates.map((s) => s.bin) },
+    fit_state: { type: 'lead_qual.fit_state', table: 'fz.bin_fit', eq: null, bins: (ctx) => ctx.fitStates.map((s) => s.bin) },
 };
 
 // ---------------------------------------------------------------------
@@ -878,6 +995,254 @@ SELECT md5(fz.auc_state(x, w ORDER BY i)::text), md5(fz.auc_state(x, w ORDER BY 
                 if (results.fold_split && results.fold_split.ok && results.fold_split.v === false) why.push('combined partial fold states differ from the state of all rows');
                 return why.length ? { message: why.join('; ') } : null;
             },
+        };
+    });
+
+    // --- fit_state text input -------------------------------------------
+    // The texts of real states (one of 258 bins, 1.2 MB, now and then) and
+    // generated ones (K at the limits and beyond, a sum too many or too
+    // few, malformed hexadecimal), mutated.  An accepted state reads back
+    // the same; combined with itself every sum doubles (modulo 2^128) and
+    // so do the rows; with NULL it stays the same; with a real state of
+    // another spec it is refused (22023); step and send work on it.
+    const fitTexts = ctx.fitStates.map((s) => s.text);
+    const fitSmall = fitTexts.filter((t) => t.length < 100000);
+    const parseFit = (t) => { const o = JSON.parse(t); return { rows: BigInt(o.rows), sums: [o.loglik, ...o.sums].map((h) => BigInt('0x' + h)) }; };
+    add('fit_state_text', 4, (rng) => {
+        const text = g.stateText(rng, rng.chance(0.03) ? fitTexts : fitSmall, () => g.genFitState(rng));
+        const real = rng.pick(ctx.fitStates.filter((f) => f.text.length < 100000));
+        const won = rng.pick([true, false, null]);
+        const ev = g.jsonbText(rng, { Channel: rng.pick(['web', 'event', 'x']), budget: rng.range(0, 200), flag: rng.chance(0.5), mixed: rng.pick([0, 'm1']) }, 2) || '{}';
+        return {
+            steps: [
+                // the text of a real state, unchanged, must be read (it is what fit_state_out wrote)
+                { sql: 'SELECT s::text, ((s::text)::lead_qual.fit_state)::text FROM (SELECT $1::lead_qual.fit_state AS s) x', params: [text],
+                  expectOk: fitTexts.includes(text), check: same('output(input(output)) differs from output') },
+                (rows) => ({
+                    sql: 'SELECT lead_qual.learn_fit_combine(s, s)::text FROM (SELECT $1::lead_qual.fit_state AS s) x', params: [rows[0][0]], label: 'combine_self',
+                    check: (r) => {
+                        const a = parseFit(rows[0][0]), b = parseFit(r[0][0]);
+                        if (b.rows !== 2n * a.rows) return `combine(s, s) counts ${b.rows} rows, s ${a.rows}`;
+                        const mod = 1n << 128n;
+                        for (let i = 0; i < a.sums.length; i++) if (b.sums[i] !== (2n * a.sums[i]) % mod) return `combine(s, s): sum ${i} is not twice the state's`;
+                        return null;
+                    },
+                }),
+                (rows) => ({
+                    sql: `SELECT lead_qual.learn_fit_combine(s, NULL)::text = s::text, lead_qual.learn_fit_combine(NULL, s)::text = s::text,
+       lead_qual.learn_fit_combine(NULL::lead_qual.fit_state, NULL) IS NULL FROM (SELECT $1::lead_qual.fit_state AS s) x`,
+                    params: [rows[0][0]], label: 'combine_null', expectOk: true,
+                    check: (r) => (r[0][0] === true && r[0][1] === true && r[0][2] === true ? null : 'combine with NULL does not return the state'),
+                }),
+                (rows) => ({ sql: 'SELECT lead_qual.learn_fit_combine($1::lead_qual.fit_state, $2::lead_qual.fit_state)::text', params: [rows[0][0], real.text], label: 'combine_real' }),
+                (rows) => ({
+                    sql: 'SELECT lead_qual.learn_fit_step($1::lead_qual.fit_state, $2::jsonb, $3::float8[], $4::jsonb, $5::boolean, 1)::text',
+                    params: [rows[0][0], real.spec, real.coef, ev, won], label: 'step',
+                }),
+                (rows) => ({ sql: 'SELECT lead_qual.fit_state_send($1::lead_qual.fit_state)', params: [rows[0][0]], label: 'send', expectOk: true }),
+            ],
+        };
+    });
+
+    // --- learn_fit with random specs ------------------------------------
+    // Specs over the columns of fz.won_lost (or the keys of its jsonb column
+    // ev): bad kinds, cuts out of order, huge value lists, a source too
+    // long; coefficients of the wrong number, NaN, infinities, NULLs;
+    // weights NaN, infinite, negative, over 1e6, NULL, a column.  Accepted:
+    // the state counts every row with an outcome and a weight above 0, is
+    // the same in another order of the rows and as two partial states
+    // combined (one through its text): the sums are exact.
+    const WEIGHTS = ['1', '0', '-1', '0.5', '1000000', '1000001', 'NaN', 'Infinity', '-Infinity', '5e-324', null];
+    add('fit_spec', 5, (rng) => {
+        const byKeys = rng.chance(0.3);
+        const clean = rng.chance(0.5);     // every part valid
+        const spec = clean ? g.genFitSpec(rng, byKeys ? CLEAN_KEYS : CLEAN_COLUMNS.concat([['day', 'date']]), true)
+            : g.genFitSpec(rng, byKeys ? LEARN_KEYS : LEARN_COLUMNS.filter(([, kind]) => kind !== 'date' || rng.chance(0.2)));
+        let specText = ser(spec, 1);
+        if (!clean && rng.chance(0.15)) specText = g.jsonbText(rng, spec, 3) || specText;
+        if (!g.jsonbOk(specText)) specText = '{"version": 1, "criteria": [{"source": "flag", "kind": "boolean"}]}';
+        const k = g.fitSpecK(JSON.parse(specText));
+        const coef = g.fitCoefficients(rng, k, clean);
+        const weight = clean ? rng.pick(['1', '0.5', '1000000', '5e-324', '0', 'column']) : rng.weighted([[8, () => rng.pick(WEIGHTS)], [1, 'column']]);
+        const W = weight === 'column' ? 't.w' : '$3::float8';
+        const E = byKeys ? (rng.chance(0.9) ? 't.ev' : 'to_jsonb(t)') : 't';
+        const agg = (extra = '') => `lead_qual.learn_fit($1::jsonb, $2::float8[], ${E}, t.won, ${W}${extra})`;
+        const sql = `SELECT x.s::text, x.n, lead_qual.learn_fit_combine(x.a, (x.b::text)::lead_qual.fit_state)::text = x.s::text,
+       x.r::text = x.s::text
+  FROM (SELECT ${agg()} AS s, ${agg(' ORDER BY t.id DESC')} AS r,
+               ${agg()} FILTER (WHERE t.id % 2 = 0) AS a, ${agg()} FILTER (WHERE t.id % 2 = 1) AS b,
+               count(*) FILTER (WHERE t.won IS NOT NULL AND ${W} > 0) AS n
+          FROM fz.won_lost t) x`;
+        return {
+            allowed: DOC.fitSpec,
+            steps: [{
+                ...compact(sql, [specText, coef, weight === 'column' ? null : weight]),
+                check: (rows) => {
+                    const [st, n, split, reordered] = rows[0];
+                    const o = JSON.parse(st);
+                    if (String(o.rows) !== String(n)) return `the state counts ${o.rows} rows, ${n} have an outcome and a weight above 0`;
+                    if (split !== true) return 'two partial states combined differ from the state of all rows';
+                    if (reordered !== true) return 'another order of the rows gives another state';
+                    if (k !== null && o.bins !== k) return `the state has ${o.bins} bins, the spec ${k}`;
+                    return null;
+                },
+            }],
+        };
+    });
+
+    // --- learn() with random columns and options -------------------------
+    // Over fz.won_lost (a view of it, a table without lost rows, one of
+    // 10,001 distinct values, a sequence, a table that does not exist):
+    // columns and jsonb keys of every kind (text with many values, all-NULL
+    // columns, numbers at the extremes, NaN, infinities, a date, the
+    // outcome itself, columns that do not exist, NULL elements, repeats),
+    // or a template over them; options in and out of their ranges.  A
+    // model learned reads back equal from its text, and scores every row it
+    // was learned from (0-100, win_probability 0-1).
+    // (clean: every part valid, so that most inputs get as far as the fit;
+    // else each part may be wrong)
+    const learnCase = (rng, source) => {
+        const clean = rng.chance(0.6);
+        if (clean) source = rng.pick(['fz.won_lost', 'fz.won_lost', 'fz.won_view']);
+        const evidence = rng.chance(0.25);
+        const opts = g.genLearnOptions(rng, WON_LOST_COLUMNS, true, clean);
+        if (evidence && isObj(opts) && rng.chance(0.9)) opts.evidence = 'ev';
+        const usesEv = isObj(opts) && opts.evidence === 'ev';
+        const pool = usesEv ? (clean ? CLEAN_KEYS : LEARN_KEYS) : (clean ? CLEAN_COLUMNS : LEARN_COLUMNS);
+        const template = rng.chance(0.25);
+        let critSql, critParam;
+        if (template) {
+            let t = !clean && rng.chance(0.1) ? clone(rng.pick(ctx.learned).def) : g.genTemplate(rng, pool, clean);
+            if (!clean && rng.chance(0.15)) t = g.mutateTree(rng, t);
+            critSql = '$3::lead_qual.model';
+            critParam = ser(t === undefined ? {} : t, 1);
+        } else if (clean) {
+            critSql = '$3::text[]';
+            critParam = rng.shuffle(pool.map(([c]) => c)).slice(0, rng.range(1, 6));
+        } else {
+            const n = rng.weighted([[10, () => rng.range(1, 5)], [1, () => rng.pick([0, 64, 65])]]);
+            const names = Array.from({ length: n }, () => rng.weighted([[20, () => rng.pick(pool)[0]],
+                [1, () => rng.pick(['won', 'id', 'w', 'ev', 'no_such', 'ctid', '', 'CHANNEL', 'x'.repeat(70)])], [0.3, null], [0.3, () => g.randString(rng)]]));
+            critSql = '$3::text[]';
+            critParam = n > 6 ? names.map((x, i) => (typeof x === 'string' ? x + (i > 5 ? i : '') : x)) : names;
+        }
+        const outcome = clean ? 'won' : rng.weighted([[20, 'won'], [1, () => rng.pick(['won_text', 'flag', 'no_such', 'Won', ''])]]);
+        let optText = ser(opts === undefined ? {} : opts, 1);
+        if (!g.jsonbOk(optText)) optText = '{}';
+        const E = usesEv ? 't.ev' : 't';
+        const named = [outcome, ...['weight', 'evidence'].filter((f) => isObj(opts) && f in opts).map((f) => opts[f]),
+            ...(usesEv ? [] : template ? modelColumns(critParam) : critParam)];
+        return {
+            allowed: { ...DOC.learnSource, '42703': namesMissing(source, named) },
+            steps: [
+                {
+                    sql: `SELECT m::text, ((m::text)::lead_qual.model) OPERATOR(lead_qual.=) m, lead_qual.model(m::jsonb) OPERATOR(lead_qual.=) m
+  FROM (SELECT lead_qual.learn($1::regclass, $2::text, ${critSql}, $4::jsonb) AS m) s`,
+                    params: [source, outcome, critParam, optText],
+                    check: (rows) => (rows[0][1] !== true ? 'the learned model is not = to its text read back'
+                        : rows[0][2] !== true ? 'the learned model is not = to its jsonb read back' : null),
+                },
+                (rows) => ({
+                    sql: `SELECT count(*), count(*) FILTER (WHERE (x.q).score BETWEEN 0 AND 100),
+       count(*) FILTER (WHERE p IS NULL OR p BETWEEN 0 AND 1), count(*) FILTER (WHERE p IS NOT NULL)
+  FROM ${source} t, LATERAL (SELECT lead_qual.qualify($1::lead_qual.model, ${E}, '2026-01-01') AS q,
+                                  lead_qual.win_probability($1::lead_qual.model, ${E}, '2026-01-01') AS p) x
+ WHERE t.${outcome === '' ? '"won"' : outcome} IS NOT NULL`,
+                    params: [rows[0][0]], label: 'score rows', expectOk: true,
+                    check: (r) => {
+                        const [n, inRange, pOk] = r[0];
+                        if (n !== inRange) return `the learned model scores ${Number(n) - Number(inRange)} of the ${n} rows it was learned from outside 0-100`;
+                        if (n !== pOk) return 'win_probability() outside 0-1 on the rows it was learned from';
+                        return null;
+                    },
+                }),
+            ],
+        };
+    };
+    add('learn', 4, (rng) => learnCase(rng, rng.weighted(LEARN_SOURCES)));
+
+    // --- choose_thresholds() with random goals -------------------------
+    // Learned models, templates over the table's columns and the built-ins
+    // (on the jsonb column), goals at and beyond their edges.  The answer
+    // is in range, the model returned carries its pass_score and min_met,
+    // and (unweighted, as of a given day) qualifies the share of the rows
+    // it says, that precisely.
+    add('choose_thresholds', 3, (rng) => {
+        const clean = rng.chance(0.6);
+        const source = clean ? rng.pick(['fz.won_lost', 'fz.won_view']) : rng.weighted(LEARN_SOURCES);
+        const picked = rng.weighted([
+            [5, () => { const l = rng.pick(ctx.learned); return { text: l.text, evidence: l.evidence }; }],
+            [3, () => ({ text: ser(g.genTemplate(rng, clean ? CLEAN_COLUMNS : LEARN_COLUMNS.filter(([, k]) => k !== 'date'), clean), 1), evidence: null })],
+            [1, () => ({ text: rng.pick(ctx.models).name, evidence: 'ev' })],
+            [clean ? 0 : 0.3, () => ({ text: g.modelText(rng, ctx.modelSeeds), evidence: null })],
+        ]);
+        const opts = g.genLearnOptions(rng, WON_LOST_COLUMNS, false, clean);
+        if (isObj(opts)) {
+            if (picked.evidence && rng.chance(0.9)) opts.evidence = picked.evidence;
+            if (rng.chance(0.7)) opts.as_of = '2026-01-01 00:00:00+00';
+        }
+        let optText = ser(opts === undefined ? {} : opts, 1);
+        if (!g.jsonbOk(optText)) optText = '{}';
+        const checkable = isObj(opts) && opts.weight === undefined && opts.as_of === '2026-01-01 00:00:00+00' && !source.startsWith('lead_qual.');
+        const E = isObj(opts) && opts.evidence === 'ev' ? 't.ev' : 't';
+        const named = ['won', ...['weight', 'evidence'].filter((f) => isObj(opts) && f in opts).map((f) => opts[f]),
+            ...(isObj(opts) && opts.evidence !== undefined ? [] : modelColumns(picked.text))];
+        return {
+            allowed: { ...DOC.learnSource, ...DOC.unknownName, '42703': namesMissing(source, named) },
+            steps: [
+                {
+                    sql: `SELECT c.min_met, c.pass_score, c.qualified_share, c."precision", c.recall, c.f1, c.auc, c.model::text,
+       (lead_qual.model_to_jsonb(c.model) ->> 'pass_score')::float8, (lead_qual.model_to_jsonb(c.model) ->> 'min_met')::int
+  FROM lead_qual.choose_thresholds($1::regclass, $2::text, $3::lead_qual.model, $4::jsonb) c`,
+                    params: [source, 'won', picked.text, optText],
+                    check: (rows) => {
+                        const [minMet, pass, share, prec, rec, f1, auc, , mPass, mMet] = rows[0];
+                        const in01 = (x) => x !== null && x >= 0 && x <= 1;
+                        if (![share, prec, rec, f1, auc].every(in01)) return `a share, precision, recall, F1 or AUC outside 0-1: ${JSON.stringify(rows[0].slice(0, 7))}`;
+                        if (mPass !== pass || mMet !== minMet) return `the model returned has pass_score ${mPass} and min_met ${mMet}, the result ${pass} and ${minMet}`;
+                        return null;
+                    },
+                },
+                (rows) => (!checkable ? null : {
+                    sql: `SELECT avg(lead_qual.is_qualified($1::lead_qual.model, ${E}, '2026-01-01 00:00:00+00')::int)::float8,
+       (count(*) FILTER (WHERE t.won AND lead_qual.is_qualified($1::lead_qual.model, ${E}, '2026-01-01 00:00:00+00')))::float8
+         / nullif(count(*) FILTER (WHERE lead_qual.is_qualified($1::lead_qual.model, ${E}, '2026-01-01 00:00:00+00')), 0)
+  FROM ${source} t WHERE t.won IS NOT NULL`,
+                    params: [rows[0][7]], label: 'what it says holds', expectOk: true,
+                    check: (r) => {
+                        const [share, prec] = r[0];
+                        const [, , cShare, cPrec] = rows[0];
+                        if (!(Math.abs(share - cShare) <= 1e-9)) return `the model returned qualifies ${share} of the rows, choose_thresholds() says ${cShare}`;
+                        if (cShare > 0 && !(Math.abs(prec - cPrec) <= 1e-9)) return `the model returned has precision ${prec}, choose_thresholds() says ${cPrec}`;
+                        return null;
+                    },
+                }),
+            ],
+        };
+    });
+
+    // --- the reports over random options --------------------------------
+    // model_report(), decile_report(), criterion_report(): their options
+    // (evidence, as_of; anything else refused) and the same models; the
+    // deciles count the rows the model report counts.
+    add('reports', 1, (rng) => {
+        const source = rng.weighted(LEARN_SOURCES);
+        const l = rng.pick(ctx.learned);
+        const opts = rng.weighted([
+            [6, () => { const o = {}; if (l.evidence || rng.chance(0.1)) o.evidence = rng.chance(0.9) ? 'ev' : rng.pick(WON_LOST_COLUMNS); if (rng.chance(0.5)) o.as_of = rng.pick(['2026-01-01', 'infinity', 'someday']); return o; }],
+            [1, () => g.genLearnOptions(rng, WON_LOST_COLUMNS, false)],
+        ]);
+        let optText = ser(opts === undefined ? {} : opts, 1);
+        if (!g.jsonbOk(optText)) optText = '{}';
+        return {
+            allowed: DOC.learnSource,
+            steps: [{
+                sql: `SELECT r.rows, (SELECT sum(d.rows) FROM lead_qual.decile_report($1::regclass, $2::text, $3::lead_qual.model, $4::jsonb) d),
+       (SELECT count(*) FROM lead_qual.criterion_report($1::regclass, $2::text, $3::lead_qual.model, $4::jsonb) c)
+  FROM lead_qual.model_report($1::regclass, $2::text, $3::lead_qual.model, $4::jsonb) r`,
+                params: [source, rng.chance(0.95) ? 'won' : rng.pick(['won_text', 'nope']), l.text, optText],
+                check: (rows) => (String(rows[0][0]) === String(rows[0][1] === null ? 0 : rows[0][1]) ? null : `model_report() counts ${rows[0][0]} rows, decile_report() ${rows[0][1]}`),
+            }],
         };
     });
 

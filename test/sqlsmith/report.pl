@@ -31,7 +31,7 @@ sub calls_lead_qual { return $_[0] =~ /\blead_qual\.\w+\(/ ? 1 : 0 }
 # lead_qual's code, whatever the statement.
 (my $script_dir = $0) =~ s{[^/]*$}{};
 $script_dir = './' if $script_dir eq '';
-my %our_files = map { m{([^/]+)$}; ($1 => 1) } glob("${script_dir}../../src/*.c");
+my %our_files = map { m{([^/]+)$}; ($1 => 1) } glob("${script_dir}../../src/*.c ${script_dir}../../src/*/*.c");
 die "found no C file of lead_qual in ${script_dir}../../src\n" unless %our_files;
 
 # Internal errors of PostgreSQL itself that random SQL meets without lead_qual.

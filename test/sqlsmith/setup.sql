@@ -347,6 +347,64 @@ UPDATE crm.lead_states s SET engaged = e.state
 UPDATE crm.lead_states SET folded_text = folded::text, qualifying_text = qualifying::text,
                            engaged_text = engaged::text, states = ARRAY[folded, qualifying];
 
+------------------------------------------------------------------------------
+-- 0.4.0: won and lost leads to learn from, what learn() is asked (sources
+-- as regclass, outcomes, criteria, templates, options and goals), the models
+-- it learned, and the states of its passes (fit_state, score_histogram).
+------------------------------------------------------------------------------
+CREATE TABLE crm.won_lost (
+    id int PRIMARY KEY, won boolean, channel text, budget numeric, score double precision, newsletter boolean,
+    interest crm.interest_level, amount numeric, evidence jsonb
+);
+INSERT INTO crm.won_lost
+SELECT i, CASE WHEN i % 13 = 0 THEN NULL ELSE random() < 0.15 + (i % 3) * 0.25 END,
+       (ARRAY['Referral', 'web', 'Event', ' EVENT ', NULL])[1 + i % 5],
+       CASE WHEN i % 11 = 0 THEN NULL WHEN i % 97 = 0 THEN 1e308 ELSE round((random() * 100 + (i % 3) * 40)::numeric, 1) END,
+       CASE i % 50 WHEN 0 THEN 'Infinity'::float8 WHEN 1 THEN '-0' ELSE random() * 10 END,
+       CASE WHEN i % 5 = 0 THEN NULL ELSE i % 3 = 2 END,
+       (ARRAY['low', 'medium', 'high', NULL]::crm.interest_level[])[1 + i % 4],
+       round((random() * 1000)::numeric, 2),
+       jsonb_strip_nulls(jsonb_build_object('channel', (ARRAY['Referral', 'web', 'Event'])[1 + i % 3],
+                                            'budget', round((random() * 100 + (i % 3) * 40)::numeric, 1),
+                                            'newsletter', CASE WHEN i % 5 = 0 THEN NULL ELSE i % 3 = 2 END))
+  FROM generate_series(1, 400) i;
+CREATE TABLE crm.learn_requests (
+    id int PRIMARY KEY, source regclass, outcome text, criteria text[], template lead_qual.model, options jsonb, goal jsonb
+);
+INSERT INTO crm.learn_requests VALUES
+    (1, 'crm.won_lost', 'won', '{channel,budget,newsletter}', NULL, '{}', '"f1"'),
+    (2, 'crm.won_lost', 'won', '{channel,budget,score,interest}', NULL, '{"bands": 4, "weight": "amount", "goal": {"top": 0.2}}', '{"top": 0.2}'),
+    (3, 'crm.won_lost', 'won', '{channel,budget,newsletter}', NULL, '{"evidence": "evidence", "min_rows": 5}', '{"precision": 0.7}'),
+    (4, 'crm.won_lost', 'won', NULL, '{"name": "deal_fit", "criteria": [{"key": "budget", "rule": {"type": "at_least", "value": 50}}, {"key": "newsletter", "knockout": true, "rule": "boolean"}, {"key": "channel", "rule": {"type": "scale", "grades": {"referral": 9, "web": 4}}}]}',
+     '{"as_of": "2026-01-01", "goal": {"precision": 0.6}}', '{"precision": 0.6}'),
+    (5, 'crm.leads', 'consent', '{budget,need,industry}', 'bant', '{"regularization": 0.5, "noise": 0}', '"f1"'),
+    (6, 'crm.won_lost', 'newsletter', '{nope}', 'saas_fit', '{"bands": 1}', '{"top": 0}'),
+    (7, 'crm.accounts', 'won', '{}', NULL, '[]', '"recall"');
+CREATE TABLE crm.learned (
+    id int PRIMARY KEY, m lead_qual.model, fit lead_qual.fit_state, hist lead_qual.auc_state, fits lead_qual.fit_state[]
+);
+INSERT INTO crm.learned (id, m)
+SELECT id, CASE WHEN template IS NULL THEN lead_qual.learn(source, outcome, criteria, options)
+                ELSE lead_qual.learn(source, outcome, template, options) END
+  FROM crm.learn_requests WHERE id <= 5;
+UPDATE crm.learned SET
+    fit = (SELECT lead_qual.learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [25, 50, 75]}, {"source": "channel", "kind": "values", "values": ["referral", "web"]}]}',
+                                      '{-0.2, 0, -1, -0.5, 0.5, 1, 0, -0.5, 0.3, 1}', w, w.won, 1) FROM crm.won_lost w WHERE w.id % 5 = crm.learned.id % 5),
+    hist = (SELECT lead_qual.score_histogram(budget::float8, won) FROM crm.won_lost w WHERE w.id % 5 = crm.learned.id % 5),
+    fits = ARRAY[(SELECT lead_qual.learn_fit('{"version": 1, "criteria": [{"source": "newsletter", "kind": "boolean"}]}', '{0.1, 0, 0.2, -0.3}',
+                                             w.evidence, w.won, 1) FROM crm.won_lost w), NULL];
+CREATE VIEW crm.learned_scores AS
+SELECT w.id, l.id AS model_id, lead_qual.score(l.m, to_jsonb(w), '2026-01-05') AS score,
+       lead_qual.win_probability(l.m, to_jsonb(w), '2026-01-05') AS p_won
+  FROM crm.won_lost w, crm.learned l WHERE l.id <= 2;
+CREATE VIEW crm.learned_auc AS
+SELECT l.id, lead_qual.auc(lead_qual.score(l.m, to_jsonb(w), '2026-01-05'), w.won) AS auc,
+       lead_qual.score_histogram(w.score, w.won) AS hist
+  FROM crm.won_lost w, crm.learned l GROUP BY l.id;
+CREATE AGGREGATE crm.fit_pass(jsonb, double precision[], jsonb, boolean, double precision) (
+    SFUNC = lead_qual.learn_fit_step, STYPE = lead_qual.fit_state,
+    COMBINEFUNC = lead_qual.learn_fit_combine, PARALLEL = SAFE);
+
 -- Texts to feed the text inputs: models, rules and states as they are
 -- written out, and damaged (cut short, a number out of range or not a
 -- number, a field twice, another version, nested deeply, a long key).
@@ -362,6 +420,10 @@ SELECT kind, body FROM (
     UNION ALL SELECT 'qualify state', qualifying_text FROM crm.lead_states WHERE lead_id <= 10
     UNION ALL SELECT 'qualify state', qualifying_as_of::text FROM crm.lead_states WHERE lead_id <= 5
     UNION ALL SELECT 'engagement state', engaged_text FROM crm.lead_states WHERE lead_id <= 10
+    UNION ALL SELECT 'fit state', fit::text FROM crm.learned
+    UNION ALL SELECT 'auc state', hist::text FROM crm.learned
+    UNION ALL SELECT 'learned model', m::text FROM crm.learned
+    UNION ALL SELECT 'learn options', options::text FROM crm.learn_requests
     UNION ALL SELECT 'thresholds', config::text FROM crm.settings
     UNION ALL SELECT 'evidence', evidence_text FROM crm.evidence_samples
 ) t;
@@ -394,7 +456,7 @@ DECLARE
     t text;
     short text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['model', 'engagement_rules', 'touch_state', 'engagement_state'] LOOP
+    FOREACH t IN ARRAY ARRAY['model', 'engagement_rules', 'touch_state', 'engagement_state', 'auc_state', 'fit_state'] LOOP
         short := t;
         EXECUTE format($f$CREATE FUNCTION crm.%1$s_cmp(a lead_qual.%1$s, b lead_qual.%1$s) RETURNS int
                              LANGUAGE sql IMMUTABLE STRICT
@@ -414,7 +476,7 @@ BEGIN
         EXECUTE format($f$CREATE OPERATOR crm.<= (LEFTARG = lead_qual.%1$s, RIGHTARG = lead_qual.%1$s, FUNCTION = crm.%1$s_le)$f$, short);
         EXECUTE format($f$CREATE OPERATOR crm.>= (LEFTARG = lead_qual.%1$s, RIGHTARG = lead_qual.%1$s, FUNCTION = crm.%1$s_ge)$f$, short);
         EXECUTE format($f$CREATE OPERATOR crm.> (LEFTARG = lead_qual.%1$s, RIGHTARG = lead_qual.%1$s, FUNCTION = crm.%1$s_gt)$f$, short);
-        IF t IN ('touch_state', 'engagement_state') THEN
+        IF t IN ('touch_state', 'engagement_state', 'auc_state', 'fit_state') THEN
             EXECUTE format($f$CREATE FUNCTION crm.%1$s_eq(a lead_qual.%1$s, b lead_qual.%1$s) RETURNS boolean
                                  LANGUAGE sql IMMUTABLE STRICT AS 'SELECT a::text = b::text'$f$, short);
             EXECUTE format($f$CREATE OPERATOR crm.= (LEFTARG = lead_qual.%1$s, RIGHTARG = lead_qual.%1$s,
@@ -423,11 +485,11 @@ BEGIN
         EXECUTE format($f$CREATE OPERATOR CLASS crm.%1$s_btree_ops DEFAULT FOR TYPE lead_qual.%1$s USING btree AS
                              OPERATOR 1 crm.<, OPERATOR 2 crm.<=, OPERATOR 3 %2$s, OPERATOR 4 crm.>=, OPERATOR 5 crm.>,
                              FUNCTION 1 crm.%1$s_cmp(lead_qual.%1$s, lead_qual.%1$s)$f$,
-                       short, CASE WHEN t IN ('touch_state', 'engagement_state') THEN 'crm.=' ELSE 'lead_qual.=' END);
+                       short, CASE WHEN t IN ('touch_state', 'engagement_state', 'auc_state', 'fit_state') THEN 'crm.=' ELSE 'lead_qual.=' END);
         IF t <> 'model' THEN
             EXECUTE format($f$CREATE OPERATOR CLASS crm.%1$s_hash_ops DEFAULT FOR TYPE lead_qual.%1$s USING hash AS
                                  OPERATOR 1 %2$s, FUNCTION 1 crm.%1$s_hash(lead_qual.%1$s)$f$,
-                           short, CASE WHEN t IN ('touch_state', 'engagement_state') THEN 'crm.=' ELSE 'lead_qual.=' END);
+                           short, CASE WHEN t IN ('touch_state', 'engagement_state', 'auc_state', 'fit_state') THEN 'crm.=' ELSE 'lead_qual.=' END);
         END IF;
     END LOOP;
 END

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# COPY round trips of every lead_qual type: the five base types
+# COPY round trips of every lead_qual type: the six base types
 # (lead_qual.model, engagement_rules, touch_state, engagement_state,
-# auc_state), the
+# auc_state, fit_state), models learned by learn(), the
 # composites (qualification, explanation, readiness, next_step), arrays of
 # each and NULLs (whole values, array elements, composite fields).
 #
@@ -58,6 +58,7 @@ CREATE TABLE $1 (
     fold lead_qual.touch_state,
     es lead_qual.engagement_state,
     auc lead_qual.auc_state,
+    fit lead_qual.fit_state,
     q lead_qual.qualification,
     ex lead_qual.explanation,
     r lead_qual.readiness,
@@ -67,6 +68,7 @@ CREATE TABLE $1 (
     folds lead_qual.touch_state[],
     ess lead_qual.engagement_state[],
     aucs lead_qual.auc_state[],
+    fits lead_qual.fit_state[],
     qs lead_qual.qualification[],
     exs lead_qual.explanation[],
     rs lead_qual.readiness[],
@@ -87,8 +89,10 @@ table_ddl dst_text | psql_q lq_copy_a
 # kind (dated, undated, infinite and BC times, nested values, as_of and
 # latest, no entries), engagement states (positive, negative, nothing
 # counted), auc states (empty, infinities, extreme counts, and one of more
-# than 65,536 distinct scores, coarsened), and the composites computed from
-# them.
+# than 65,536 distinct scores, coarsened), score_histogram states, models
+# learned from won and lost leads (bands, unknown grades, calibration, a
+# template's texts), fit states of learn_fit (one bin, 43 bins, no rows),
+# and the composites computed from them.
 psql_q lq_copy_a >/dev/null <<'SQL'
 SET TimeZone = 'UTC';
 SELECT lead_qual.define_model('everything', $${
@@ -224,19 +228,51 @@ INSERT INTO src (id, latin1, auc, aucs) VALUES
  (151, true, (SELECT auc_state_of(i * 0.6180339887498949::float8 - floor(i * 0.6180339887498949::float8), i % 3 = 0)
                 FROM generate_series(1, 100000) i), NULL);
 
+-- Models learned from won and lost leads, and the states of learn()'s
+-- passes: score_histogram of a number, learn_fit of specs of every kind.
+CREATE TABLE won_lost AS
+SELECT i AS id, CASE WHEN i % 13 = 0 THEN NULL ELSE (abs(hashint4(i)) % 100) < 20 + (i % 3) * 25 END AS won,
+       (ARRAY['Référence', 'web', 'Event', NULL])[1 + i % 4] AS channel,
+       CASE WHEN i % 11 = 0 THEN NULL ELSE (abs(hashint4(i + 7)) % 1000) / 10.0 + (i % 3) * 40 END AS budget,
+       CASE WHEN i % 5 = 0 THEN NULL ELSE i % 3 = 2 END AS newsletter
+  FROM generate_series(1, 400) i;
+INSERT INTO src (id, latin1, m, ms, auc, aucs)
+SELECT 300, true, lead_qual.learn('won_lost', 'won', ARRAY['channel', 'budget', 'newsletter'], '{"name": "learned", "as_of": "2026-01-01"}'),
+       ARRAY[lead_qual.learn('won_lost', 'won', '{"name": "tmpl", "description": {"en": "Ours", "nl": "Het onze"},
+               "criteria": [{"key": "budget", "rule": {"type": "at_least", "value": 80}},
+                            {"key": "fit", "source": "channel", "rule": {"type": "one_of", "values": ["web"]}, "questions": {"nl": "Waar kent u ons van?"}},
+                            {"key": "newsletter", "knockout": true, "rule": "boolean"}]}'::lead_qual.model, '{"as_of": "2026-01-01", "goal": {"top": 0.25}}'),
+             NULL, lead_qual.learn('won_lost', 'won', ARRAY['budget', 'channel'], '{"bands": 3, "regularization": 0.5, "as_of": "2026-01-01"}')],
+       (SELECT lead_qual.score_histogram(budget, won) FROM won_lost),
+       ARRAY[(SELECT lead_qual.score_histogram(id * 1e300, won) FROM won_lost), NULL,
+             (SELECT lead_qual.score_histogram(budget, won) FROM won_lost WHERE false)];
+UPDATE src SET fit = (SELECT lead_qual.learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [25, 50, 75]},
+                                                   {"source": "channel", "kind": "values", "values": ["référence", "web"]}]}',
+                                                 '{-0.2, 0, -1, -0.5, 0.5, 1, 0, -0.5, 0.3, 1}', w, w.won, 1) FROM won_lost w),
+               fits = ARRAY[(SELECT lead_qual.learn_fit('{"version": 1, "criteria": [{"source": "newsletter", "kind": "boolean"}]}',
+                                                        '{0.1, 0, 0.2, -0.3}', w, w.won, w.id / 400.0) FROM won_lost w),
+                            NULL,
+                            (SELECT lead_qual.learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [25]}]}',
+                                                        '{0, 0, 0, 0}', to_jsonb(w), w.won, 0) FROM won_lost w),
+                            -- 43 bins: 989 sums
+                            (SELECT lead_qual.learn_fit(jsonb_build_object('version', 1, 'criteria', jsonb_build_array(jsonb_build_object(
+                                        'source', 'budget', 'kind', 'bands', 'cuts', (SELECT jsonb_agg(c * 4) FROM generate_series(1, 40) c)))),
+                                    (SELECT array_agg((c % 7 - 3) / 4.0) FROM generate_series(1, 43) c), w, w.won, 1) FROM won_lost w)]
+ WHERE id = 300;
+
 -- NULLs: a row of NULLs; composites with NULL fields; empty arrays.
 INSERT INTO src (id, latin1) VALUES (200, true);
-INSERT INTO src (id, latin1, q, ex, r, ns, ms, ruless, folds, ess, aucs, qs, exs, rs, nss) VALUES
+INSERT INTO src (id, latin1, q, ex, r, ns, ms, ruless, folds, ess, aucs, fits, qs, exs, rs, nss) VALUES
  (201, true,
   ROW(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::lead_qual.qualification,
   ROW(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::lead_qual.explanation,
   ROW(NULL, NULL, NULL, NULL, NULL)::lead_qual.readiness,
   ROW('ask', ARRAY[NULL, 'Was ist "das", bitte?\'], '{}', NULL, '')::lead_qual.next_step,
-  '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}'),
+  '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}'),
  (202, true, NULL, NULL, NULL, NULL,
   ARRAY[NULL]::lead_qual.model[], ARRAY[NULL]::lead_qual.engagement_rules[],
   ARRAY[NULL, NULL]::lead_qual.touch_state[], ARRAY[NULL]::lead_qual.engagement_state[],
-  ARRAY[NULL]::lead_qual.auc_state[],
+  ARRAY[NULL]::lead_qual.auc_state[], ARRAY[NULL]::lead_qual.fit_state[],
   ARRAY[NULL]::lead_qual.qualification[], ARRAY[NULL]::lead_qual.explanation[],
   ARRAY[NULL]::lead_qual.readiness[], ARRAY[NULL]::lead_qual.next_step[]);
 SQL
@@ -259,6 +295,8 @@ WITH pairs AS (
        AND lead_qual.touch_state_send((s).fold) IS NOT DISTINCT FROM lead_qual.touch_state_send((d).fold)
        AND lead_qual.engagement_state_send((s).es) IS NOT DISTINCT FROM lead_qual.engagement_state_send((d).es)
        AND lead_qual.auc_state_send((s).auc) IS NOT DISTINCT FROM lead_qual.auc_state_send((d).auc)
+       AND lead_qual.fit_state_send((s).fit) IS NOT DISTINCT FROM lead_qual.fit_state_send((d).fit)
+       AND lead_qual.model_to_jsonb((s).m)::text IS NOT DISTINCT FROM lead_qual.model_to_jsonb((d).m)::text
        AND (s).q IS NOT DISTINCT FROM (d).q
        AND (s).ex IS NOT DISTINCT FROM (d).ex
        AND (s).r IS NOT DISTINCT FROM (d).r
@@ -279,6 +317,9 @@ WITH pairs AS (
        AND array_dims((s).aucs) IS NOT DISTINCT FROM array_dims((d).aucs)
        AND NOT EXISTS (SELECT FROM unnest((s).aucs, (d).aucs) u(a, b)
                         WHERE lead_qual.auc_state_send(a) IS DISTINCT FROM lead_qual.auc_state_send(b))
+       AND array_dims((s).fits) IS NOT DISTINCT FROM array_dims((d).fits)
+       AND NOT EXISTS (SELECT FROM unnest((s).fits, (d).fits) u(a, b)
+                        WHERE lead_qual.fit_state_send(a) IS DISTINCT FROM lead_qual.fit_state_send(b))
        AND s::text = d::text AS same
       FROM pairs)
 SELECT count(*), count(*) FILTER (WHERE same IS NOT TRUE) FROM checks;
@@ -299,6 +340,9 @@ SELECT id, lead_qual.model_name(m), lead_qual.qualify(m, '{"need": 8}'::jsonb, '
        (SELECT array_agg(lead_qual.engagement_final(s)) FROM unnest(ess) s),
        (SELECT array_agg(lead_qual.auc_final(s)) FROM unnest(aucs) s),
        (SELECT array_agg(lead_qual.model_name(x)) FROM unnest(ms) x),
+       CASE WHEN id = 300 THEN lead_qual.win_probability(m, '{"channel": "web", "budget": 70, "newsletter": true}'::jsonb, '2026-01-05') END,
+       CASE WHEN id = 300 THEN (SELECT array_agg(lead_qual.score(x, '{"channel": " WEB ", "budget": 120}'::jsonb, '2026-01-05')) FROM unnest(ms) x) END,
+       lead_qual.learn_fit_combine(fit, fit), (SELECT array_agg(lead_qual.learn_fit_combine(f, f)) FROM unnest(fits) f),
        (q).score, (ex).question, (r).grade, (ns).follow_up, qs[1], exs[1], rs[3], nss[1]
   FROM ($2) t ORDER BY id;
 SQL
@@ -335,7 +379,7 @@ copy_out lq_copy_a "SELECT * FROM dst_text ORDER BY id" "$out/dst.txt" text
 cmp "$out/src.txt" "$out/dst.txt" || fail "text COPY out again is not identical"
 
 # The comparison sees a changed value: in a copy of the copied table, change
-# values of several kinds and drop a row; it must count those 8 rows.
+# values of several kinds and drop a row; it must count those 9 rows.
 psql_q lq_copy_a -c "CREATE TABLE dst_broken AS SELECT * FROM dst_binary"
 psql_q lq_copy_a >/dev/null <<'SQL'
 UPDATE dst_broken SET fold = lead_qual.fold_evidence_step(fold, '{"x": 1}', '2026-01-01') WHERE id = 101;
@@ -346,16 +390,17 @@ UPDATE dst_broken SET q.score = 99 WHERE id = 4;
 DELETE FROM dst_broken WHERE id = 200;
 UPDATE dst_broken SET auc = lead_qual.auc_step(auc, 0.5, true) WHERE id = 151;
 UPDATE dst_broken SET aucs[3] = lead_qual.auc_step(aucs[3], 1, false) WHERE id = 104;
+UPDATE dst_broken SET fits[4] = lead_qual.learn_fit_combine(fits[4], fits[4]::text::lead_qual.fit_state) WHERE id = 300;
 SQL
 read -r _ bad < <(compare dst_broken)
-[ "$bad" -eq 8 ] || fail "the comparison found $bad of 8 changed rows"
+[ "$bad" -eq 9 ] || fail "the comparison found $bad of 9 changed rows"
 
 # Across databases.  The binary form of an array (and of a composite) holds
 # the type OID of its elements (fields), which differs between databases
 # (PostgreSQL accepts it anyway), so the files are compared byte for byte
 # without the array columns, and all columns through the text format and
 # the results of lead_qual's functions over the values.
-scalars="id, latin1, m, rules, fold, es, auc, q, ex, r, ns"
+scalars="id, latin1, m, rules, fold, es, auc, fit, q, ex, r, ns"
 cross() {  # database, binary file to read, rows of src it holds [, text file to read]
     psql_q "$1" -c "\\copy dst_binary FROM '$2' (FORMAT binary)"
     copy_out lq_copy_a "SELECT $scalars FROM src WHERE $3 ORDER BY id" "$out/a-$1-scalars.bin" binary
@@ -396,17 +441,22 @@ SELECT count(m), count(rules), count(fold), count(es), count(auc), count(q), cou
        count(*) FILTER (WHERE auc::text NOT LIKE '{"version": 1, "shift": 0,%'),
        count(*) FILTER (WHERE fold::text LIKE '%BC%'),
        (SELECT count(*) FROM src, unnest(folds) s WHERE s::text LIKE '%"kind": "qualify"%'),
-       max(pg_column_size(m))
+       max(pg_column_size(m)),
+       count(fit), sum(cardinality(fits)),
+       (SELECT count(*) FROM src, LATERAL (SELECT e FROM unnest(ms) e UNION ALL SELECT m) y(x)
+         WHERE lead_qual.model_to_jsonb(x) ? 'calibration'
+                                                  AND lead_qual.model_to_jsonb(x)->'description'->>'en' LIKE '%Learned from%')
   FROM src;
 SQL
-read -r n_m n_rules n_fold n_es n_auc n_q n_ex n_r n_ns n_ms n_folds n_ess n_aucs n_coarse n_bc n_qualify max_model <"$out/coverage.out"
+read -r n_m n_rules n_fold n_es n_auc n_q n_ex n_r n_ns n_ms n_folds n_ess n_aucs n_coarse n_bc n_qualify max_model n_fit n_fits n_learned <"$out/coverage.out"
 echo "values: $n_m models (largest $max_model bytes stored), $n_rules engagement rules, $n_fold+$n_folds touch states" \
      "($n_qualify of qualify_touches), $n_es+$n_ess engagement states, $n_auc+$n_aucs auc states ($n_coarse coarsened)," \
      "$n_q qualifications, $n_ex explanations," \
-     "$n_r readiness, $n_ns next steps, $n_ms model array elements"
+     "$n_r readiness, $n_ns next steps, $n_ms model array elements ($n_learned learned), $n_fit+$n_fits fit states"
 [ "$n_m" -ge 10 ] && [ "$n_rules" -ge 8 ] && [ "$n_fold" -ge 4 ] && [ "$n_es" -ge 4 ] && [ "$n_bc" -ge 1 ] &&
     [ "$n_auc" -ge 6 ] && [ "$n_aucs" -ge 10 ] && [ "$n_coarse" -ge 1 ] &&
-    [ "$n_qualify" -ge 12 ] && [ "$n_q" -ge 10 ] && [ "$n_r" -ge 4 ] && [ "$n_ns" -ge 5 ] ||
+    [ "$n_qualify" -ge 12 ] && [ "$n_q" -ge 10 ] && [ "$n_r" -ge 4 ] && [ "$n_ns" -ge 5 ] &&
+    [ "$n_fit" -ge 1 ] && [ "$n_fits" -ge 5 ] && [ "$n_learned" -ge 3 ] ||
     fail "fewer values than planned: $(cat "$out/coverage.out")"
 echo "binary and text COPY: $rows rows equal after the round trip and byte-identical out again;" \
      "the same through a second database, and $latin1_rows rows through a LATIN1 database"

@@ -8,7 +8,9 @@
 # as evidence, and a jsonb evidence column with an as_of column, also on a
 # partitioned table) with their history; a generated column, an expression
 # index and a hash index that use lead_qual; user aggregates over
-# lead_qual's state functions; views for BI tools.
+# lead_qual's state functions; views for BI tools; models learned by learn()
+# from won and lost leads (in a table, in the registry, in a view's scores),
+# with the fit and histogram states of its passes.
 #
 # Restored four ways: the custom format with pg_restore into an empty
 # database, the same with two parallel jobs, the same into a database that
@@ -277,6 +279,38 @@ SELECT c.id,
              '{"version": 1, "shift": 0, "bins": [["-Infinity", 1, 0], [0.5, 2, 3], ["Infinity", 0, 1]]}']
   FROM crm.leads c JOIN lead_readiness r USING (id);
 INSERT INTO every_type (id) VALUES (100);
+
+-- Models learned from won and lost leads: from columns, from a jsonb
+-- column, from a template; stored in a table (with a fit state and a
+-- score_histogram state of the same rows), one registered, their scores
+-- and probabilities in a view.
+CREATE TABLE won_lost AS
+SELECT i AS id, CASE WHEN i % 13 = 0 THEN NULL ELSE (abs(hashint4(i)) % 100) < 20 + (i % 3) * 25 END AS won,
+       (ARRAY['Referral', 'web', 'Évent', NULL])[1 + i % 4] AS channel,
+       CASE WHEN i % 11 = 0 THEN NULL ELSE (abs(hashint4(i + 7)) % 1000) / 10.0 + (i % 3) * 40 END AS budget,
+       CASE WHEN i % 5 = 0 THEN NULL ELSE i % 3 = 2 END AS newsletter,
+       jsonb_strip_nulls(jsonb_build_object('budget', (abs(hashint4(i + 7)) % 1000) / 10.0 + (i % 3) * 40,
+                                            'newsletter', CASE WHEN i % 5 = 0 THEN NULL ELSE i % 3 = 2 END)) AS ev
+  FROM generate_series(1, 400) i;
+CREATE TABLE learned_models (name text PRIMARY KEY, m lead_qual.model, fit lead_qual.fit_state, hist lead_qual.auc_state);
+INSERT INTO learned_models VALUES
+ ('columns', lead_qual.learn('won_lost', 'won', ARRAY['channel', 'budget', 'newsletter'], '{"as_of": "2026-01-01"}'),
+  (SELECT lead_qual.learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [40, 80, 120]}]}',
+                              '{0.5, 0, -1, -0.5, 0.5, 1}', w, w.won, 1) FROM won_lost w),
+  (SELECT lead_qual.score_histogram(budget, won) FROM won_lost)),
+ ('evidence', lead_qual.learn('won_lost', 'won', ARRAY['budget', 'newsletter'], '{"evidence": "ev", "name": "from_ev", "as_of": "2026-01-01"}'),
+  NULL, NULL),
+ ('template', lead_qual.learn('won_lost', 'won', '{"name": "ours", "label": "Ours, learned",
+    "criteria": [{"key": "budget", "rule": {"type": "at_least", "value": 80}, "questions": {"en": "What is your budget?", "nl": "Wat is uw budget?"}},
+                 {"key": "newsletter", "knockout": true, "rule": "boolean"},
+                 {"key": "channel", "rule": {"type": "scale", "grades": {"referral": 8, "web": 4}}}]}'::lead_qual.model,
+    '{"goal": {"precision": 0.6}, "as_of": "2026-01-01"}'), NULL, NULL);
+SELECT lead_qual.define_model('learned', lead_qual.model_to_jsonb(m) - 'name') FROM learned_models WHERE name = 'columns';
+CREATE VIEW learned_scores AS
+    SELECT w.id, l.name, lead_qual.score(l.m, CASE WHEN l.name = 'evidence' THEN to_jsonb(w.ev) ELSE to_jsonb(w) END, '2026-01-05') AS score,
+           lead_qual.win_probability(l.m, CASE WHEN l.name = 'evidence' THEN to_jsonb(w.ev) ELSE to_jsonb(w) END, '2026-01-05') AS p_won,
+           (lead_qual.qualify('learned', w, '2026-01-05')).status AS registered_status
+      FROM won_lost w, learned_models l;
 SQL
 
 queries() {
@@ -329,6 +363,15 @@ SELECT id, lead_qual.fold_evidence_final(fold), lead_qual.qualify_touches_final(
        lead_qual.model_name(m), lead_qual.engagement_rules_name(rules),
        (SELECT string_agg(k.kind || ':' || k.points, ',') FROM lead_qual.engagement_kinds(rules) k)
   FROM every_type ORDER BY id;
+-- the learned models, their states and their scores
+SELECT name, lead_qual.model_to_jsonb(m)::text, m::text, fit::text, hist::text, lead_qual.auc_final(hist)
+  FROM learned_models ORDER BY name;
+SELECT name, count(*), sum(score), sum(p_won), count(*) FILTER (WHERE registered_status = 'qualified')
+  FROM learned_scores GROUP BY name ORDER BY name;
+SELECT * FROM learned_scores WHERE id % 37 = 0 ORDER BY id, name;
+SELECT 'same learned', count(*) FILTER (WHERE lead_qual.model('learned') OPERATOR(lead_qual.=)
+                                              lead_qual.model(lead_qual.model_to_jsonb(m) - 'name' || '{"name": "learned"}'))
+  FROM learned_models WHERE name = 'columns';
 -- the stored values equal the values computed again now
 SELECT count(*) AS rows, count(fold) AS with_touches, count(es) AS with_events,
        count(*) FILTER (WHERE fold::text IS NOT DISTINCT FROM
@@ -366,6 +409,10 @@ INSERT INTO events VALUES (13, 7, 'demo', '2026-01-03'), (14, 2, 'reply', '2026-
 SELECT lead_qual.define_engagement_rules('web', '{"half_life_days": 7, "kinds": {"visit": 3, "demo": 40, "reply": 5}}') IS NOT NULL;
 SELECT lead_qual.define_model('late', '{"criteria": [{"key": "budget"}]}') IS NOT NULL;
 REFRESH MATERIALIZED VIEW CONCURRENTLY lead_readiness;
+-- learning again from the restored rows gives the same model
+SELECT lead_qual.learn('won_lost', 'won', ARRAY['channel', 'budget', 'newsletter'], '{"as_of": "2026-01-01"}')::text
+       = (SELECT m::text FROM learned_models WHERE name = 'columns') AS learned_again;
+SELECT lead_qual.learn('won_lost', 'won', ARRAY['budget', 'channel'], '{"as_of": "2026-01-01", "bands": 4}')::text;
 SELECT id, table_name, lead_key, old_status, new_status, old_score, new_score, changed_criteria
   FROM lead_qual.history WHERE id > (SELECT max(id) - 12 FROM lead_qual.history) ORDER BY id;
 SELECT * FROM lead_readiness ORDER BY id;
@@ -440,7 +487,7 @@ done
 # built-ins came back once, the user rows once, every stored value equals
 # the value computed again, and nothing is stale after the writes.
 expect() { grep -qE "$2" "$1" || fail "$1 lacks: $2"; }
-expect "$out/source.out" '^ models +\| +7 \| +9$'
+expect "$out/source.out" '^ models +\| +7 \| +10$'
 expect "$out/source.out" '^ rules +\| +1 \| +3$'
 expect "$out/source.out" '^ +6 \| +4 \| +4 \| +6 \| +6 \| +6 \| +6 \| +6 \| +6 \| +6$'
 expect "$out/source.out" '^ stale +\| +0$'
@@ -453,6 +500,11 @@ expect "$out/source.out" '^ 0\.[0-9]+ +\| +[0-9.]+ +\| \{"version": 1, "shift": 
 expect "$out/source.out" '\(sql,A'
 expect "$out/source.out" 'hand_to_sales'
 expect "$out/lq_src-more.out" '^stale\|0$'
+expect "$out/lq_src-more.out" '^t$'
+expect "$out/source.out" '^ same learned +\| +1$'
+expect "$out/source.out" '^ columns +\| \{"name": "learned", .*"calibration": \{"intercept": '
+expect "$out/source.out" '^ template +\| \{"name": "ours_learned", .*"questions": '
+expect "$out/source.out" '^ columns +\| +400 +\| +[0-9.]+ +\| +[0-9.]+ +\| +[1-9]'
 expect "$out/lq_src-more.out" '^late\|f$'
 expect "$out/lq_src-more.out" '^[0-9]+\|crm\.leads\|7\|'
 expect "$out/lq_src-more.out" '^[0-9]+\|crm\.deals\|13\|'

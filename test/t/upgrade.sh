@@ -9,6 +9,7 @@
 #     lead_qual, privileges granted on the registry; under 0.2.0 auto-scored
 #     tables (the row, and a jsonb evidence column with an as_of column)
 #     with their history, views for BI tools and a finished rescore;
+#     and a plain table of won and lost deals;
 #  2. pg_dump it and restore the dump where CREATE EXTENSION installs the
 #     current version: every query over that data answers as before;
 #     ALTER EXTENSION lead_qual UPDATE: the version is the current one, and
@@ -17,7 +18,11 @@
 #     (the triggers, the history, the registries, a granted role), and
 #     compare with a fresh install given the same data and writes: the same
 #     extension (catalog entries with their definitions, privileges and
-#     comments), the same results, the same pg_dump --schema-only.
+#     comments), the same results, the same pg_dump --schema-only; and
+#     learn(), choose_thresholds() and the reports over the deals written
+#     under the old version give the same models and answers right after
+#     the update and after the restore as on a fresh install (under 0.4.0 a
+#     learned model is stored in a table too).
 # The fresh install runs the install script of the current version
 # (lead_qual--<current>.sql), which must exist and be what CREATE EXTENSION
 # runs: the updates are compared with a different path, not with
@@ -155,6 +160,16 @@ CREATE VIEW lead_scores AS
 CREATE FUNCTION lead_status(l leads) RETURNS text LANGUAGE sql STABLE
     AS \$\$ SELECT (lead_qual.qualify('acme', l, '2026-01-05')).status \$\$;
 GRANT SELECT, INSERT, UPDATE ON lead_qual.models TO $editor;
+-- won and lost deals, long before learn() could read them
+CREATE TABLE deals AS
+SELECT i AS id, CASE WHEN i % 13 = 0 THEN NULL ELSE (abs(hashint4(i)) % 100) < 15 + (i % 3) * 25 + (i % 4) * 5 END AS won,
+       (ARRAY['Referral', 'web', 'Évent', NULL])[1 + i % 4] AS channel,
+       CASE WHEN i % 11 = 0 THEN NULL ELSE (abs(hashint4(i + 7)) % 1000) / 10.0 + (i % 3) * 40 END AS budget_eur,
+       CASE WHEN i % 5 = 0 THEN NULL ELSE i % 2 = 0 END AS consent,
+       (abs(hashint4(i + 9)) % 11)::int AS need,
+       (ARRAY['owner', 'cfo', 'intern', NULL, 'CFO '])[1 + (i + i / 3) % 5] AS role,
+       CASE WHEN i % 7 = 0 THEN NULL ELSE date '2025-10-01' + (abs(hashint4(i + 3)) % 200) + (i % 3) * 30 END AS purchase
+  FROM generate_series(1, 300) i;
 SQL
 }
 data_0.2.0() {
@@ -218,6 +233,10 @@ SQL
 data_0.4.0() {
     psql_q "$1" -o /dev/null <<'SQL'
 SET TimeZone = 'UTC';
+CREATE TABLE learned_models AS
+SELECT 'deals' AS name, lead_qual.learn('deals', 'won', ARRAY['channel', 'budget_eur', 'consent', 'need'], '{"as_of": "2026-01-01"}') AS m
+UNION ALL
+SELECT 'acme', lead_qual.learn('deals', 'won', 'acme'::lead_qual.model, '{"as_of": "2026-01-01", "goal": {"top": 0.3}}');
 SELECT lead_qual.define_model('learned', '{"min_met": 2, "pass_score": 40,
   "calibration": {"intercept": -4.5, "slope": 0.09},
   "criteria": [
@@ -309,6 +328,25 @@ SELECT id, model::text, q FROM won_lost ORDER BY id;
 SELECT id, round(p_won::numeric, 9) AS p_won, round(p_own::numeric, 9) AS p_own FROM won_view ORDER BY id;
 SELECT id FROM won_lost WHERE model OPERATOR(lead_qual.=) lead_qual.model('learned') ORDER BY id;
 SELECT * FROM lead_qual.explain('learned', '{"employees": 50}'::jsonb, '2026-01-05');
+SELECT name, m::text, lead_qual.model_to_jsonb(m)::text FROM learned_models ORDER BY name;
+SELECT l.name, d.id, lead_qual.score(l.m, d, '2026-01-05'), lead_qual.win_probability(l.m, d, '2026-01-05')
+  FROM learned_models l, deals d WHERE d.id % 29 = 0 ORDER BY 1, 2;
+SQL
+}
+# learn() and the rest of 0.4.0 over the deals, whatever version wrote them.
+learned() {
+    psql_q "$1" -A <<'SQL'
+SET TimeZone = 'UTC';
+\set tmpl '{"name": "deal_fit", "min_met": 1, "criteria": [{"key": "budget", "source": "budget_eur", "rule": {"type": "at_least", "value": 50}}, {"key": "authority", "source": "role", "rule": {"type": "one_of", "values": ["owner", "cfo"]}}, {"key": "need", "rule": {"type": "grade", "pass": 7}, "questions": {"en": "What do you need?"}}, {"key": "timeframe", "source": "purchase", "knockout": true, "rule": {"type": "within_days", "days": 120, "direction": "either"}}]}'
+SELECT lead_qual.learn('deals', 'won', ARRAY['channel', 'budget_eur', 'consent', 'need'], '{"as_of": "2026-01-01"}')::text;
+SELECT lead_qual.learn('deals', 'won', ARRAY['budget_eur', 'channel'], '{"as_of": "2026-01-01", "bands": 4, "weight": "need", "name": "weighted"}')::text;
+SELECT lead_qual.learn('deals', 'won', :'tmpl'::lead_qual.model, '{"as_of": "2026-01-01", "goal": {"top": 0.3}}')::text;
+SELECT min_met, pass_score, qualified_share, "precision", recall, f1, auc, model::text
+  FROM lead_qual.choose_thresholds('deals', 'won', :'tmpl'::lead_qual.model, '{"as_of": "2026-01-01", "goal": {"precision": 0.6}}');
+SELECT * FROM lead_qual.model_report('deals', 'won', :'tmpl'::lead_qual.model, '{"as_of": "2026-01-01"}');
+SELECT * FROM lead_qual.decile_report('deals', 'won', :'tmpl'::lead_qual.model, '{"as_of": "2026-01-01"}');
+SELECT * FROM lead_qual.criterion_report('deals', 'won', :'tmpl'::lead_qual.model, '{"as_of": "2026-01-01"}');
+SELECT lead_qual.score_histogram(budget_eur, won)::text, lead_qual.auc(budget_eur, won) FROM deals;
 SQL
 }
 results_until() {
@@ -378,6 +416,8 @@ more_writes lq_fresh
 describe lq_fresh >"$out/fresh.txt"
 results_until lq_fresh "$current" >"$out/fresh-results.txt"
 check_results "$out/fresh-results.txt"
+learned lq_fresh >"$out/fresh-learned.txt"
+grep -q '"calibration"' "$out/fresh-learned.txt" || fail "learn() on a fresh install learned no model"
 schema_dump lq_fresh >"$out/fresh-schema.sql"
 
 froms=$(sed -n "s/^\(.*\) -> $current: .*--.*/\1/p" "$out/update-paths.txt" | sort -uV)
@@ -403,10 +443,18 @@ for from in $froms; do
         fail "a dump taken under $from restores differently"
     restored_version=$(psql_q lq_restored -A -t -c "SELECT extversion FROM pg_extension WHERE extname = 'lead_qual'")
     [ "$restored_version" = "$current" ] || fail "the dump of $from restored as $restored_version"
+    learned lq_restored >"$out/restored-learned-$from.txt"
+    diff -u "$out/fresh-learned.txt" "$out/restored-learned-$from.txt" ||
+        fail "learn() over the deals of a dump taken under $from differs from a fresh install"
 
     psql_q lq_updated -c "ALTER EXTENSION lead_qual UPDATE"
     version=$(psql_q lq_updated -A -t -c "SELECT extversion FROM pg_extension WHERE extname = 'lead_qual'")
     [ "$version" = "$current" ] || fail "updated from $from to $version, not $current"
+
+    # learn() right after the update: as on a fresh install
+    learned lq_updated >"$out/updated-learned-$from.txt"
+    diff -u "$out/fresh-learned.txt" "$out/updated-learned-$from.txt" ||
+        fail "learn() after the update from $from differs from a fresh install"
 
     # what was written under the old version reads the same
     results_until lq_updated "$from" >"$out/after-$from.txt"
@@ -424,7 +472,8 @@ for from in $froms; do
     echo "from $from to $current: $(wc -l <"$out/before-$from.txt") lines of results the same after the update" \
          "and after restoring a dump of $from;" \
          "the same $(wc -l <"$out/fresh.txt") catalog entries, $(wc -l <"$out/fresh-results.txt") lines of results" \
-         "and schema dump as a fresh install"
+         "and schema dump as a fresh install; the same $(wc -l <"$out/fresh-learned.txt") lines of learn()," \
+         "choose_thresholds() and the reports right after the update and after the restore"
     tested=$((tested + 1))
 done
 echo "update paths:"; cat "$out/update-paths.txt"

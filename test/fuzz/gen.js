@@ -927,7 +927,8 @@ function hex128(rng) {
 }
 
 // A lead_qual.fit_state as a tree: {"version", "bins", "spec", "rows",
-// "loglik", "sums"}, mostly whole (K bins and K + K(K+1)/2 sums), with K at
+// "loglik", "sums"} (the sums' 32 digits each one after the other in a
+// string), mostly whole (K bins and K + K(K+1)/2 sums), with K at
 // the limits (511, 512) and beyond, a sum too many or too few, and values
 // of the wrong type.
 function genFitState(rng) {
@@ -940,7 +941,12 @@ function genFitState(rng) {
         spec: rng.weighted([[8, () => rng.u32().toString(16).padStart(8, '0')], [1, () => rng.pick(['', '0', 'ABCDEF01', '123456789', 'xyzxyzxy', '-0000001'])], [0.5, () => randNumber(rng)]]),
         rows: rng.weighted([[8, () => rng.range(0, 5000)], [1, () => new Raw(rng.pick(['9223372036854775807', '9223372036854775808', '-1', '1.0', '1e3', '0', '-0']))]]),
         loglik: hex128(rng),
-        sums: Array.from({ length: Math.max(n, 0) }, () => (rng.chance(0.002) ? randNumber(rng) : hex128(rng))),
+        // the sums one after the other in one string; now and then an array or a number
+        sums: rng.weighted([
+            [20, () => Array.from({ length: Math.max(n, 0) }, () => hex128(rng)).join('')],
+            [1, () => Array.from({ length: Math.max(n, 0) }, () => hex128(rng))],
+            [0.3, () => randNumber(rng)],
+        ]),
     };
     if (rng.chance(0.3)) return Object.fromEntries(rng.shuffle(Object.entries(s)));
     return s;

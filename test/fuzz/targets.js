@@ -1007,7 +1007,10 @@ SELECT md5(fz.auc_state(x, w ORDER BY i)::text), md5(fz.auc_state(x, w ORDER BY 
     // another spec it is refused (22023); step and send work on it.
     const fitTexts = ctx.fitStates.map((s) => s.text);
     const fitSmall = fitTexts.filter((t) => t.length < 100000);
-    const parseFit = (t) => { const o = JSON.parse(t); return { rows: BigInt(o.rows), sums: [o.loglik, ...o.sums].map((h) => BigInt('0x' + h)) }; };
+    const parseFit = (t) => {
+        const o = JSON.parse(t);
+        return { rows: BigInt(o.rows), sums: [o.loglik, ...(o.sums.match(/.{32}/g) || [])].map((h) => BigInt('0x' + h)) };
+    };
     add('fit_state_text', 4, (rng) => {
         const text = g.stateText(rng, rng.chance(0.03) ? fitTexts : fitSmall, () => g.genFitState(rng));
         const real = rng.pick(ctx.fitStates.filter((f) => f.text.length < 100000));

@@ -75,7 +75,7 @@ append_hex(StringInfo out, INT128 v)
 				lo;
 
 	Int128Split(v, &hi, &lo);
-	appendStringInfo(out, "\"%016" INT64_MODIFIER "x%016" INT64_MODIFIER "x\"", hi, lo);
+	appendStringInfo(out, "\"%016llx%016llx\"", (unsigned long long) hi, (unsigned long long) lo);
 }
 
 static bool

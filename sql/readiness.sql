@@ -258,13 +258,52 @@ SELECT n, what, a.action, a.follow_up, a.reason
 -- (9: 2026-09-01 23:00 at -05:00 is 2026-09-02 04:00 UTC, so the date is
 -- 09-02 and the window opens 90 days earlier, on 06-04.)
 
--- Questions of a custom model: heaviest first; a criterion without
--- questions has NULL in its place; consent has no Spanish question, so
--- English is used.
+-- Questions of a custom model: heaviest first; consent has no Spanish
+-- question, so English is used; contract_end has none at all, so one is
+-- made from its label and rule, in the language asked for.
 SELECT l AS lang, a.ask, a.questions
   FROM unnest(ARRAY['en', 'nl', 'es']) WITH ORDINALITY AS u(l, o),
        LATERAL next_action('renewal', '{}'::jsonb, '2026-01-01', l) a
  ORDER BY o;
+
+-- Criteria without a question: one is made from the label and the rule,
+-- for each kind of rule, in English, Dutch and Spanish ("es-mx" is
+-- Spanish; French, with no words of its own, gets English).  "ko" has only
+-- a Dutch question: asked in Dutch it is used; in other languages, without
+-- an English one, a question is made.
+SELECT define_model('asked', $${
+  "min_met": 1,
+  "criteria": [
+    {"key": "consent", "rule": "boolean"},
+    {"key": "need"},
+    {"key": "budget", "label": "Budget (EUR)", "rule": {"type": "at_least", "value": 10000}},
+    {"key": "discount", "label": "Discount (%)", "rule": {"type": "at_most", "value": 12.5}},
+    {"key": "employees", "rule": {"type": "between", "min": 50, "max": 5000}},
+    {"key": "role", "rule": {"type": "one_of", "values": ["owner", "cfo", "purchasing"]}},
+    {"key": "country", "rule": {"type": "one_of", "values": ["NL", "BE", "DE", "ES", "FR", "IT", "PT"]}},
+    {"key": "interest", "rule": {"type": "scale", "grades": {"low": 2, "high": 9}}},
+    {"key": "purchase_date", "rule": {"type": "within_days", "days": 90}},
+    {"key": "last_contact", "rule": {"type": "within_days", "days": 1, "direction": "behind"}},
+    {"key": "event_date", "rule": {"type": "within_days", "days": 0, "direction": "either"}},
+    {"key": "visits", "rule": {"type": "bands", "cuts": [2, 5], "grades": [0, 6, 10]}},
+    {"key": "ko", "label": "Knock-out", "rule": "boolean", "questions": {"nl": "Mag het?"}}
+  ]}$$) IS NOT NULL AS defined;
+SELECT e.ordinal, e.criterion, l AS lang, e.question
+  FROM unnest(ARRAY['en', 'nl', 'es']) WITH ORDINALITY AS u(l, o),
+       LATERAL explain('asked', '{}'::jsonb, '2026-01-01', l) e
+ ORDER BY e.ordinal, u.o;
+SELECT l AS lang, e.criterion, e.question
+  FROM unnest(ARRAY['es-mx', 'fr', NULL]) WITH ORDINALITY AS u(l, o),
+       LATERAL explain('asked', '{}'::jsonb, '2026-01-01', l) e
+ WHERE e.criterion IN ('budget', 'ko')
+ ORDER BY u.o, e.ordinal;
+-- next_action() asks the same questions, none of them NULL.
+SELECT l AS lang, cardinality(a.questions) AS questions, array_position(a.questions, NULL) AS first_null,
+       a.questions = (SELECT array_agg(x.question ORDER BY array_position(a.ask, x.criterion))
+                        FROM explain('asked', '{}'::jsonb, '2026-01-01', l) x) AS same_as_explain
+  FROM unnest(ARRAY['en', 'nl', 'es', 'fr', NULL]) WITH ORDINALITY AS u(l, o),
+       LATERAL next_action('asked', '{}'::jsonb, '2026-01-01', l) a
+ ORDER BY u.o;
 
 -- The same lead as a table row, as JSON text, and with the model as a value.
 CREATE TABLE renewal_leads (id int, budget_eur numeric, role text, consent boolean,
@@ -359,7 +398,8 @@ SELECT m AS model, count(*) AS leads,
        count(*) FILTER (WHERE a.action = CASE q.status WHEN 'qualified' THEN 'hand_to_sales' WHEN 'needs_info' THEN 'ask'
                                                         WHEN 'nurture' THEN 'nurture' WHEN 'disqualified' THEN 'drop' END) AS same_status,
        count(*) FILTER (WHERE a.ask = CASE WHEN q.status = 'needs_info' THEN q.missing ELSE '{}' END) AS same_missing,
-       count(*) FILTER (WHERE cardinality(a.questions) = cardinality(a.ask)) AS questions_per_key,
+       count(*) FILTER (WHERE cardinality(a.questions) = cardinality(a.ask)
+                          AND array_position(a.questions, NULL) IS NULL) AS questions_per_key,
        count(*) FILTER (WHERE (a.follow_up IS NULL) = (q.status = 'disqualified')) AS null_follow_up_iff_drop,
        count(*) FILTER (WHERE a.follow_up >= date '2026-01-01' OR a.follow_up IS NULL) AS not_before_as_of,
        string_agg(DISTINCT a.action, ',' ORDER BY a.action) AS actions
@@ -464,6 +504,6 @@ EXPLAIN (COSTS OFF, VERBOSE)
 SELECT (next_action('bant'::model, '{"budget": 8}'::jsonb, '2026-01-01')).follow_up;
 
 DROP TABLE renewal_leads, gen_leads, prospects;
-SELECT drop_model('renewal'), drop_model('icp'), drop_model('fit_score');
+SELECT drop_model('renewal'), drop_model('icp'), drop_model('fit_score'), drop_model('asked');
 DROP FUNCTION stages_by_mql(float8, float8[]), follow_ups(int[]);
 DROP FUNCTION rq(text, text);

@@ -256,7 +256,73 @@ SELECT n, what, a.action, a.follow_up, a.reason
   LATERAL next_action('renewal', t.e::jsonb, '2026-01-01 12:00+00') a
  ORDER BY n;
 -- (9: 2026-09-01 23:00 at -05:00 is 2026-09-02 04:00 UTC, so the date is
--- 09-02 and the window opens 90 days earlier, on 06-04.)
+-- 09-02 and the window opens 90 days earlier, on 06-04.  In 4 and 6 the
+-- lead could qualify on 01-02 with consent, the date and the unknown other
+-- date: min_met 3.)
+
+--------------------------------------------------------------------------
+-- A date is offered only when the lead could qualify on it, as far as the
+-- date rules go: on that day the date rules are judged again (windows open
+-- and close), every unknown criterion counts as met, and the best case must
+-- reach min_met and the pass score.  Else the tier's interval applies, and
+-- the reason says what would still fall short.
+--------------------------------------------------------------------------
+-- renewal (min_met 3, no pass score), as_of 2026-01-01; budget 5000 and an
+-- intern fail, consent is met:
+--   1: purchase opens 01-02; the contract end (past) stays unmet: 2 of 3;
+--   2: contract_end opens 01-19 (03-20 - 60), purchase 01-31 (05-01 - 90):
+--      on 01-19 only 2 are met, on 01-31 the contract end is still within
+--      its window: 3, so 01-31;
+--   3: the contract end is within its window now (02-15), but has left it
+--      (108 days back) when purchase opens on 06-03: 2 of 3;
+--   4: purchase opens 06-03 and contract_end 11-01, when purchase is past:
+--      2 of 3 on either day;
+--   5: as 1 with the contract end unknown: it could be met, so 01-02.
+SELECT n, what, a.action, a.follow_up, a.reason
+  FROM (VALUES
+    (1, 'one date, not enough', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-04-02", "contract_end": "2025-06-01"}'),
+    (2, 'two dates needed together', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-05-01", "contract_end": "2026-03-20"}'),
+    (3, 'a window closes first', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-09-01", "contract_end": "2026-02-15"}'),
+    (4, 'two dates, neither enough', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-09-01", "contract_end": "2026-12-31"}'),
+    (5, 'one date and an unknown', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-04-02"}')
+  ) AS t(n, what, e),
+  LATERAL next_action('renewal', t.e::jsonb, '2026-01-01 12:00+00') a
+ ORDER BY n;
+
+-- With a pass score of 55: fit and budget are marks (weight 4 each), the
+-- purchase date (weight 2) opens on 01-31 (03-02 - 30).  With fit 6 the
+-- best case on 01-31 scores 4 * 6 + 4 * budget + 20: budget 2.625 gives
+-- 54.5 (no date), 2.7375 gives 54.95 (shown exactly, not rounded up to
+-- 55), 2.75 gives 55 (the date).  Now: 34.5 to 35, tier C, 90 days.
+SELECT define_model('trial', $${
+  "min_met": 2, "pass_score": 55,
+  "criteria": [
+    {"key": "fit", "weight": 4}, {"key": "budget", "weight": 4},
+    {"key": "purchase", "weight": 2, "rule": {"type": "within_days", "days": 30}}
+  ]}$$) IS NOT NULL AS defined;
+SELECT b AS budget, q.score AS score_now, a.action, a.follow_up, a.reason
+  FROM unnest(ARRAY[2.625, 2.7375, 2.75]) AS b,
+       LATERAL qualify('trial', jsonb_build_object('fit', 6, 'budget', b, 'purchase', '2026-03-02'), '2026-01-01') q,
+       LATERAL next_action('trial', jsonb_build_object('fit', 6, 'budget', b, 'purchase', '2026-03-02'), '2026-01-01') a
+ ORDER BY b;
+-- fit 1 as well: neither min_met (2) nor the pass score is reached.
+SELECT a.follow_up, a.reason
+  FROM next_action('trial', '{"fit": 1, "budget": 2, "purchase": "2026-03-02"}'::jsonb, '2026-01-01') a;
+
+-- A knockout that holds now but no longer when the date comes: the last
+-- contact must lie within 30 days back; by 03-03, when the purchase
+-- (06-01) opens, the contact of 12-20 is 73 days back.
+SELECT define_model('recent', $${
+  "min_met": 2,
+  "criteria": [
+    {"key": "contacted", "knockout": true, "rule": {"type": "within_days", "days": 30, "direction": "behind"}},
+    {"key": "purchase", "rule": {"type": "within_days", "days": 90}}
+  ]}$$) IS NOT NULL AS defined;
+SELECT c AS contacted, a.action, a.follow_up, a.reason
+  FROM unnest(ARRAY['2025-12-20', NULL]) AS c,
+       LATERAL next_action('recent', jsonb_strip_nulls(jsonb_build_object('contacted', c, 'purchase', '2026-06-01')),
+                           '2026-01-01') a
+ ORDER BY c NULLS LAST;
 
 -- Questions of a custom model: heaviest first; consent has no Spanish
 -- question, so English is used; contract_end has none at all, so one is
@@ -408,15 +474,19 @@ SELECT m AS model, count(*) AS leads,
        LATERAL next_action(m, g.e, '2026-01-01') a
  GROUP BY m ORDER BY m;
 -- and the nurture follow-ups of the renewal leads, recomputed in SQL: the
--- earliest (date - window) among dates more than the window ahead, else
--- as_of + the tier's interval.
+-- earliest (date - window) among dates more than the window ahead on which
+-- the lead could qualify (qualify() as of that day says qualified or
+-- needs_info), else as_of + the tier's interval.
 SELECT count(*) AS nurtured,
        count(*) FILTER (WHERE a.follow_up = coalesce(
            (SELECT min(d.day - d.days) FROM (VALUES ((g.e->>'purchase_date')::date, 90),
                                                     ((g.e->>'contract_end')::date, 60)) AS d(day, days)
-             WHERE d.day - date '2026-01-01' > d.days),
+             WHERE d.day - date '2026-01-01' > d.days
+               AND (qualify('renewal', g.e, (d.day - d.days)::timestamp AT TIME ZONE 'UTC')).status
+                   IN ('qualified', 'needs_info')),
            date '2026-01-01' + CASE q.tier WHEN 'A' THEN 30 WHEN 'B' THEN 60 WHEN 'C' THEN 90 ELSE 180 END)) AS as_computed,
-       count(*) FILTER (WHERE a.reason LIKE '%days away.') AS from_a_date
+       count(*) FILTER (WHERE a.reason LIKE '%follow up then.') AS from_a_date,
+       count(*) FILTER (WHERE a.reason LIKE '%, nor on %') AS date_not_enough
   FROM gen_leads g,
        LATERAL qualify('renewal', g.e, '2026-01-01') q,
        LATERAL next_action('renewal', g.e, '2026-01-01') a
@@ -504,6 +574,7 @@ EXPLAIN (COSTS OFF, VERBOSE)
 SELECT (next_action('bant'::model, '{"budget": 8}'::jsonb, '2026-01-01')).follow_up;
 
 DROP TABLE renewal_leads, gen_leads, prospects;
-SELECT drop_model('renewal'), drop_model('icp'), drop_model('fit_score'), drop_model('asked');
+SELECT drop_model('renewal'), drop_model('icp'), drop_model('fit_score'), drop_model('trial'), drop_model('recent'),
+       drop_model('asked');
 DROP FUNCTION stages_by_mql(float8, float8[]), follow_ups(int[]);
 DROP FUNCTION rq(text, text);

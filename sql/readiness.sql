@@ -94,6 +94,13 @@ SELECT r.* FROM readiness(NULL, 0, rq('qualified', 'D'), '{"mql": {"fit": "D"}, 
 -- negative thresholds are allowed (engagement can be negative)
 SELECT r.* FROM readiness(rq('needs_info', 'B'), -3, NULL,
                           '{"bands": [0, -5, -10], "mql": {"engagement": -5}}') r;
+-- The reason rounds the engagement to one decimal, except where rounding
+-- would put it onto or across the threshold it is compared with (24.96 is
+-- not "25", below 25).
+SELECT e AS engagement, r.stage, r.reason
+  FROM unnest(ARRAY[33.841974, 25.04, 24.96, 24.94, -0.04, -45.647247]::float8[]) AS e,
+       LATERAL readiness(rq('needs_info', 'B'), e, NULL) r
+ ORDER BY e DESC;
 -- {} is the defaults; so is NULL
 SELECT (readiness(rq('needs_info', 'B'), 25, NULL, '{}')) = (readiness(rq('needs_info', 'B'), 25, NULL)) AS empty_is_default,
        (readiness(rq('needs_info', 'B'), 25, NULL, NULL)) = (readiness(rq('needs_info', 'B'), 25, NULL)) AS null_is_default;

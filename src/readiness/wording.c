@@ -68,16 +68,16 @@ against(double x, double limit)
 }
 
 /*
- * Why readiness() gave its stage: the rule that decided, with the fit and
- * engagement it compared and the thresholds it compared them with.
+ * Why readiness() gave its stage: what decided it, with the fit and
+ * engagement it compared and what each stage needs.
  */
 char *
 ReadinessReason(const ReadinessThresholds *t, const ReadinessInput *in, const ReadinessResult *r)
 {
 	StringInfoData s;
-	char	   *fit = in->fit_tier >= 0 ? psprintf("fit %c", 'A' + r->tier) : pstrdup("no fit (D)");
-	char	   *eng = in->engagement_null ? pstrdup("no engagement (0)") :
-		psprintf("engagement %s", NumberText(in->engagement));
+	char	   *fit = in->fit_tier >= 0 ? psprintf("fit %c", 'A' + r->tier) : pstrdup("fit unknown, counted as D");
+	char	   *eng = in->engagement_null ? pstrdup("no engagement") :
+		psprintf("engagement %s", against(in->engagement, t->mql_engagement));
 	bool		fit_out = (in->fit_status == LQ_STATUS_DISQUALIFIED);
 	bool		qual_out = (in->qual_status == LQ_STATUS_DISQUALIFIED);
 
@@ -85,33 +85,32 @@ ReadinessReason(const ReadinessThresholds *t, const ReadinessInput *in, const Re
 	switch (r->stage)
 	{
 		case STAGE_DISQUALIFIED:
-			appendStringInfoString(&s, fit_out && qual_out ? "fit and qualification are disqualified" :
-								   fit_out ? "fit is disqualified" : "qualification is disqualified");
+			appendStringInfo(&s, "Disqualified: %s a must-have (knockout) criterion.",
+							 fit_out && qual_out ? "both the fit and the qualification fail" :
+							 fit_out ? "the fit fails" : "the qualification fails");
 			break;
 		case STAGE_SQL:
-			appendStringInfo(&s, "qualified, %s at or above sql.fit %c", fit, 'A' + t->sql_fit);
+			appendStringInfo(&s, "Sales-qualified: qualified in conversation, with %s (%c or better needed).",
+							 fit, 'A' + t->sql_fit);
 			break;
 		case STAGE_MQL:
-			appendStringInfo(&s, "%s at or above mql.fit %c, %s at or above mql.engagement %s",
+			appendStringInfo(&s, "Marketing-qualified: %s (%c or better needed) and %s (%s or more needed).",
 							 fit, 'A' + t->mql_fit, eng, NumberText(t->mql_engagement));
 			break;
 		case STAGE_LEAD:
 			{
-				const char *sep = "";
+				bool		weak_fit = r->tier > t->mql_fit;
 
-				if (in->qual_status == LQ_STATUS_QUALIFIED)
-				{
-					appendStringInfo(&s, "qualified, but %s below sql.fit %c", fit, 'A' + t->sql_fit);
-					sep = "; ";
-				}
-				if (r->tier > t->mql_fit)
-				{
-					appendStringInfo(&s, "%s%s below mql.fit %c", sep, fit, 'A' + t->mql_fit);
-					sep = ", ";
-				}
+				appendStringInfoString(&s, "Stays with marketing: ");
+				if (weak_fit)
+					appendStringInfo(&s, "%s (%c or better needed)", fit, 'A' + t->mql_fit);
 				if (in->engagement < t->mql_engagement)
-					appendStringInfo(&s, "%s%s below mql.engagement %s", sep, eng,
+					appendStringInfo(&s, "%s%s (%s or more needed)", weak_fit ? " and " : "", eng,
 									 NumberText(t->mql_engagement));
+				if (in->qual_status == LQ_STATUS_QUALIFIED)
+					appendStringInfo(&s, "; qualified in conversation, but sales needs a fit of %c or better",
+									 'A' + t->sql_fit);
+				appendStringInfoChar(&s, '.');
 				break;
 			}
 	}
@@ -153,8 +152,8 @@ NextStepReason(const LqModel *m, const NextStep *ns)
 	switch (ns->outcome.status)
 	{
 		case LQ_STATUS_QUALIFIED:
-			appendStringInfo(&s, "Qualified with score %s (tier %c): hand to sales now.",
-							 NumberText(ns->outcome.score), ns->outcome.tier);
+			appendStringInfo(&s, "Qualified with a score of %s (tier %c): hand to sales now.",
+							 one_decimal(ns->outcome.score), ns->outcome.tier);
 			break;
 
 		case LQ_STATUS_NEEDS_INFO:

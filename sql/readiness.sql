@@ -258,7 +258,13 @@ SELECT n, what, a.action, a.follow_up, a.reason
     (9, 'date with a time and offset', '{"budget_eur": 20000, "role": "intern", "consent": true, "purchase_date": "2026-09-01T23:00:00-05:00", "contract_end": "2025-01-01"}'),
     (10, 'qualified', '{"budget_eur": 20000, "role": "cfo", "consent": true, "purchase_date": "2026-09-01"}'),
     (11, 'unknown purchase date', '{"budget_eur": 20000, "role": "cfo"}'),
-    (12, 'no consent', '{"budget_eur": 20000, "role": "cfo", "consent": false, "purchase_date": "2026-09-01"}')
+    (12, 'no consent', '{"budget_eur": 20000, "role": "cfo", "consent": false, "purchase_date": "2026-09-01"}'),
+    -- a date is not always enough (notes after the query)
+    (13, 'one date, not enough', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-04-02", "contract_end": "2025-06-01"}'),
+    (14, 'two dates needed together', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-05-01", "contract_end": "2026-03-20"}'),
+    (15, 'a window closes first', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-09-01", "contract_end": "2026-02-15"}'),
+    (16, 'two dates, neither enough', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-09-01", "contract_end": "2026-12-31"}'),
+    (17, 'one date and an unknown', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-04-02"}')
   ) AS t(n, what, e),
   LATERAL next_action('renewal', t.e::jsonb, '2026-01-01 12:00+00') a
  ORDER BY n;
@@ -267,34 +273,21 @@ SELECT n, what, a.action, a.follow_up, a.reason
 -- lead could qualify on 01-02 with consent, the date and the unknown other
 -- date: min_met 3.)
 
---------------------------------------------------------------------------
 -- A date is offered only when the lead could qualify on it, as far as the
 -- date rules go: on that day the date rules are judged again (windows open
 -- and close), every unknown criterion counts as met, and the best case must
 -- reach min_met and the pass score.  Else the tier's interval applies, and
--- the reason says what would still fall short.
---------------------------------------------------------------------------
--- renewal (min_met 3, no pass score), as_of 2026-01-01; budget 5000 and an
--- intern fail, consent is met:
---   1: purchase opens 01-02; the contract end (past) stays unmet: 2 of 3;
---   2: contract_end opens 01-19 (03-20 - 60), purchase 01-31 (05-01 - 90):
---      on 01-19 only 2 are met, on 01-31 the contract end is still within
---      its window: 3, so 01-31;
---   3: the contract end is within its window now (02-15), but has left it
---      (108 days back) when purchase opens on 06-03: 2 of 3;
---   4: purchase opens 06-03 and contract_end 11-01, when purchase is past:
---      2 of 3 on either day;
---   5: as 1 with the contract end unknown: it could be met, so 01-02.
-SELECT n, what, a.action, a.follow_up, a.reason
-  FROM (VALUES
-    (1, 'one date, not enough', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-04-02", "contract_end": "2025-06-01"}'),
-    (2, 'two dates needed together', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-05-01", "contract_end": "2026-03-20"}'),
-    (3, 'a window closes first', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-09-01", "contract_end": "2026-02-15"}'),
-    (4, 'two dates, neither enough', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-09-01", "contract_end": "2026-12-31"}'),
-    (5, 'one date and an unknown', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-04-02"}')
-  ) AS t(n, what, e),
-  LATERAL next_action('renewal', t.e::jsonb, '2026-01-01 12:00+00') a
- ORDER BY n;
+-- the reason says what would still fall short.  In 13 to 17 budget 5000
+-- and an intern fail, consent is met:
+--   13: purchase opens 01-02; the contract end (past) stays unmet: 2 of 3;
+--   14: contract_end opens 01-19 (03-20 - 60), purchase 01-31 (05-01 - 90):
+--       on 01-19 only 2 are met, on 01-31 the contract end is still within
+--       its window: 3, so 01-31;
+--   15: the contract end is within its window now (02-15), but has left it
+--       (108 days back) when purchase opens on 06-03: 2 of 3;
+--   16: purchase opens 06-03 and contract_end 11-01, when purchase is past:
+--       2 of 3 on either day;
+--   17: as 13 with the contract end unknown: it could be met, so 01-02.
 
 -- With a pass score of 55: fit and budget are marks (weight 4 each), the
 -- purchase date (weight 2) opens on 01-31 (03-02 - 30).  With fit 6 the

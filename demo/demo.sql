@@ -1,7 +1,9 @@
--- The lead_qual demo: a few sample leads qualified under three frameworks,
--- under a company's own model, over several touches, with their digital
--- engagement, their readiness for sales and the next action.  Run by demo/run
--- on a throwaway cluster.
+-- The lead_qual demo, as a sales-ops person would walk through it: eight
+-- sample leads, who to call first under BANT, how other frameworks see
+-- them, what to ask, a company's own model, evidence from several touches,
+-- digital engagement, readiness for sales, and what to do next and when.
+-- Run by demo/run on a throwaway cluster.  Scores are 0-100; the dates are
+-- judged as of 2026-01-05.
 \pset footer off
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
@@ -20,42 +22,47 @@ CREATE TEMP TABLE leads (
 \copy leads FROM 'demo/leads.csv' WITH (FORMAT csv, HEADER true)
 
 \echo
-\echo '== BANT (qualified at 3 of 4 criteria): who to call, and what to ask next =='
-SELECT company, q.score, q.status, q.tier, q.met || '/' || q.total AS met,
-       array_to_string(q.missing, ', ') AS ask_about
+\echo '== 1. Who to call first: BANT, qualified at 3 of its 4 criteria =='
+SELECT company, trim_scale(round(q.score::numeric, 1)) AS score, q.status, q.tier,
+       q.met || ' of ' || q.total AS met, array_to_string(q.missing, ', ') AS still_to_ask
   FROM leads l, qualify('bant', l) q
- ORDER BY q.score DESC;
+ ORDER BY q.score DESC, company;
 
 \echo
-\echo '== The same leads under three frameworks =='
+\echo '== 2. The same leads under three frameworks =='
 SELECT company,
        (qualify('bant', l)).status AS bant,
        (qualify('champ', l)).status AS champ,
        (qualify('six_signals', l)).status AS six_signals,
        round((qualify('six_signals', l)).score) AS six_signals_score
-  FROM leads l ORDER BY id;
+  FROM leads l
+ ORDER BY company;
 
 \echo
-\echo '== Northgate Steel under BANT, criterion by criterion (what to ask, in Dutch) =='
+\echo '== 3. Northgate Steel under BANT, criterion by criterion, with the questions in Dutch =='
 SELECT criterion, value, grade, points, met, question
   FROM explain('bant', (SELECT l FROM leads l WHERE company = 'Northgate Steel'), lang => 'nl');
 
 \echo
-\echo '== Your own model: budget in euros, the buyer role, a purchase within 90 days =='
+\echo '== 4. A model of your own: budget in euros, the buyer role, a purchase within 90 days =='
 SELECT define_model('acme', $${
   "label": "Acme hardware", "min_met": 3, "pass_score": 60,
   "criteria": [
-    {"key": "budget", "source": "budget_eur", "weight": 3, "rule": {"type": "at_least", "value": 10000}},
-    {"key": "authority", "source": "role", "weight": 2, "rule": {"type": "one_of", "values": ["owner", "cfo", "purchasing"]}},
+    {"key": "budget", "label": "Budget (EUR)", "source": "budget_eur", "weight": 3,
+     "rule": {"type": "at_least", "value": 10000}},
+    {"key": "authority", "label": "Buyer's role", "source": "role", "weight": 2,
+     "rule": {"type": "one_of", "values": ["owner", "cfo", "purchasing"]}},
     {"key": "need", "weight": 2},
-    {"key": "timeframe", "source": "purchase_date", "rule": {"type": "within_days", "days": 90}}
-  ]}$$) IS NOT NULL AS defined;
-SELECT company, role, budget_eur, purchase_date, q.score, q.status, q.tier,
+    {"key": "timeframe", "label": "Planned purchase", "source": "purchase_date",
+     "rule": {"type": "within_days", "days": 90}}
+  ]}$$) IS NOT NULL AS defined \gset
+SELECT company, role, budget_eur, purchase_date, trim_scale(round(q.score::numeric, 1)) AS score, q.status, q.tier,
        array_to_string(q.failed, ', ') AS not_met
   FROM leads l, qualify('acme', l, as_of => '2026-01-05') q
- ORDER BY q.score DESC;
+ ORDER BY q.score DESC, company;
+
 \echo
-\echo '== Evidence comes in over several touches: the latest value of each criterion, and BANT on it =='
+\echo '== 5. Evidence over several touches: the latest value of each criterion, and BANT on it =='
 CREATE TEMP TABLE touches (lead_id int, touched_at timestamptz, channel text, evidence jsonb);
 INSERT INTO touches VALUES
     (2, '2025-11-03 10:00+00', 'web form', '{"need": 6}'),
@@ -70,7 +77,7 @@ SELECT company, count(*) AS touches, fold_evidence(t.evidence, t.touched_at) AS 
  GROUP BY company ORDER BY company;
 
 \echo
-\echo '== Digital body language: points per event, halved every 30 days, capped (built-in rules "digital") =='
+\echo '== 6. Digital engagement: points per event, halved every 30 days, capped =='
 CREATE TEMP TABLE events (lead_id int, kind text, occurred_at timestamptz);
 INSERT INTO events VALUES
     (1, 'demo_request', '2025-12-29'), (1, 'pricing_page_visit', '2025-12-28'),
@@ -83,20 +90,25 @@ INSERT INTO events VALUES
     (7, 'demo_watched', '2025-12-16'), (7, 'pricing_page_visit', '2026-01-04'),
     (7, 'pricing_page_visit', '2026-01-04'), (7, 'email_reply', '2026-01-04'),
     (8, 'form_submitted', '2025-12-18'), (8, 'web_visit', '2026-01-02'), (8, 'web_visit', '2026-01-03');
-SELECT company, count(e.kind) AS events,
-       engagement('digital', e.kind, e.occurred_at, '2026-01-05') AS engagement
+CREATE TEMP VIEW engagement AS
+SELECT l.id AS lead_id, count(e.kind) AS events,
+       engagement('digital', e.kind, e.occurred_at, '2026-01-05') AS points
   FROM leads l LEFT JOIN events e ON e.lead_id = l.id
- GROUP BY l.id, company ORDER BY engagement DESC, company;
+ GROUP BY l.id;
+SELECT company, g.events, round(g.points::numeric, 1) AS engagement,
+       (SELECT string_agg(DISTINCT replace(e.kind, '_', ' '), ', ') FROM events e WHERE e.lead_id = l.id) AS what_they_did
+  FROM leads l JOIN engagement g ON g.lead_id = l.id
+ ORDER BY g.points DESC, company;
 
 \echo
-\echo '== Ready for sales? Fit with the ideal customer, engagement and BANT give a stage and a grade =='
+\echo '== 7. Ready for sales? Fit with the ideal customer, engagement and BANT =='
 SELECT define_model('icp', $${
   "label": "Ideal customer profile", "min_met": 2,
   "criteria": [
     {"key": "industry", "weight": 2, "rule": {"type": "one_of", "values": ["logistics", "healthcare", "manufacturing"]}},
     {"key": "employees", "weight": 2, "rule": {"type": "between", "min": 50, "max": 5000}},
     {"key": "region", "knockout": true, "rule": {"type": "one_of", "values": ["benelux", "iberia", "nordics"]}}
-  ]}$$) IS NOT NULL AS defined;
+  ]}$$) IS NOT NULL AS defined \gset
 CREATE TEMP TABLE firmographics (lead_id int, industry text, employees int, region text);
 INSERT INTO firmographics VALUES
     (1, 'logistics', 800, 'iberia'), (2, 'food', 300, 'benelux'), (3, 'healthcare', 12, 'nordics'),
@@ -105,17 +117,21 @@ INSERT INTO firmographics VALUES
 SELECT company, r.stage, r.grade, r.reason
   FROM leads l
   JOIN firmographics f ON f.lead_id = l.id
-  LEFT JOIN (SELECT lead_id, engagement('digital', kind, occurred_at, '2026-01-05') AS engagement
-               FROM events GROUP BY lead_id) e ON e.lead_id = l.id,
-       readiness(qualify('icp', f, '2026-01-05'), e.engagement, qualify('bant', l, '2026-01-05')) r
- ORDER BY r.grade, company;
+  JOIN engagement g ON g.lead_id = l.id,
+       readiness(qualify('icp', f, '2026-01-05'), g.points, qualify('bant', l, '2026-01-05')) r
+ ORDER BY array_position(ARRAY['sql', 'mql', 'lead', 'disqualified'], r.stage), r.grade, company;
 
 \echo
-\echo '== What to do next, and if not now, when? (the acme model above, as of 2026-01-05) =='
-SELECT company, n.action, n.follow_up, array_to_string(n.ask, ', ') AS ask_about, n.reason
+\echo '== 8. What to do next, and when (the model of part 4) =='
+SELECT company, n.action, n.follow_up, n.reason
   FROM leads l, next_action('acme', l, '2026-01-05') n
  ORDER BY n.follow_up NULLS LAST, company;
-SELECT drop_model('acme') AS dropped, drop_model('icp') AS dropped_icp;
+\echo '-- what to ask (the model has no questions of its own: they are made from its criteria):'
+SELECT company, q.criterion, q.question
+  FROM leads l, next_action('acme', l, '2026-01-05') n,
+       unnest(n.ask, n.questions) WITH ORDINALITY AS q(criterion, question, nr)
+ ORDER BY company, q.nr;
+SELECT drop_model('acme') AND drop_model('icp') AS dropped \gset
 
 \echo
 \echo '== Learning from won and lost leads: the X Education and Maven CRM data of ../shared/data =='

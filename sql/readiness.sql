@@ -94,6 +94,13 @@ SELECT r.* FROM readiness(NULL, 0, rq('qualified', 'D'), '{"mql": {"fit": "D"}, 
 -- negative thresholds are allowed (engagement can be negative)
 SELECT r.* FROM readiness(rq('needs_info', 'B'), -3, NULL,
                           '{"bands": [0, -5, -10], "mql": {"engagement": -5}}') r;
+-- The reason rounds the engagement to one decimal, except where rounding
+-- would put it onto or across the threshold it is compared with (24.96 is
+-- not "25", below 25).
+SELECT e AS engagement, r.stage, r.reason
+  FROM unnest(ARRAY[33.841974, 25.04, 24.96, 24.94, -0.04, -45.647247]::float8[]) AS e,
+       LATERAL readiness(rq('needs_info', 'B'), e, NULL) r
+ ORDER BY e DESC;
 -- {} is the defaults; so is NULL
 SELECT (readiness(rq('needs_info', 'B'), 25, NULL, '{}')) = (readiness(rq('needs_info', 'B'), 25, NULL)) AS empty_is_default,
        (readiness(rq('needs_info', 'B'), 25, NULL, NULL)) = (readiness(rq('needs_info', 'B'), 25, NULL)) AS null_is_default;
@@ -251,20 +258,118 @@ SELECT n, what, a.action, a.follow_up, a.reason
     (9, 'date with a time and offset', '{"budget_eur": 20000, "role": "intern", "consent": true, "purchase_date": "2026-09-01T23:00:00-05:00", "contract_end": "2025-01-01"}'),
     (10, 'qualified', '{"budget_eur": 20000, "role": "cfo", "consent": true, "purchase_date": "2026-09-01"}'),
     (11, 'unknown purchase date', '{"budget_eur": 20000, "role": "cfo"}'),
-    (12, 'no consent', '{"budget_eur": 20000, "role": "cfo", "consent": false, "purchase_date": "2026-09-01"}')
+    (12, 'no consent', '{"budget_eur": 20000, "role": "cfo", "consent": false, "purchase_date": "2026-09-01"}'),
+    -- a date is not always enough (notes after the query)
+    (13, 'one date, not enough', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-04-02", "contract_end": "2025-06-01"}'),
+    (14, 'two dates needed together', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-05-01", "contract_end": "2026-03-20"}'),
+    (15, 'a window closes first', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-09-01", "contract_end": "2026-02-15"}'),
+    (16, 'two dates, neither enough', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-09-01", "contract_end": "2026-12-31"}'),
+    (17, 'one date and an unknown', '{"budget_eur": 5000, "role": "intern", "consent": true, "purchase_date": "2026-04-02"}')
   ) AS t(n, what, e),
   LATERAL next_action('renewal', t.e::jsonb, '2026-01-01 12:00+00') a
  ORDER BY n;
 -- (9: 2026-09-01 23:00 at -05:00 is 2026-09-02 04:00 UTC, so the date is
--- 09-02 and the window opens 90 days earlier, on 06-04.)
+-- 09-02 and the window opens 90 days earlier, on 06-04.  In 4 and 6 the
+-- lead could qualify on 01-02 with consent, the date and the unknown other
+-- date: min_met 3.)
 
--- Questions of a custom model: heaviest first; a criterion without
--- questions has NULL in its place; consent has no Spanish question, so
--- English is used.
+-- A date is offered only when the lead could qualify on it, as far as the
+-- date rules go: on that day the date rules are judged again (windows open
+-- and close), every unknown criterion counts as met, and the best case must
+-- reach min_met and the pass score.  Else the tier's interval applies, and
+-- the reason says what would still fall short.  In 13 to 17 budget 5000
+-- and an intern fail, consent is met:
+--   13: purchase opens 01-02; the contract end (past) stays unmet: 2 of 3;
+--   14: contract_end opens 01-19 (03-20 - 60), purchase 01-31 (05-01 - 90):
+--       on 01-19 only 2 are met, on 01-31 the contract end is still within
+--       its window: 3, so 01-31;
+--   15: the contract end is within its window now (02-15), but has left it
+--       (108 days back) when purchase opens on 06-03: 2 of 3;
+--   16: purchase opens 06-03 and contract_end 11-01, when purchase is past:
+--       2 of 3 on either day;
+--   17: as 13 with the contract end unknown: it could be met, so 01-02.
+
+-- With a pass score of 55: fit and budget are marks (weight 4 each), the
+-- purchase date (weight 2) opens on 01-31 (03-02 - 30).  With fit 6 the
+-- best case on 01-31 scores 4 * 6 + 4 * budget + 20: budget 2.625 gives
+-- 54.5 (no date), 2.7375 gives 54.95 (shown exactly, not rounded up to
+-- 55), 2.75 gives 55 (the date).  Now: 34.5 to 35, tier C, 90 days.
+SELECT define_model('trial', $${
+  "min_met": 2, "pass_score": 55,
+  "criteria": [
+    {"key": "fit", "weight": 4}, {"key": "budget", "weight": 4},
+    {"key": "purchase", "weight": 2, "rule": {"type": "within_days", "days": 30}}
+  ]}$$) IS NOT NULL AS defined;
+SELECT b AS budget, q.score AS score_now, a.action, a.follow_up, a.reason
+  FROM unnest(ARRAY[2.625, 2.7375, 2.75]) AS b,
+       LATERAL qualify('trial', jsonb_build_object('fit', 6, 'budget', b, 'purchase', '2026-03-02'), '2026-01-01') q,
+       LATERAL next_action('trial', jsonb_build_object('fit', 6, 'budget', b, 'purchase', '2026-03-02'), '2026-01-01') a
+ ORDER BY b;
+-- fit 1 as well: neither min_met (2) nor the pass score is reached.
+SELECT a.follow_up, a.reason
+  FROM next_action('trial', '{"fit": 1, "budget": 2, "purchase": "2026-03-02"}'::jsonb, '2026-01-01') a;
+
+-- A knockout that holds now but no longer when the date comes: the last
+-- contact must lie within 30 days back; by 03-03, when the purchase
+-- (06-01) opens, the contact of 12-20 is 73 days back.
+SELECT define_model('recent', $${
+  "min_met": 2,
+  "criteria": [
+    {"key": "contacted", "knockout": true, "rule": {"type": "within_days", "days": 30, "direction": "behind"}},
+    {"key": "purchase", "rule": {"type": "within_days", "days": 90}}
+  ]}$$) IS NOT NULL AS defined;
+SELECT c AS contacted, a.action, a.follow_up, a.reason
+  FROM unnest(ARRAY['2025-12-20', NULL]) AS c,
+       LATERAL next_action('recent', jsonb_strip_nulls(jsonb_build_object('contacted', c, 'purchase', '2026-06-01')),
+                           '2026-01-01') a
+ ORDER BY c NULLS LAST;
+
+-- Questions of a custom model: heaviest first; consent has no Spanish
+-- question, so English is used; contract_end has none at all, so one is
+-- made from its label and rule, in the language asked for.
 SELECT l AS lang, a.ask, a.questions
   FROM unnest(ARRAY['en', 'nl', 'es']) WITH ORDINALITY AS u(l, o),
        LATERAL next_action('renewal', '{}'::jsonb, '2026-01-01', l) a
  ORDER BY o;
+
+-- Criteria without a question: one is made from the label and the rule,
+-- for each kind of rule, in English, Dutch and Spanish ("es-mx" is
+-- Spanish; French, with no words of its own, gets English).  "ko" has only
+-- a Dutch question: asked in Dutch it is used; in other languages, without
+-- an English one, a question is made.
+SELECT define_model('asked', $${
+  "min_met": 1,
+  "criteria": [
+    {"key": "consent", "rule": "boolean"},
+    {"key": "need"},
+    {"key": "budget", "label": "Budget (EUR)", "rule": {"type": "at_least", "value": 10000}},
+    {"key": "discount", "label": "Discount (%)", "rule": {"type": "at_most", "value": 12.5}},
+    {"key": "employees", "rule": {"type": "between", "min": 50, "max": 5000}},
+    {"key": "role", "rule": {"type": "one_of", "values": ["owner", "cfo", "purchasing"]}},
+    {"key": "country", "rule": {"type": "one_of", "values": ["NL", "BE", "DE", "ES", "FR", "IT", "PT"]}},
+    {"key": "interest", "rule": {"type": "scale", "grades": {"low": 2, "high": 9}}},
+    {"key": "purchase_date", "rule": {"type": "within_days", "days": 90}},
+    {"key": "last_contact", "rule": {"type": "within_days", "days": 1, "direction": "behind"}},
+    {"key": "event_date", "rule": {"type": "within_days", "days": 0, "direction": "either"}},
+    {"key": "visits", "rule": {"type": "bands", "cuts": [2, 5], "grades": [0, 6, 10]}},
+    {"key": "ko", "label": "Knock-out", "rule": "boolean", "questions": {"nl": "Mag het?"}}
+  ]}$$) IS NOT NULL AS defined;
+SELECT e.ordinal, e.criterion, l AS lang, e.question
+  FROM unnest(ARRAY['en', 'nl', 'es']) WITH ORDINALITY AS u(l, o),
+       LATERAL explain('asked', '{}'::jsonb, '2026-01-01', l) e
+ ORDER BY e.ordinal, u.o;
+SELECT l AS lang, e.criterion, e.question
+  FROM unnest(ARRAY['es-mx', 'fr', NULL]) WITH ORDINALITY AS u(l, o),
+       LATERAL explain('asked', '{}'::jsonb, '2026-01-01', l) e
+ WHERE e.criterion IN ('budget', 'ko')
+ ORDER BY u.o, e.ordinal;
+-- next_action() asks the same questions, none of them NULL.
+SELECT l AS lang, cardinality(a.questions) AS questions, array_position(a.questions, NULL) AS first_null,
+       a.questions = (SELECT array_agg(x.question ORDER BY array_position(a.ask, x.criterion))
+                        FROM explain('asked', '{}'::jsonb, '2026-01-01', l) x) AS same_as_explain
+  FROM unnest(ARRAY['en', 'nl', 'es', 'fr', NULL]) WITH ORDINALITY AS u(l, o),
+       LATERAL next_action('asked', '{}'::jsonb, '2026-01-01', l) a
+ ORDER BY u.o;
 
 -- The same lead as a table row, as JSON text, and with the model as a value.
 CREATE TABLE renewal_leads (id int, budget_eur numeric, role text, consent boolean,
@@ -359,7 +464,8 @@ SELECT m AS model, count(*) AS leads,
        count(*) FILTER (WHERE a.action = CASE q.status WHEN 'qualified' THEN 'hand_to_sales' WHEN 'needs_info' THEN 'ask'
                                                         WHEN 'nurture' THEN 'nurture' WHEN 'disqualified' THEN 'drop' END) AS same_status,
        count(*) FILTER (WHERE a.ask = CASE WHEN q.status = 'needs_info' THEN q.missing ELSE '{}' END) AS same_missing,
-       count(*) FILTER (WHERE cardinality(a.questions) = cardinality(a.ask)) AS questions_per_key,
+       count(*) FILTER (WHERE cardinality(a.questions) = cardinality(a.ask)
+                          AND array_position(a.questions, NULL) IS NULL) AS questions_per_key,
        count(*) FILTER (WHERE (a.follow_up IS NULL) = (q.status = 'disqualified')) AS null_follow_up_iff_drop,
        count(*) FILTER (WHERE a.follow_up >= date '2026-01-01' OR a.follow_up IS NULL) AS not_before_as_of,
        string_agg(DISTINCT a.action, ',' ORDER BY a.action) AS actions
@@ -368,15 +474,19 @@ SELECT m AS model, count(*) AS leads,
        LATERAL next_action(m, g.e, '2026-01-01') a
  GROUP BY m ORDER BY m;
 -- and the nurture follow-ups of the renewal leads, recomputed in SQL: the
--- earliest (date - window) among dates more than the window ahead, else
--- as_of + the tier's interval.
+-- earliest (date - window) among dates more than the window ahead on which
+-- the lead could qualify (qualify() as of that day says qualified or
+-- needs_info), else as_of + the tier's interval.
 SELECT count(*) AS nurtured,
        count(*) FILTER (WHERE a.follow_up = coalesce(
            (SELECT min(d.day - d.days) FROM (VALUES ((g.e->>'purchase_date')::date, 90),
                                                     ((g.e->>'contract_end')::date, 60)) AS d(day, days)
-             WHERE d.day - date '2026-01-01' > d.days),
+             WHERE d.day - date '2026-01-01' > d.days
+               AND (qualify('renewal', g.e, (d.day - d.days)::timestamp AT TIME ZONE 'UTC')).status
+                   IN ('qualified', 'needs_info')),
            date '2026-01-01' + CASE q.tier WHEN 'A' THEN 30 WHEN 'B' THEN 60 WHEN 'C' THEN 90 ELSE 180 END)) AS as_computed,
-       count(*) FILTER (WHERE a.reason LIKE '%days away.') AS from_a_date
+       count(*) FILTER (WHERE a.reason LIKE '%follow up then.') AS from_a_date,
+       count(*) FILTER (WHERE a.reason LIKE '%, nor on %') AS date_not_enough
   FROM gen_leads g,
        LATERAL qualify('renewal', g.e, '2026-01-01') q,
        LATERAL next_action('renewal', g.e, '2026-01-01') a
@@ -464,6 +574,7 @@ EXPLAIN (COSTS OFF, VERBOSE)
 SELECT (next_action('bant'::model, '{"budget": 8}'::jsonb, '2026-01-01')).follow_up;
 
 DROP TABLE renewal_leads, gen_leads, prospects;
-SELECT drop_model('renewal'), drop_model('icp'), drop_model('fit_score');
+SELECT drop_model('renewal'), drop_model('icp'), drop_model('fit_score'), drop_model('trial'), drop_model('recent'),
+       drop_model('asked');
 DROP FUNCTION stages_by_mql(float8, float8[]), follow_ups(int[]);
 DROP FUNCTION rq(text, text);

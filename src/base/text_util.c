@@ -77,3 +77,33 @@ JoinNames(const char *const *names)
 		appendStringInfo(&s, "%s%s", i > 0 ? ", " : "", names[i]);
 	return s.data;
 }
+
+/*
+ * "a, b and c": items[0 .. n-1] joined by ", ", the last two by last (" and
+ * ", " or ").
+ */
+void
+AppendList(StringInfo s, const char *const *items, int n, const char *last)
+{
+	for (int i = 0; i < n; i++)
+		appendStringInfo(s, "%s%s", i == 0 ? "" : (i == n - 1 ? last : ", "), items[i]);
+}
+
+/*
+ * Whether a text the C source holds in UTF-8 can be given to the database as
+ * it is: it is ASCII, or the database's encoding is UTF-8 (or SQL_ASCII,
+ * which takes any bytes).  Texts that cannot are said in English (ASCII)
+ * instead; converting them would need a conversion found on the search_path.
+ */
+bool
+Utf8Usable(const char *utf8)
+{
+	int			enc = GetDatabaseEncoding();
+
+	if (enc == PG_UTF8 || enc == PG_SQL_ASCII)
+		return true;
+	for (const char *p = utf8; *p; p++)
+		if (IS_HIGHBIT_SET(*p))
+			return false;
+	return true;
+}

@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * text_util.h
- *	  Small string helpers: blanks, ASCII case, names, and quoting what a
- *	  user wrote in a message.
+ *	  Small string helpers: blanks, ASCII case, names, quoting what a user
+ *	  wrote in a message, lists in words, and whether a text of the C source
+ *	  (UTF-8) suits the database's encoding.
  *
  * Comparisons here never depend on the locale: only ASCII letters change
  * case, and the blanks are space, tab, carriage return and newline.
@@ -13,6 +14,8 @@
 #define LQ_TEXT_UTIL_H
 
 #include "postgres.h"
+
+#include "lib/stringinfo.h"
 
 #include "compat.h"
 
@@ -47,5 +50,7 @@ extern char *FoldText(const char *s, int len, int *outlen);
 extern bool IsIdentifier(const char *s);
 extern char *TextClip(const char *s, int maxbytes);
 extern char *JoinNames(const char *const *names);
+extern void AppendList(StringInfo s, const char *const *items, int n, const char *last);
+extern bool Utf8Usable(const char *utf8);
 
 #endif							/* LQ_TEXT_UTIL_H */

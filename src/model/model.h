@@ -140,6 +140,7 @@ extern bytea *ModelEncode(const LqModel *model);
 extern LqModel *ModelDecode(const struct varlena *raw);
 extern void ModelFinish(LqModel *model);
 extern const char *LocalizedPick(const LqLocalized *loc, const char *lang, int index);
+extern const char *LocalizedText(const LqLocalized *loc, const char *lang, int index);
 
 /* model_type.c */
 extern Oid	ModelTypeOid(void);
@@ -153,5 +154,8 @@ extern void ModelLocalizedJson(StringInfo out, const LqLocalized *loc, bool arra
 extern char *ModelJsonText(const struct varlena *raw);
 extern char *RuleDescribe(const LqCriterion *c);
 extern const char *RuleTypeName(LqRuleKind kind);
+
+/* question.c */
+extern const char *ModelQuestion(const LqCriterion *c, const char *lang);
 
 #endif							/* LQ_MODEL_H */

@@ -348,6 +348,28 @@ ModelFinish(LqModel *m)
 	}
 }
 
+/* Where language lang is in loc, or -1. */
+static int
+localized_lang(const LqLocalized *loc, const char *lang)
+{
+	if (lang != NULL)
+		for (int i = 0; i < loc->nlang; i++)
+			if (strcmp(loc->lang[i], lang) == 0)
+				return i;
+	return -1;
+}
+
+/* The index'th text in exactly the language lang; NULL when there is none. */
+const char *
+LocalizedText(const LqLocalized *loc, const char *lang, int index)
+{
+	int			found = localized_lang(loc, lang);
+
+	if (found < 0 || index >= loc->ntexts[found])
+		return NULL;
+	return loc->texts[found][index];
+}
+
 /*
  * The index'th text in the requested language, else in English, else in
  * the first language there is; NULL when there is none.
@@ -355,14 +377,10 @@ ModelFinish(LqModel *m)
 const char *
 LocalizedPick(const LqLocalized *loc, const char *lang, int index)
 {
-	int			found = -1;
+	int			found = localized_lang(loc, lang);
 
-	for (int i = 0; i < loc->nlang && found < 0; i++)
-		if (lang != NULL && strcmp(loc->lang[i], lang) == 0)
-			found = i;
-	for (int i = 0; i < loc->nlang && found < 0; i++)
-		if (strcmp(loc->lang[i], "en") == 0)
-			found = i;
+	if (found < 0)
+		found = localized_lang(loc, "en");
 	if (found < 0 && loc->nlang > 0)
 		found = 0;
 	if (found < 0 || index >= loc->ntexts[found])

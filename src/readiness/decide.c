@@ -62,25 +62,34 @@ asof_plus(TimestampTz ts, const LqAsOf *asof, int32 days)
 	return asof->days + days;
 }
 
+/* A date of the evidence, still to come within its criterion's window. */
+typedef struct ComingDate
+{
+	int			criterion;
+	int32		date;
+	int32		opens;			/* the day it comes within: date - days */
+} ComingDate;
+
 /*
- * The earliest day on which a date of the evidence comes within the window
- * of its within_days criterion (ahead or either way): for a date d more
- * than `days` ahead of as_of, d - days.  Returns the criterion, or -1 when
- * there is none; *d_out is the date, *opens the day.
+ * The dates of the evidence that will come within the window of their
+ * within_days criterion (ahead or either way): for a date d more than
+ * `days` ahead of as_of, from the day d - days on.  In out[], by that day,
+ * then in model order; returns how many.
  */
 static int
-coming_date(const LqEvaluation *ev, int32 *d_out, int32 *opens)
+coming_dates(const LqEvaluation *ev, ComingDate *out)
 {
 	const LqModel *m = ev->model;
-	int			best = -1;
+	int			n = 0;
 
 	if (!ev->asof.finite)
-		return -1;
+		return 0;
 	for (int i = 0; i < m->ncriteria; i++)
 	{
 		const LqCriterion *c = &m->criteria[i];
 		const LqValue *v = &ev->values[i];
 		int32		d;
+		int			k;
 
 		if (c->rule != LQ_RULE_WITHIN_DAYS || c->direction == LQ_DIR_BEHIND ||
 			ev->grades[i].state == LQ_UNKNOWN)
@@ -96,22 +105,95 @@ coming_date(const LqEvaluation *ev, int32 *d_out, int32 *opens)
 			continue;
 		if ((int64) d - ev->asof.days <= c->days)
 			continue;
-		if (best < 0 || d - c->days < *opens)
+		/* insert, after the dates that open on the same day or earlier */
+		for (k = n; k > 0 && out[k - 1].opens > d - c->days; k--)
+			out[k] = out[k - 1];
+		out[k].criterion = i;
+		out[k].date = d;
+		out[k].opens = d - c->days;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The best case on day: the date rules judged on that day instead of
+ * as_of, every other known grade as it is, and every unknown criterion
+ * met.  The lead could qualify on that day when the outcome is qualified.
+ */
+static void
+best_case_on(const LqEvaluation *ev, int32 day, LqGrade *grades, LqOutcome *out)
+{
+	const LqModel *m = ev->model;
+	LqAsOf		asof = ev->asof;
+
+	asof.days = day;
+	for (int i = 0; i < m->ncriteria; i++)
+	{
+		grades[i] = ev->grades[i];
+		if (grades[i].state == LQ_UNKNOWN)
 		{
-			best = i;
-			*d_out = d;
-			*opens = d - c->days;
+			grades[i].state = LQ_MET;
+			grades[i].grade = 10;
+		}
+		else if (m->criteria[i].rule == LQ_RULE_WITHIN_DAYS)
+			GradeCriterion(m, i, &ev->values[i], &asof, &grades[i]);
+	}
+	GradeOutcome(m, grades, out);
+}
+
+/*
+ * A nurtured lead: the first day on which a date of the evidence comes
+ * within its window and the lead could then qualify, as far as the date
+ * rules go.  Returns whether there is one (out->follow_up); else out tells
+ * of the first coming date, if any, and why it is not enough.
+ */
+static bool
+nurture_until(const LqEvaluation *ev, NextStep *out)
+{
+	const LqModel *m = ev->model;
+	ComingDate *dates = palloc(sizeof(ComingDate) * m->ncriteria);
+	LqGrade    *grades = palloc(sizeof(LqGrade) * m->ncriteria);
+	int			n = coming_dates(ev, dates);
+
+	for (int k = 0; k < n; k++)
+	{
+		LqOutcome	best;
+
+		/* a day is judged once, whichever dates come within on it */
+		if (k > 0 && dates[k].opens == dates[k - 1].opens)
+			continue;
+		best_case_on(ev, dates[k].opens, grades, &best);
+		if (best.status == LQ_STATUS_QUALIFIED)
+		{
+			out->date_criterion = dates[k].criterion;
+			out->date = dates[k].date;
+			out->date_opens = out->follow_up = dates[k].opens;
+			out->date_helps = true;
+			return true;
+		}
+		if (k == 0)
+		{
+			out->date_criterion = dates[0].criterion;
+			out->date = dates[0].date;
+			out->date_opens = dates[0].opens;
+			out->more_dates = (n > 1);
+			out->best = best;
+			for (int i = 0; i < m->ncriteria; i++)
+				if (m->criteria[i].knockout && grades[i].state == LQ_UNMET)
+					out->criteria[out->ncriteria++] = i;
 		}
 	}
-	return best;
+	return false;
 }
 
 /*
  * What to do with the lead evaluated in ev, and when to come back: hand a
  * qualified lead to sales today; ask about the unknown criteria and follow
  * up after cfg->ask_days; nurture until a date of the evidence comes within
- * its criterion's window, else for the days of its tier; drop a
- * disqualified lead, and look again after cfg->drop_days if given.
+ * its criterion's window and the lead could then qualify, else for the days
+ * of its tier; drop a disqualified lead, and look again after
+ * cfg->drop_days if given.
  */
 void
 NextStepDecide(const LqEvaluation *ev, const NextStepConfig *cfg, TimestampTz as_of,
@@ -138,18 +220,10 @@ NextStepDecide(const LqEvaluation *ev, const NextStepConfig *cfg, TimestampTz as
 			break;
 
 		case LQ_STATUS_NURTURE:
-			{
-				int32		opens = 0;
-
-				out->date_criterion = coming_date(ev, &out->date, &opens);
-				if (out->date_criterion >= 0)
-				{
-					out->follow_up = opens;
-					return;
-				}
-				out->days = cfg->nurture_days[out->outcome.tier - 'A'];
-				break;
-			}
+			if (nurture_until(ev, out))
+				return;
+			out->days = cfg->nurture_days[out->outcome.tier - 'A'];
+			break;
 
 		case LQ_STATUS_DISQUALIFIED:
 			for (int i = 0; i < m->ncriteria; i++)

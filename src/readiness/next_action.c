@@ -119,14 +119,14 @@ next_cache(FunctionCallInfo fcinfo)
 }
 
 static Datum
-text_array(Datum *items, bool *nulls, int n)
+text_array(Datum *items, int n)
 {
 	int			dims[1] = {n};
 	int			lbs[1] = {1};
 
 	if (n == 0)
 		return PointerGetDatum(construct_empty_array(TEXTOID));
-	return PointerGetDatum(construct_md_array(items, nulls, 1, dims, lbs,
+	return PointerGetDatum(construct_md_array(items, NULL, 1, dims, lbs,
 											  TEXTOID, -1, false, TYPALIGN_INT));
 }
 
@@ -149,7 +149,6 @@ lq_next_action(PG_FUNCTION_ARGS)
 	bool		nulls[5] = {0};
 	Datum	   *keys;
 	Datum	   *questions;
-	bool	   *qnulls;
 	int			nask = 0;
 
 	cfg = (const NextStepConfig *) SettingsGet(fcinfo, &nc->opt, NEXT_CONFIG_ARG, CONFIG, sizeof(NextStepConfig),
@@ -162,21 +161,18 @@ lq_next_action(PG_FUNCTION_ARGS)
 	/* the unknown criteria and their questions, in the order to ask them */
 	keys = palloc(sizeof(Datum) * Max(ns.ncriteria, 1));
 	questions = palloc(sizeof(Datum) * Max(ns.ncriteria, 1));
-	qnulls = palloc(sizeof(bool) * Max(ns.ncriteria, 1));
 	if (ns.outcome.status == LQ_STATUS_NEEDS_INFO)
 		for (; nask < ns.ncriteria; nask++)
 		{
 			const LqCriterion *c = &ev.model->criteria[ns.criteria[nask]];
-			const char *q = LocalizedPick(&c->questions, lang, 0);
 
 			keys[nask] = CStringGetTextDatum(c->key);
-			qnulls[nask] = (q == NULL);
-			questions[nask] = q ? CStringGetTextDatum(q) : (Datum) 0;
+			questions[nask] = CStringGetTextDatum(ModelQuestion(c, lang));
 		}
 
 	values[0] = nc->action_text[ns.outcome.status];
-	values[1] = text_array(questions, qnulls, nask);
-	values[2] = text_array(keys, NULL, nask);
+	values[1] = text_array(questions, nask);
+	values[2] = text_array(keys, nask);
 	values[3] = DateADTGetDatum(ns.follow_up);
 	nulls[3] = !ns.has_follow_up;
 	values[4] = CStringGetTextDatum(NextStepReason(ev.model, &ns));

@@ -81,11 +81,19 @@ typedef struct NextStep
 	int32		follow_up;		/* a DateADT */
 	int32		days;			/* the follow-up is as_of + days (no date criterion) */
 	int			ncriteria;		/* ask: the unknown ones, in the order to ask;
-								 * drop: the knockouts not met */
+								 * drop: the knockouts not met; nurture, when
+								 * no date helps: the knockouts not met on
+								 * the first day one comes within its window */
 	int		   *criteria;
-	int			date_criterion; /* nurture: the criterion whose date comes within
-								 * its window, or -1 */
+	int			date_criterion; /* nurture: the criterion whose date sets the
+								 * follow-up (date_helps), else the first date
+								 * to come within its window; -1: none */
 	int32		date;			/* ... that date */
+	int32		date_opens;		/* ... the day it comes within its window */
+	bool		date_helps;		/* on date_opens the lead could qualify */
+	bool		more_dates;		/* !date_helps: other dates come later, and
+								 * none of them helps either */
+	LqOutcome	best;			/* !date_helps: the best case on date_opens */
 } NextStep;
 
 extern const char *const ActionNames[];

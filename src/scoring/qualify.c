@@ -129,7 +129,7 @@ lq_explain(PG_FUNCTION_ARGS)
 		const LqCriterion *c = &m->criteria[i];
 		const LqGrade *g = &ev.grades[i];
 		bool		known = (g->state != LQ_UNKNOWN);
-		const char *question = known ? NULL : LocalizedPick(&c->questions, lang, 0);
+		const char *question = known ? NULL : ModelQuestion(c, lang);
 		Datum		values[13];
 		bool		nulls[13] = {0};
 

@@ -22,8 +22,11 @@ libdir=$(pg_config --pkglibdir)
 if [ ! -f "$libdir/pg_cron.so" ] && [ "$(pg_config --bindir)" = /usr/lib/postgresql/15/bin ]; then
     test/deps.sh postgresql-15-cron || true
 fi
-[ -f "$libdir/pg_cron.so" ] ||
-    skip "pg_cron is not installed for this server ($libdir), and Debian's postgresql-15-cron could not be installed for it"
+if [ ! -f "$libdir/pg_cron.so" ]; then
+    [ "$(pg_config --bindir)" = /usr/lib/postgresql/15/bin ] ||
+        skip "pg_cron is not installed for this server ($libdir); the check installs it only for Debian's PostgreSQL 15"
+    skip "pg_cron is not installed ($libdir), and Debian's postgresql-15-cron could not be installed"
+fi
 
 # The jobs run in background workers of the server, in database postgres:
 # this script again, on such a cluster.

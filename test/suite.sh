@@ -35,7 +35,7 @@ elif [ "$bad" -gt 0 ]; then
     failures+=("pg_regress ($bad suites; see regression.diffs)")
     [ -f regression.diffs ] && head -200 regression.diffs
 else
-    step_end ok "$ok suites"
+    step_end ok
 fi
 
 # Tests that need more than one database or a client: one script each.

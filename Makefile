@@ -9,7 +9,7 @@ PG_CPPFLAGS = -I$(srcdir)/src
 DATA = $(sort $(wildcard $(EXTENSION)--*.sql))
 
 # pg_regress suites: sql/<name>.sql, expected/<name>.out
-REGRESS = setup model_io model_errors frameworks rules rows explain registry trigger history views touches engagement readiness auc learn learn_data security catalog
+REGRESS = setup model_io model_errors frameworks rules rows explain registry trigger history rescore_dates views touches engagement readiness auc learn learn_data security catalog
 REGRESS_OPTS = --inputdir=.
 
 PG_CONFIG ?= pg_config

@@ -357,3 +357,6 @@ COMMENT ON FUNCTION lead_qual.report_rows(regclass, text, jsonb) IS 'The query o
 COMMENT ON FUNCTION lead_qual.model_report(regclass, text, lead_qual.model, jsonb) IS 'A model against history: rows, win rate, AUC, log loss and Brier score of its probability, and precision and recall of qualified';
 COMMENT ON FUNCTION lead_qual.decile_report(regclass, text, lead_qual.model, jsonb) IS 'A model against history: conversion per score decile (1 = the highest scores), its lift and the cumulative share of the won';
 COMMENT ON FUNCTION lead_qual.criterion_report(regclass, text, lead_qual.model, jsonb) IS 'A model against history, per criterion: the win rate when met, unmet and unknown, the lift when met, weight of evidence and information value';
+
+-- rescore() also serves the date rules, whose verdict moves with the calendar.
+COMMENT ON PROCEDURE lead_qual.rescore(regclass, integer, boolean) IS 'Rewrite the stored qualifications of an auto-scored table that are out of date (after a model changed, or as date rules judged against the clock changed their verdict), in batches of pages, committing after each; resumes an interrupted run';

@@ -1169,7 +1169,7 @@ COMMENT ON COLUMN lead_qual.rescore_progress.rows_rescored IS 'Rows whose stored
 COMMENT ON POLICY progress_readable ON lead_qual.rescore_progress IS 'Everyone sees the progress';
 COMMENT ON POLICY progress_of_own_rescores ON lead_qual.rescore_progress IS 'Progress is written by those who may update the table';
 COMMENT ON POLICY progress_of_own_rescores_update ON lead_qual.rescore_progress IS 'Progress is written by those who may update the table';
-COMMENT ON PROCEDURE lead_qual.rescore(regclass, integer, boolean) IS 'Rewrite the stored qualifications of an auto-scored table that are out of date (after a model changed), in batches of pages, committing after each; resumes an interrupted run';
+COMMENT ON PROCEDURE lead_qual.rescore(regclass, integer, boolean) IS 'Rewrite the stored qualifications of an auto-scored table that are out of date (after a model changed, or as date rules judged against the clock changed their verdict), in batches of pages, committing after each; resumes an interrupted run';
 
 --------------------------------------------------------------------------
 -- Views for BI tools: flat, plainly typed columns

@@ -131,15 +131,20 @@ Int128ToDouble(INT128 v)
 #endif
 }
 
-/* *a += b, for INT128 values. */
+/*
+ * *a += b, for INT128 values, modulo 2^128 (as two's complement: no signed
+ * overflow, whatever the values a state's text brought in).
+ */
 static inline void
 Int128Add(INT128 *a, INT128 b)
 {
 #if USE_NATIVE_INT128
-	*a += b;
+	*a = (int128) ((uint128) *a + (uint128) b);
 #else
-	int128_add_uint64(a, b.lo);
-	a->hi += b.hi;
+	uint64		lo = a->lo + b.lo;
+
+	a->hi = (int64) ((uint64) a->hi + (uint64) b.hi + (lo < a->lo ? 1 : 0));
+	a->lo = lo;
 #endif
 }
 

@@ -245,16 +245,16 @@ lq_learn_fit_step(PG_FUNCTION_ARGS)
 	qg = fixed(w * ((won ? 1.0 : 0.0) - p));
 	qh = fixed(w * p * (1.0 - p));
 
-	int128_add_int64(&s->loglik, fixed(w * ll));
+	Int128Add(&s->loglik, int64_to_int128(fixed(w * ll)));
 	for (int a = 0; a < m; a++)
 	{
 		int			i = c->idx[a];
 		INT128	   *row = &FIT_HESS(s)[FIT_HIDX(k, i, i)];
 
-		int128_add_int64(&FIT_GRAD(s)[i], qg);
+		Int128Add(&FIT_GRAD(s)[i], int64_to_int128(qg));
 		/* (i, j) for j >= i sits at row[j - i]; the row's bins increase */
 		for (int b = a; b < m; b++)
-			int128_add_int64(&row[c->idx[b] - i], qh);
+			Int128Add(&row[c->idx[b] - i], int64_to_int128(qh));
 	}
 	s->rows++;
 	PG_RETURN_POINTER(s);

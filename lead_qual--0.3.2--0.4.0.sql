@@ -1,4 +1,5 @@
-/* lead_qual 0.3.2 -> 0.4.0: learning from won and lost leads. */
+/* lead_qual 0.3.2 -> 0.4.0: learning from won and lost leads; autoscore
+ * and history triggers checked when they are made. */
 
 \echo Use "ALTER EXTENSION lead_qual UPDATE TO '0.4.0'" to load this file. \quit
 
@@ -360,3 +361,39 @@ COMMENT ON FUNCTION lead_qual.criterion_report(regclass, text, lead_qual.model, 
 
 -- rescore() also serves the date rules, whose verdict moves with the calendar.
 COMMENT ON PROCEDURE lead_qual.rescore(regclass, integer, boolean) IS 'Rewrite the stored qualifications of an auto-scored table that are out of date (after a model changed, or as date rules judged against the clock changed their verdict), in batches of pages, committing after each; resumes an interrupted run';
+
+-- ---------------------------------------------------------------------
+-- 0.4.0: the autoscore and history triggers (src/triggers/).
+-- ---------------------------------------------------------------------
+
+-- Mistakes in an autoscore or history trigger are refused when it is
+-- created, or when its table is altered so that it would no longer work,
+-- rather than on the first row written (src/triggers/trigger_check.c).
+-- A history trigger depends on the autoscore trigger it follows.
+CREATE FUNCTION lead_qual.check_triggers() RETURNS event_trigger
+    AS 'MODULE_PATHNAME', 'lq_check_triggers' LANGUAGE C;
+CREATE EVENT TRIGGER lead_qual_check_triggers ON ddl_command_end
+    WHEN TAG IN ('CREATE TRIGGER', 'ALTER TABLE', 'ALTER FOREIGN TABLE', 'ALTER TRIGGER')
+    EXECUTE FUNCTION lead_qual.check_triggers();
+
+COMMENT ON FUNCTION lead_qual.check_triggers() IS 'Event trigger function: checks autoscore and history triggers when they are created and when their table is altered';
+COMMENT ON EVENT TRIGGER lead_qual_check_triggers IS 'Refuses autoscore and history triggers that could not work, and changes of their tables that would break them (lead_qual.check_triggers)';
+
+-- The history triggers made before: each depends on the autoscore trigger
+-- it names, as the event trigger records for new ones.
+INSERT INTO pg_catalog.pg_depend (classid, objid, objsubid, refclassid, refobjid, refobjsubid, deptype)
+SELECT 'pg_catalog.pg_trigger'::pg_catalog.regclass, h.oid, 0,
+       'pg_catalog.pg_trigger'::pg_catalog.regclass, s.oid, 0, 'n'
+  FROM pg_catalog.pg_trigger h
+  JOIN pg_catalog.pg_trigger s ON s.tgrelid OPERATOR(pg_catalog.=) h.tgrelid
+ WHERE h.tgfoid OPERATOR(pg_catalog.=) 'lead_qual.record_history()'::pg_catalog.regprocedure
+   AND s.tgfoid OPERATOR(pg_catalog.=) 'lead_qual.autoscore()'::pg_catalog.regprocedure
+   AND h.tgparentid OPERATOR(pg_catalog.=) 0 AND h.tgnargs OPERATOR(pg_catalog.>=) 1
+   AND pg_catalog.position(h.tgargs, '\x00'::pg_catalog.bytea) OPERATOR(pg_catalog.>) 0
+   AND pg_catalog.substr(h.tgargs, 1, pg_catalog.position(h.tgargs, '\x00'::pg_catalog.bytea) OPERATOR(pg_catalog.-) 1)
+       OPERATOR(pg_catalog.=) pg_catalog.convert_to(s.tgname::pg_catalog.text, pg_catalog.current_setting('server_encoding'))
+   AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
+                    WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass
+                      AND d.objid OPERATOR(pg_catalog.=) h.oid
+                      AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass
+                      AND d.refobjid OPERATOR(pg_catalog.=) s.oid);

@@ -1028,6 +1028,19 @@ COMMENT ON FUNCTION lead_qual.disable_history(regclass) IS 'Stop recording histo
 COMMENT ON FUNCTION lead_qual.history_of_dropped_tables() IS 'Event trigger function: marks the history of dropped tables, which then only the owner of the history reads';
 COMMENT ON EVENT TRIGGER lead_qual_history_of_dropped_tables IS 'Marks the history of dropped tables (lead_qual.history_of_dropped_tables)';
 
+-- Mistakes in an autoscore or history trigger are refused when it is
+-- created, or when its table is altered so that it would no longer work,
+-- rather than on the first row written (src/triggers/trigger_check.c).
+-- A history trigger depends on the autoscore trigger it follows.
+CREATE FUNCTION lead_qual.check_triggers() RETURNS event_trigger
+    AS 'MODULE_PATHNAME', 'lq_check_triggers' LANGUAGE C;
+CREATE EVENT TRIGGER lead_qual_check_triggers ON ddl_command_end
+    WHEN TAG IN ('CREATE TRIGGER', 'ALTER TABLE', 'ALTER FOREIGN TABLE', 'ALTER TRIGGER')
+    EXECUTE FUNCTION lead_qual.check_triggers();
+
+COMMENT ON FUNCTION lead_qual.check_triggers() IS 'Event trigger function: checks autoscore and history triggers when they are created and when their table is altered';
+COMMENT ON EVENT TRIGGER lead_qual_check_triggers IS 'Refuses autoscore and history triggers that could not work, and changes of their tables that would break them (lead_qual.check_triggers)';
+
 --------------------------------------------------------------------------
 -- Rescoring after a model changes
 --------------------------------------------------------------------------

@@ -53,7 +53,7 @@ SELECT lead, old_status, new_status, old_score, new_score, changed, table_name F
 -- Errors: no autoscore trigger, no key, a key column that does not exist.
 CREATE TABLE bare (id int PRIMARY KEY);
 SELECT * FROM regress.err($$SELECT lead_qual.enable_history('bare')$$);
-CREATE TABLE keyless (budget int, q qualification);
+CREATE TABLE keyless (budget int, authority int, need int, timeframe int, q qualification);
 CREATE TRIGGER score BEFORE INSERT OR UPDATE ON keyless
     FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
 SELECT * FROM regress.err($$SELECT lead_qual.enable_history('keyless')$$);
@@ -69,6 +69,37 @@ UPDATE deals SET budget = 9 WHERE id = 1;
 SELECT count(*) AS history_rows_of_deals FROM lead_qual.history WHERE table_name = 'public.deals';
 SELECT trigger_name, history FROM autoscore_triggers('deals');
 SELECT enable_history('deals');
+
+-- A history trigger is checked when it is created, as its first row would
+-- check it: it must name an autoscore trigger of its table and a column
+-- of it for the key.
+SELECT * FROM regress.err($$CREATE TRIGGER h AFTER INSERT OR UPDATE ON deals FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history('scroe', 'id', 'deals')$$);
+SELECT * FROM regress.err($$CREATE TRIGGER h AFTER INSERT OR UPDATE ON deals FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history('score_history', 'id', 'deals')$$);
+SELECT * FROM regress.err($$CREATE TRIGGER h AFTER INSERT OR UPDATE ON deals FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history('score', 'key', 'deals')$$);
+SELECT * FROM regress.err($$CREATE TRIGGER h AFTER INSERT OR UPDATE ON deals FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history('score', 'id')$$);
+SELECT * FROM regress.err($$CREATE TRIGGER h AFTER DELETE ON deals FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history('score', 'id', 'deals')$$);
+-- It depends on the autoscore trigger it follows: that one is not dropped
+-- or renamed from under it, nor is the key column.
+DROP TRIGGER score ON deals;
+ALTER TRIGGER score ON deals RENAME TO scoring;
+SELECT * FROM regress.err($$ALTER TABLE deals RENAME COLUMN id TO deal_id$$);
+BEGIN;
+DROP TRIGGER score ON deals CASCADE;
+SELECT count(*) AS triggers_left FROM pg_trigger WHERE tgrelid = 'deals'::regclass;
+ROLLBACK;
+-- Replaced so that it follows another autoscore trigger, it depends on
+-- that one only.
+BEGIN;
+CREATE TRIGGER score2 BEFORE INSERT OR UPDATE ON deals
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
+CREATE OR REPLACE TRIGGER score_history AFTER INSERT OR UPDATE ON deals
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history('score2', 'id', 'public.deals');
+SELECT s.tgname AS follows
+  FROM pg_depend d JOIN pg_trigger s ON s.oid = d.refobjid
+ WHERE d.classid = 'pg_trigger'::regclass AND d.refclassid = 'pg_trigger'::regclass
+   AND d.objid = (SELECT oid FROM pg_trigger WHERE tgrelid = 'deals'::regclass AND tgname = 'score_history');
+DROP TRIGGER score ON deals;
+ROLLBACK;
 
 -- Privileges: writers of leads need no rights on the history, cannot write
 -- it themselves, and read the history of the tables they may read only.
@@ -174,8 +205,12 @@ CREATE TEMP TABLE scratch (id int PRIMARY KEY, budget int, authority int, need i
 CREATE TRIGGER score BEFORE INSERT OR UPDATE ON scratch
     FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
 SELECT * FROM regress.err($$SELECT lead_qual.enable_history('scratch')$$);
+SELECT * FROM regress.err($$CREATE TRIGGER score_history AFTER INSERT OR UPDATE ON scratch FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history('score', 'id', 'public.leads')$$);
+-- (nor when made without the checks: its first row refuses)
+SET check_function_bodies = off;
 CREATE TRIGGER score_history AFTER INSERT OR UPDATE ON scratch
     FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history('score', 'id', 'public.leads');
+RESET check_function_bodies;
 SELECT * FROM regress.err($$INSERT INTO scratch (id, budget) VALUES (1, 5)$$);
 DROP TABLE scratch;
 

@@ -477,6 +477,7 @@ SELECT p.oid::regprocedure AS not_called_above
        'qualify_columns', 'score_columns', 'is_qualified_columns', 'explain',
        'win_probability', 'win_probability_columns',
        'autoscore', 'autoscore_triggers', 'record_history', 'enable_history', 'disable_history', 'rescore',
+       'check_triggers',
        'flat_columns', 'make_view', 'create_view', 'create_stored_view',
        'touch_state_in', 'touch_state_out', 'touch_state_send', 'fold_evidence_step', 'fold_evidence_final',
        'touch_state_combine', 'qualify_touches_step', 'qualify_touches_final', 'fold_evidence', 'qualify_touches',

@@ -92,7 +92,8 @@ lq_autoscore(PG_FUNCTION_ARGS)
 
 		TriggerCheckCall(fcinfo, "autoscore", true);
 		td = (TriggerData *) fcinfo->context;
-		sc = ScorerSetup(fcinfo, "autoscore", td->tg_trigger->tgargs, td->tg_trigger->tgnargs);
+		sc = ScorerSetup(td, fcinfo->flinfo->fn_mcxt, "autoscore", td->tg_trigger->tgargs,
+						 td->tg_trigger->tgnargs);
 		natts = RelationGetDescr(td->tg_relation)->natts;
 		as = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(Autoscore));
 		as->scorer = sc;

@@ -14,24 +14,22 @@
  */
 #include "postgres.h"
 
-#include "access/genam.h"
 #include "access/htup_details.h"
-#include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
-#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/fmgroids.h"
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
 #include "base/binary.h"
+#include "triggers/history.h"
 #include "triggers/scorer.h"
 
 typedef struct History
@@ -275,31 +273,14 @@ history_table_name(TriggerData *td)
 						RelationGetRelationName(td->tg_relation)),
 				 errdetail("Its name would be another session's temporary table later, and so would its history.")));
 
-	if (td->tg_relation->rd_rel->relispartition)
+	while (td->tg_relation->rd_rel->relispartition && OidIsValid(parent))
 	{
-		Relation	rel = table_open(TriggerRelationId, AccessShareLock);
+		Oid			trigger = parent;
 
-		while (OidIsValid(parent))
-		{
-			ScanKeyData key;
-			SysScanDesc scan;
-			HeapTuple	tup;
-			Form_pg_trigger trig;
-
-			if (++depth > 1000)
-				elog(ERROR, "trigger %u has a cycle of parent triggers", td->tg_trigger->tgoid);
-			ScanKeyInit(&key, Anum_pg_trigger_oid, BTEqualStrategyNumber, F_OIDEQ,
-						ObjectIdGetDatum(parent));
-			scan = systable_beginscan(rel, TriggerOidIndexId, true, NULL, 1, &key);
-			tup = systable_getnext(scan);
-			if (!HeapTupleIsValid(tup))
-				elog(ERROR, "could not find trigger %u", parent);
-			trig = (Form_pg_trigger) GETSTRUCT(tup);
-			relid = trig->tgrelid;
-			parent = trig->tgparentid;
-			systable_endscan(scan);
-		}
-		table_close(rel, AccessShareLock);
+		if (++depth > 1000)
+			elog(ERROR, "trigger %u has a cycle of parent triggers", td->tg_trigger->tgoid);
+		if (!TriggerLookup(trigger, &relid, &parent))
+			elog(ERROR, "could not find trigger %u", trigger);
 	}
 	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 									  get_rel_name(relid));
@@ -317,47 +298,63 @@ read_stored(History *h, TupleTableSlot *slot, StoredQual *q)
 	QualRead(&h->quals, d, isnull, true, q);
 }
 
-/* The history trigger's state for the statement, in fn_mcxt. */
+/*
+ * The state of history trigger td for a statement, in cxt (fn_mcxt): the
+ * autoscore trigger of the same table it names, that trigger's scorer, the
+ * key column; every argument checked.
+ */
 static History *
-setup(FunctionCallInfo fcinfo)
+history_setup(TriggerData *td, MemoryContext cxt)
 {
-	TriggerData *td = (TriggerData *) fcinfo->context;
-	Trigger    *scoring = NULL;
-	TriggerDesc *trigdesc;
+	Trigger    *scoring;
 	History    *h;
 	Oid			typid;
 	Oid			outfn;
 	bool		varlena;
 	MemoryContext old;
 
-	TriggerCheckCall(fcinfo, "record_history", false);
 	if (td->tg_trigger->tgnargs != 3)
 		TriggerMisuse(td, "record_history",
 					  psprintf("it takes 3 arguments (autoscore trigger, key column, table name), not %d",
 							   td->tg_trigger->tgnargs));
-	trigdesc = td->tg_relation->trigdesc;
-	for (int i = 0; trigdesc != NULL && i < trigdesc->numtriggers; i++)
-		if (strcmp(trigdesc->triggers[i].tgname, td->tg_trigger->tgargs[0]) == 0)
-			scoring = &trigdesc->triggers[i];
+	scoring = TriggerByName(td->tg_relation, td->tg_trigger->tgargs[0]);
 	if (scoring == NULL)
 		TriggerMisuse(td, "record_history",
 					  psprintf("table \"%s\" has no trigger \"%s\"",
 							   RelationGetRelationName(td->tg_relation),
 							   td->tg_trigger->tgargs[0]));
+	if (scoring->tgfoid != TriggerFunctionOid("autoscore", false))
+		TriggerMisuse(td, "record_history",
+					  psprintf("trigger \"%s\" is not a lead_qual.autoscore trigger",
+							   td->tg_trigger->tgargs[0]));
 
-	h = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(History));
-	h->scorer = ScorerSetup(fcinfo, "record_history", scoring->tgargs, scoring->tgnargs);
-	QualReaderInit(&h->quals, fcinfo->flinfo->fn_mcxt);
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	h = MemoryContextAllocZero(cxt, sizeof(History));
+	h->scorer = ScorerSetup(td, cxt, "record_history", scoring->tgargs, scoring->tgnargs);
+	QualReaderInit(&h->quals, cxt);
+	old = MemoryContextSwitchTo(cxt);
 	h->key = TriggerColumnArg(td, "record_history", td->tg_trigger->tgargs, 1, false,
 							  "key", &typid);
 	getTypeOutputInfo(TupleDescAttr(RelationGetDescr(td->tg_relation), h->key - 1)->atttypid,
 					  &outfn, &varlena);
-	fmgr_info_cxt(outfn, &h->key_out, fcinfo->flinfo->fn_mcxt);
+	fmgr_info_cxt(outfn, &h->key_out, cxt);
 	h->table_name = history_table_name(td);
 	h->history_owner = history_owner();
 	MemoryContextSwitchTo(old);
 	return h;
+}
+
+/*
+ * Check history trigger td as it is created or its table altered: what
+ * the first row would check.
+ */
+void
+HistoryCheck(TriggerData *td)
+{
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "lead_qual history check",
+											  ALLOCSET_SMALL_SIZES);
+
+	(void) history_setup(td, cxt);
+	MemoryContextDelete(cxt);
 }
 
 PG_FUNCTION_INFO_V1(lq_record_history);
@@ -378,7 +375,8 @@ lq_record_history(PG_FUNCTION_ARGS)
 
 	if (h == NULL)
 	{
-		h = setup(fcinfo);
+		TriggerCheckCall(fcinfo, "record_history", false);
+		h = history_setup((TriggerData *) fcinfo->context, fcinfo->flinfo->fn_mcxt);
 		fcinfo->flinfo->fn_extra = h;
 	}
 	td = (TriggerData *) fcinfo->context;

@@ -331,6 +331,12 @@ SELECT * FROM lead_qual.explain('learned', '{"employees": 50}'::jsonb, '2026-01-
 SELECT name, m::text, lead_qual.model_to_jsonb(m)::text FROM learned_models ORDER BY name;
 SELECT l.name, d.id, lead_qual.score(l.m, d, '2026-01-05'), lead_qual.win_probability(l.m, d, '2026-01-05')
   FROM learned_models l, deals d WHERE d.id % 29 = 0 ORDER BY 1, 2;
+-- every history trigger depends on the autoscore trigger it follows (the
+-- update records it for those made before)
+SELECT h.tgrelid::regclass AS table_name, h.tgname, s.tgname AS follows
+  FROM pg_depend d JOIN pg_trigger h ON h.oid = d.objid JOIN pg_trigger s ON s.oid = d.refobjid
+ WHERE d.classid = 'pg_trigger'::regclass AND d.refclassid = 'pg_trigger'::regclass
+ ORDER BY 1, 2;
 SQL
 }
 # learn() and the rest of 0.4.0 over the deals, whatever version wrote them.

@@ -151,10 +151,30 @@ CREATE TRIGGER t BEFORE INSERT OR UPDATE ON misuse FOR EACH ROW EXECUTE FUNCTION
 SELECT * FROM regress.err('INSERT INTO misuse (id, budget) VALUES (2, 1), (3, 11)');
 SELECT count(*) AS rows_left FROM misuse;
 
+-- The error says which row: the message is qualify()'s, and the context
+-- names the trigger, the table, the row's place in the statement and,
+-- where the user may read it, its primary key.
+INSERT INTO leads (id, budget, need) VALUES (6001, 5, 6), (6002, 3, 12);
+UPDATE leads SET need = 11 WHERE id = 10;
+INSERT INTO misuse (id, budget) VALUES (2, 1), (3, 11);
 CREATE TABLE regional (region text, id int, need int, budget int, authority int, timeframe int,
                        q qualification, PRIMARY KEY (region, id));
 CREATE TRIGGER score BEFORE INSERT OR UPDATE ON regional
     FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
+INSERT INTO regional (region, id, need) VALUES ('eu', 1, 5), ('us', 7, -1);
+-- A user who may not read the key (only insert) is not shown it; one who
+-- may read the key's columns is.
+CREATE ROLE regress_lq_inserter;
+GRANT INSERT ON regional TO regress_lq_inserter;
+SET ROLE regress_lq_inserter;
+INSERT INTO regional (region, id, need) VALUES ('us', 8, 42);
+RESET ROLE;
+GRANT SELECT (region, id) ON regional TO regress_lq_inserter;
+SET ROLE regress_lq_inserter;
+INSERT INTO regional (region, id, need) VALUES ('us', 8, 42);
+RESET ROLE;
+REVOKE ALL ON regional FROM regress_lq_inserter;
+DROP ROLE regress_lq_inserter;
 
 -- Altering a table so that its autoscore trigger could no longer work is
 -- refused: dropping, renaming or retyping a column it reads or writes.

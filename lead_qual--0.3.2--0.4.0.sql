@@ -1,5 +1,6 @@
 /* lead_qual 0.3.2 -> 0.4.0: learning from won and lost leads; autoscore
- * and history triggers checked when they are made. */
+ * and history triggers checked when they are made, and models in use kept
+ * from being dropped. */
 
 \echo Use "ALTER EXTENSION lead_qual UPDATE TO '0.4.0'" to load this file. \quit
 
@@ -397,3 +398,60 @@ SELECT 'pg_catalog.pg_trigger'::pg_catalog.regclass, h.oid, 0,
                       AND d.objid OPERATOR(pg_catalog.=) h.oid
                       AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass
                       AND d.refobjid OPERATOR(pg_catalog.=) s.oid);
+
+-- drop_model(): cascade is new (a new signature, so the old function goes).
+DROP FUNCTION lead_qual.drop_model(text, boolean);
+-- A model that autoscore triggers use is not dropped unless cascade says
+-- to drop those triggers too (and the history triggers that follow them):
+-- every row written to their tables would fail otherwise.  The triggers
+-- name the model as text, read as the scoring functions read it: blanks
+-- around it dropped, in any case.
+CREATE FUNCTION lead_qual.drop_model(name text, if_exists boolean DEFAULT false,
+                                     cascade boolean DEFAULT false)
+    RETURNS boolean
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    t record;
+    users text[];
+BEGIN
+    IF drop_model.name IS NULL THEN
+        RAISE EXCEPTION 'lead_qual.drop_model: name must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    DELETE FROM lead_qual.models m WHERE m.name = drop_model.name;
+    IF NOT FOUND THEN
+        IF if_exists THEN
+            RETURN false;
+        END IF;
+        RAISE EXCEPTION 'model "%" does not exist', drop_model.name
+            USING ERRCODE = 'undefined_object';
+    END IF;
+    FOR t IN SELECT a.table_name, a.trigger_name
+               FROM lead_qual.autoscore_triggers() a
+              WHERE lower(btrim(a.model, E' \t\n\r') COLLATE "C") = drop_model.name
+              ORDER BY a.table_name::text, a.trigger_name
+    LOOP
+        IF cascade THEN
+            RAISE NOTICE 'drop cascades to trigger % on table %', t.trigger_name, t.table_name;
+            EXECUTE format('DROP TRIGGER %I ON %s CASCADE', t.trigger_name, t.table_name);
+        ELSE
+            users := users || format('trigger %s on table %s uses model "%s"',
+                                     t.trigger_name, t.table_name, drop_model.name);
+        END IF;
+    END LOOP;
+    IF users IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot drop model "%" because autoscore triggers use it', drop_model.name
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  DETAIL = array_to_string(users, E'\n'),
+                  HINT = format('Drop those triggers first, or drop them with the model: SELECT lead_qual.drop_model(%L, cascade => true);',
+                                drop_model.name);
+    END IF;
+    RETURN true;
+END
+$$;
+
+COMMENT ON FUNCTION lead_qual.drop_model(text, boolean, boolean) IS 'Remove a user-defined model from the registry; one that autoscore triggers use only with cascade, which drops those triggers';
+

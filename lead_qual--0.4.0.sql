@@ -203,26 +203,55 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION lead_qual.drop_model(name text, if_exists boolean DEFAULT false)
+-- A model that autoscore triggers use is not dropped unless cascade says
+-- to drop those triggers too (and the history triggers that follow them):
+-- every row written to their tables would fail otherwise.  The triggers
+-- name the model as text, read as the scoring functions read it: blanks
+-- around it dropped, in any case.
+CREATE FUNCTION lead_qual.drop_model(name text, if_exists boolean DEFAULT false,
+                                     cascade boolean DEFAULT false)
     RETURNS boolean
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
+DECLARE
+    t record;
+    users text[];
 BEGIN
     IF drop_model.name IS NULL THEN
         RAISE EXCEPTION 'lead_qual.drop_model: name must not be null'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
     DELETE FROM lead_qual.models m WHERE m.name = drop_model.name;
-    IF FOUND THEN
-        RETURN true;
+    IF NOT FOUND THEN
+        IF if_exists THEN
+            RETURN false;
+        END IF;
+        RAISE EXCEPTION 'model "%" does not exist', drop_model.name
+            USING ERRCODE = 'undefined_object';
     END IF;
-    IF if_exists THEN
-        RETURN false;
+    FOR t IN SELECT a.table_name, a.trigger_name
+               FROM lead_qual.autoscore_triggers() a
+              WHERE lower(btrim(a.model, E' \t\n\r') COLLATE "C") = drop_model.name
+              ORDER BY a.table_name::text, a.trigger_name
+    LOOP
+        IF cascade THEN
+            RAISE NOTICE 'drop cascades to trigger % on table %', t.trigger_name, t.table_name;
+            EXECUTE format('DROP TRIGGER %I ON %s CASCADE', t.trigger_name, t.table_name);
+        ELSE
+            users := users || format('trigger %s on table %s uses model "%s"',
+                                     t.trigger_name, t.table_name, drop_model.name);
+        END IF;
+    END LOOP;
+    IF users IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot drop model "%" because autoscore triggers use it', drop_model.name
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  DETAIL = array_to_string(users, E'\n'),
+                  HINT = format('Drop those triggers first, or drop them with the model: SELECT lead_qual.drop_model(%L, cascade => true);',
+                                drop_model.name);
     END IF;
-    RAISE EXCEPTION 'model "%" does not exist', drop_model.name
-        USING ERRCODE = 'undefined_object';
+    RETURN true;
 END
 $$;
 
@@ -268,7 +297,7 @@ COMMENT ON COLUMN lead_qual.models.builtin IS 'True for the frameworks that come
 COMMENT ON COLUMN lead_qual.models.updated_at IS 'When the model was last defined';
 COMMENT ON FUNCTION lead_qual.model(text) IS 'The registered model of that name';
 COMMENT ON FUNCTION lead_qual.define_model(text, jsonb) IS 'Validate a model definition and store it in the registry under the name, replacing an earlier one';
-COMMENT ON FUNCTION lead_qual.drop_model(text, boolean) IS 'Remove a user-defined model from the registry';
+COMMENT ON FUNCTION lead_qual.drop_model(text, boolean, boolean) IS 'Remove a user-defined model from the registry; one that autoscore triggers use only with cascade, which drops those triggers';
 COMMENT ON FUNCTION lead_qual.protect_builtin_models() IS 'Trigger: keeps the built-in models from being changed, dropped or added by hand';
 COMMENT ON FUNCTION lead_qual.registry_changed() IS 'Trigger: tells every session to drop the registered models it has cached';
 

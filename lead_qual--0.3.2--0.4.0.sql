@@ -1,6 +1,6 @@
 /* lead_qual 0.3.2 -> 0.4.0: learning from won and lost leads; autoscore
- * and history triggers checked when they are made, and models in use kept
- * from being dropped. */
+ * and history triggers checked when they are made, models in use kept
+ * from being dropped, and the reason of each history row. */
 
 \echo Use "ALTER EXTENSION lead_qual UPDATE TO '0.4.0'" to load this file. \quit
 
@@ -455,3 +455,9 @@ $$;
 
 COMMENT ON FUNCTION lead_qual.drop_model(text, boolean, boolean) IS 'Remove a user-defined model from the registry; one that autoscore triggers use only with cascade, which drops those triggers';
 
+-- Why each qualification in the history changed (NULL for the rows
+-- recorded before).
+ALTER TABLE lead_qual.history ADD COLUMN reason text;
+COMMENT ON COLUMN lead_qual.history.reason IS 'Why the qualification changed: new (a new lead), evidence (its evidence or as_of changed), model (nothing the trigger reads changed: the model was redefined, as rescore() brings in, or date rules judged against the clock moved on); NULL for rows recorded before 0.4.0';
+COMMENT ON FUNCTION lead_qual.enable_history(regclass, name) IS 'Record the changes the autoscore triggers of a table make in lead_qual.history; returns how many autoscore triggers are recorded (one history trigger each)';
+COMMENT ON FUNCTION lead_qual.disable_history(regclass) IS 'Stop recording history for a table (the rows recorded stay); returns how many history triggers were dropped';

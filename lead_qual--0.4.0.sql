@@ -902,7 +902,8 @@ CREATE TABLE lead_qual.history (
     new_score double precision,
     changed_criteria text[] NOT NULL DEFAULT '{}',
     changed_by name NOT NULL,
-    table_dropped boolean NOT NULL DEFAULT false
+    table_dropped boolean NOT NULL DEFAULT false,
+    reason text
 );
 CREATE INDEX history_lead ON lead_qual.history (table_name, lead_key, id);
 SELECT pg_catalog.pg_extension_config_dump('lead_qual.history', '');
@@ -1050,10 +1051,11 @@ COMMENT ON COLUMN lead_qual.history.new_score IS 'Score after';
 COMMENT ON COLUMN lead_qual.history.changed_criteria IS 'Criteria whose state (met, unmet, unknown) or evidence changed';
 COMMENT ON COLUMN lead_qual.history.changed_by IS 'The user whose statement made the change';
 COMMENT ON COLUMN lead_qual.history.table_dropped IS 'The table was dropped: its rows are kept, readable by the owner of the history only';
+COMMENT ON COLUMN lead_qual.history.reason IS 'Why the qualification changed: new (a new lead), evidence (its evidence or as_of changed), model (nothing the trigger reads changed: the model was redefined, as rescore() brings in, or date rules judged against the clock moved on); NULL for rows recorded before 0.4.0';
 COMMENT ON POLICY history_of_readable_tables ON lead_qual.history IS 'Users read the history of the tables they may read';
 COMMENT ON FUNCTION lead_qual.record_history() IS 'Trigger (AFTER INSERT OR UPDATE FOR EACH ROW), made by enable_history(): adds a row to lead_qual.history when status, tier or score change';
-COMMENT ON FUNCTION lead_qual.enable_history(regclass, name) IS 'Record the changes the autoscore triggers of a table make in lead_qual.history';
-COMMENT ON FUNCTION lead_qual.disable_history(regclass) IS 'Stop recording history for a table (the rows recorded stay)';
+COMMENT ON FUNCTION lead_qual.enable_history(regclass, name) IS 'Record the changes the autoscore triggers of a table make in lead_qual.history; returns how many autoscore triggers are recorded (one history trigger each)';
+COMMENT ON FUNCTION lead_qual.disable_history(regclass) IS 'Stop recording history for a table (the rows recorded stay); returns how many history triggers were dropped';
 COMMENT ON FUNCTION lead_qual.history_of_dropped_tables() IS 'Event trigger function: marks the history of dropped tables, which then only the owner of the history reads';
 COMMENT ON EVENT TRIGGER lead_qual_history_of_dropped_tables IS 'Marks the history of dropped tables (lead_qual.history_of_dropped_tables)';
 

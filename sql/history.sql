@@ -6,8 +6,12 @@ CREATE TABLE deals (id int PRIMARY KEY, budget int, authority int, need int, tim
                     q qualification);
 CREATE TRIGGER score BEFORE INSERT OR UPDATE ON deals
     FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
+-- It returns how many autoscore triggers of the table are now recorded
+-- (one history trigger each, named after the autoscore trigger).
 SELECT enable_history('deals');
 SELECT trigger_name, history FROM autoscore_triggers('deals');
+SELECT tgname, encode(tgargs, 'escape') AS arguments FROM pg_trigger
+ WHERE tgrelid = 'deals'::regclass AND tgfoid = 'lead_qual.record_history()'::regprocedure;
 
 -- The dynamic lead score: a lead rises as urgency goes up.
 INSERT INTO deals (id, budget, authority, need) VALUES (1, 7, 6, 8);
@@ -18,10 +22,10 @@ UPDATE deals SET authority = 2, budget = 2 WHERE id = 1;   -- falls back
 INSERT INTO deals (id) VALUES (2);               -- a new lead nobody has asked yet
 CREATE FUNCTION show_history() RETURNS TABLE (lead text, old_status text, new_status text,
     old_tier text, new_tier text, old_score float8, new_score float8, changed text[],
-    by_me boolean, model text, table_name text)
+    reason text, by_me boolean, model text, table_name text)
 LANGUAGE sql AS $$
     SELECT lead_key, old_status, new_status, old_tier, new_tier, old_score, new_score,
-           changed_criteria, changed_by = current_user, model, table_name
+           changed_criteria, reason, changed_by = current_user, model, table_name
       FROM lead_qual.history ORDER BY id
 $$;
 SELECT * FROM show_history();
@@ -48,7 +52,7 @@ INSERT INTO touched VALUES ('ana@example.com', '{"budget": 8, "need": 7}');
 UPDATE touched SET evidence = evidence || '{"need": 9, "authority": true}';
 UPDATE touched SET evidence = evidence || '{"budget": 8.0}';   -- the same number: no change
 UPDATE touched SET evidence = '{"budget": 8, "need": 9, "authority": false}';
-SELECT lead, old_status, new_status, old_score, new_score, changed, table_name FROM show_history() WHERE lead LIKE '%@%';
+SELECT lead, old_status, new_status, old_score, new_score, changed, reason, table_name FROM show_history() WHERE lead LIKE '%@%';
 
 -- Errors: no autoscore trigger, no key, a key column that does not exist.
 CREATE TABLE bare (id int PRIMARY KEY);
@@ -139,6 +143,10 @@ SELECT count(*) FILTER (WHERE q = qualify('acme_h', m)) AS current_after, count(
 SELECT pages_done = pages_total AS all_pages, rows_rescored, finished_at IS NOT NULL AS finished
   FROM lead_qual.rescore_progress WHERE table_name = 'public.many';
 SELECT count(*) AS history_rows_from_rescore FROM lead_qual.history WHERE table_name = 'public.many';
+-- Each says why: the model changed (here a weight, so no criterion's
+-- state changed with it), not the evidence.
+SELECT reason, changed_criteria, count(*) FROM lead_qual.history WHERE table_name = 'public.many'
+ GROUP BY 1, 2 ORDER BY 1, 2;
 -- Running it again changes nothing.
 CALL lead_qual.rescore('many', batch_pages => 1000);
 SELECT rows_rescored FROM lead_qual.rescore_progress WHERE table_name = 'public.many';

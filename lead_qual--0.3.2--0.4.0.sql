@@ -1,4 +1,6 @@
-/* lead_qual 0.3.2 -> 0.4.0: learning from won and lost leads. */
+/* lead_qual 0.3.2 -> 0.4.0: learning from won and lost leads; autoscore
+ * and history triggers checked when they are made, models in use kept
+ * from being dropped, and the reason of each history row. */
 
 \echo Use "ALTER EXTENSION lead_qual UPDATE TO '0.4.0'" to load this file. \quit
 
@@ -360,3 +362,102 @@ COMMENT ON FUNCTION lead_qual.criterion_report(regclass, text, lead_qual.model, 
 
 -- rescore() also serves the date rules, whose verdict moves with the calendar.
 COMMENT ON PROCEDURE lead_qual.rescore(regclass, integer, boolean) IS 'Rewrite the stored qualifications of an auto-scored table that are out of date (after a model changed, or as date rules judged against the clock changed their verdict), in batches of pages, committing after each; resumes an interrupted run';
+
+-- ---------------------------------------------------------------------
+-- 0.4.0: the autoscore and history triggers (src/triggers/).
+-- ---------------------------------------------------------------------
+
+-- Mistakes in an autoscore or history trigger are refused when it is
+-- created, or when its table is altered so that it would no longer work,
+-- rather than on the first row written (src/triggers/trigger_check.c).
+-- A history trigger depends on the autoscore trigger it follows.
+CREATE FUNCTION lead_qual.check_triggers() RETURNS event_trigger
+    AS 'MODULE_PATHNAME', 'lq_check_triggers' LANGUAGE C;
+CREATE EVENT TRIGGER lead_qual_check_triggers ON ddl_command_end
+    WHEN TAG IN ('CREATE TRIGGER', 'ALTER TABLE', 'ALTER FOREIGN TABLE', 'ALTER TRIGGER')
+    EXECUTE FUNCTION lead_qual.check_triggers();
+
+COMMENT ON FUNCTION lead_qual.check_triggers() IS 'Event trigger function: checks autoscore and history triggers when they are created and when their table is altered';
+COMMENT ON EVENT TRIGGER lead_qual_check_triggers IS 'Refuses autoscore and history triggers that could not work, and changes of their tables that would break them (lead_qual.check_triggers)';
+
+-- The history triggers made before: each depends on the autoscore trigger
+-- it names, as the event trigger records for new ones.
+INSERT INTO pg_catalog.pg_depend (classid, objid, objsubid, refclassid, refobjid, refobjsubid, deptype)
+SELECT 'pg_catalog.pg_trigger'::pg_catalog.regclass, h.oid, 0,
+       'pg_catalog.pg_trigger'::pg_catalog.regclass, s.oid, 0, 'n'
+  FROM pg_catalog.pg_trigger h
+  JOIN pg_catalog.pg_trigger s ON s.tgrelid OPERATOR(pg_catalog.=) h.tgrelid
+ WHERE h.tgfoid OPERATOR(pg_catalog.=) 'lead_qual.record_history()'::pg_catalog.regprocedure
+   AND s.tgfoid OPERATOR(pg_catalog.=) 'lead_qual.autoscore()'::pg_catalog.regprocedure
+   AND h.tgparentid OPERATOR(pg_catalog.=) 0 AND h.tgnargs OPERATOR(pg_catalog.>=) 1
+   AND pg_catalog.position(h.tgargs, '\x00'::pg_catalog.bytea) OPERATOR(pg_catalog.>) 0
+   AND pg_catalog.substr(h.tgargs, 1, pg_catalog.position(h.tgargs, '\x00'::pg_catalog.bytea) OPERATOR(pg_catalog.-) 1)
+       OPERATOR(pg_catalog.=) pg_catalog.convert_to(s.tgname::pg_catalog.text, pg_catalog.current_setting('server_encoding'))
+   AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
+                    WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass
+                      AND d.objid OPERATOR(pg_catalog.=) h.oid
+                      AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass
+                      AND d.refobjid OPERATOR(pg_catalog.=) s.oid);
+
+-- drop_model(): cascade is new (a new signature, so the old function goes).
+DROP FUNCTION lead_qual.drop_model(text, boolean);
+-- A model that autoscore triggers use is not dropped unless cascade says
+-- to drop those triggers too (and the history triggers that follow them):
+-- every row written to their tables would fail otherwise.  The triggers
+-- name the model as text, read as the scoring functions read it: blanks
+-- around it dropped, in any case.
+CREATE FUNCTION lead_qual.drop_model(name text, if_exists boolean DEFAULT false,
+                                     cascade boolean DEFAULT false)
+    RETURNS boolean
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    t record;
+    users text[];
+BEGIN
+    IF drop_model.name IS NULL THEN
+        RAISE EXCEPTION 'lead_qual.drop_model: name must not be null'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    DELETE FROM lead_qual.models m WHERE m.name = drop_model.name;
+    IF NOT FOUND THEN
+        IF if_exists THEN
+            RETURN false;
+        END IF;
+        RAISE EXCEPTION 'model "%" does not exist', drop_model.name
+            USING ERRCODE = 'undefined_object';
+    END IF;
+    FOR t IN SELECT a.table_name, a.trigger_name
+               FROM lead_qual.autoscore_triggers() a
+              WHERE lower(btrim(a.model, E' \t\n\r') COLLATE "C") = drop_model.name
+              ORDER BY a.table_name::text, a.trigger_name
+    LOOP
+        IF cascade THEN
+            RAISE NOTICE 'drop cascades to trigger % on table %', t.trigger_name, t.table_name;
+            EXECUTE format('DROP TRIGGER %I ON %s CASCADE', t.trigger_name, t.table_name);
+        ELSE
+            users := users || format('trigger %s on table %s uses model "%s"',
+                                     t.trigger_name, t.table_name, drop_model.name);
+        END IF;
+    END LOOP;
+    IF users IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot drop model "%" because autoscore triggers use it', drop_model.name
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  DETAIL = array_to_string(users, E'\n'),
+                  HINT = format('Drop those triggers first, or drop them with the model: SELECT lead_qual.drop_model(%L, cascade => true);',
+                                drop_model.name);
+    END IF;
+    RETURN true;
+END
+$$;
+
+COMMENT ON FUNCTION lead_qual.drop_model(text, boolean, boolean) IS 'Remove a user-defined model from the registry; one that autoscore triggers use only with cascade, which drops those triggers';
+
+-- Why each qualification in the history changed (NULL for the rows
+-- recorded before).
+ALTER TABLE lead_qual.history ADD COLUMN reason text;
+COMMENT ON COLUMN lead_qual.history.reason IS 'Why the qualification changed: new (a new lead), evidence (its evidence or as_of changed), model (nothing the trigger reads changed: the model was redefined, as rescore() brings in, or date rules judged against the clock moved on); NULL for rows recorded before 0.4.0';
+COMMENT ON FUNCTION lead_qual.enable_history(regclass, name) IS 'Record the changes the autoscore triggers of a table make in lead_qual.history; returns how many autoscore triggers are recorded (one history trigger each)';
+COMMENT ON FUNCTION lead_qual.disable_history(regclass) IS 'Stop recording history for a table (the rows recorded stay); returns how many history triggers were dropped';

@@ -203,26 +203,55 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION lead_qual.drop_model(name text, if_exists boolean DEFAULT false)
+-- A model that autoscore triggers use is not dropped unless cascade says
+-- to drop those triggers too (and the history triggers that follow them):
+-- every row written to their tables would fail otherwise.  The triggers
+-- name the model as text, read as the scoring functions read it: blanks
+-- around it dropped, in any case.
+CREATE FUNCTION lead_qual.drop_model(name text, if_exists boolean DEFAULT false,
+                                     cascade boolean DEFAULT false)
     RETURNS boolean
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
+DECLARE
+    t record;
+    users text[];
 BEGIN
     IF drop_model.name IS NULL THEN
         RAISE EXCEPTION 'lead_qual.drop_model: name must not be null'
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
     DELETE FROM lead_qual.models m WHERE m.name = drop_model.name;
-    IF FOUND THEN
-        RETURN true;
+    IF NOT FOUND THEN
+        IF if_exists THEN
+            RETURN false;
+        END IF;
+        RAISE EXCEPTION 'model "%" does not exist', drop_model.name
+            USING ERRCODE = 'undefined_object';
     END IF;
-    IF if_exists THEN
-        RETURN false;
+    FOR t IN SELECT a.table_name, a.trigger_name
+               FROM lead_qual.autoscore_triggers() a
+              WHERE lower(btrim(a.model, E' \t\n\r') COLLATE "C") = drop_model.name
+              ORDER BY a.table_name::text, a.trigger_name
+    LOOP
+        IF cascade THEN
+            RAISE NOTICE 'drop cascades to trigger % on table %', t.trigger_name, t.table_name;
+            EXECUTE format('DROP TRIGGER %I ON %s CASCADE', t.trigger_name, t.table_name);
+        ELSE
+            users := users || format('trigger %s on table %s uses model "%s"',
+                                     t.trigger_name, t.table_name, drop_model.name);
+        END IF;
+    END LOOP;
+    IF users IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot drop model "%" because autoscore triggers use it', drop_model.name
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  DETAIL = array_to_string(users, E'\n'),
+                  HINT = format('Drop those triggers first, or drop them with the model: SELECT lead_qual.drop_model(%L, cascade => true);',
+                                drop_model.name);
     END IF;
-    RAISE EXCEPTION 'model "%" does not exist', drop_model.name
-        USING ERRCODE = 'undefined_object';
+    RETURN true;
 END
 $$;
 
@@ -268,7 +297,7 @@ COMMENT ON COLUMN lead_qual.models.builtin IS 'True for the frameworks that come
 COMMENT ON COLUMN lead_qual.models.updated_at IS 'When the model was last defined';
 COMMENT ON FUNCTION lead_qual.model(text) IS 'The registered model of that name';
 COMMENT ON FUNCTION lead_qual.define_model(text, jsonb) IS 'Validate a model definition and store it in the registry under the name, replacing an earlier one';
-COMMENT ON FUNCTION lead_qual.drop_model(text, boolean) IS 'Remove a user-defined model from the registry';
+COMMENT ON FUNCTION lead_qual.drop_model(text, boolean, boolean) IS 'Remove a user-defined model from the registry; one that autoscore triggers use only with cascade, which drops those triggers';
 COMMENT ON FUNCTION lead_qual.protect_builtin_models() IS 'Trigger: keeps the built-in models from being changed, dropped or added by hand';
 COMMENT ON FUNCTION lead_qual.registry_changed() IS 'Trigger: tells every session to drop the registered models it has cached';
 
@@ -873,7 +902,8 @@ CREATE TABLE lead_qual.history (
     new_score double precision,
     changed_criteria text[] NOT NULL DEFAULT '{}',
     changed_by name NOT NULL,
-    table_dropped boolean NOT NULL DEFAULT false
+    table_dropped boolean NOT NULL DEFAULT false,
+    reason text
 );
 CREATE INDEX history_lead ON lead_qual.history (table_name, lead_key, id);
 SELECT pg_catalog.pg_extension_config_dump('lead_qual.history', '');
@@ -1021,12 +1051,26 @@ COMMENT ON COLUMN lead_qual.history.new_score IS 'Score after';
 COMMENT ON COLUMN lead_qual.history.changed_criteria IS 'Criteria whose state (met, unmet, unknown) or evidence changed';
 COMMENT ON COLUMN lead_qual.history.changed_by IS 'The user whose statement made the change';
 COMMENT ON COLUMN lead_qual.history.table_dropped IS 'The table was dropped: its rows are kept, readable by the owner of the history only';
+COMMENT ON COLUMN lead_qual.history.reason IS 'Why the qualification changed: new (a new lead), evidence (its evidence or as_of changed), model (nothing the trigger reads changed: the model was redefined, as rescore() brings in, or date rules judged against the clock moved on); NULL for rows recorded before 0.4.0';
 COMMENT ON POLICY history_of_readable_tables ON lead_qual.history IS 'Users read the history of the tables they may read';
 COMMENT ON FUNCTION lead_qual.record_history() IS 'Trigger (AFTER INSERT OR UPDATE FOR EACH ROW), made by enable_history(): adds a row to lead_qual.history when status, tier or score change';
-COMMENT ON FUNCTION lead_qual.enable_history(regclass, name) IS 'Record the changes the autoscore triggers of a table make in lead_qual.history';
-COMMENT ON FUNCTION lead_qual.disable_history(regclass) IS 'Stop recording history for a table (the rows recorded stay)';
+COMMENT ON FUNCTION lead_qual.enable_history(regclass, name) IS 'Record the changes the autoscore triggers of a table make in lead_qual.history; returns how many autoscore triggers are recorded (one history trigger each)';
+COMMENT ON FUNCTION lead_qual.disable_history(regclass) IS 'Stop recording history for a table (the rows recorded stay); returns how many history triggers were dropped';
 COMMENT ON FUNCTION lead_qual.history_of_dropped_tables() IS 'Event trigger function: marks the history of dropped tables, which then only the owner of the history reads';
 COMMENT ON EVENT TRIGGER lead_qual_history_of_dropped_tables IS 'Marks the history of dropped tables (lead_qual.history_of_dropped_tables)';
+
+-- Mistakes in an autoscore or history trigger are refused when it is
+-- created, or when its table is altered so that it would no longer work,
+-- rather than on the first row written (src/triggers/trigger_check.c).
+-- A history trigger depends on the autoscore trigger it follows.
+CREATE FUNCTION lead_qual.check_triggers() RETURNS event_trigger
+    AS 'MODULE_PATHNAME', 'lq_check_triggers' LANGUAGE C;
+CREATE EVENT TRIGGER lead_qual_check_triggers ON ddl_command_end
+    WHEN TAG IN ('CREATE TRIGGER', 'ALTER TABLE', 'ALTER FOREIGN TABLE', 'ALTER TRIGGER')
+    EXECUTE FUNCTION lead_qual.check_triggers();
+
+COMMENT ON FUNCTION lead_qual.check_triggers() IS 'Event trigger function: checks autoscore and history triggers when they are created and when their table is altered';
+COMMENT ON EVENT TRIGGER lead_qual_check_triggers IS 'Refuses autoscore and history triggers that could not work, and changes of their tables that would break them (lead_qual.check_triggers)';
 
 --------------------------------------------------------------------------
 -- Rescoring after a model changes

@@ -6,8 +6,12 @@ CREATE TABLE deals (id int PRIMARY KEY, budget int, authority int, need int, tim
                     q qualification);
 CREATE TRIGGER score BEFORE INSERT OR UPDATE ON deals
     FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
+-- It returns how many autoscore triggers of the table are now recorded
+-- (one history trigger each, named after the autoscore trigger).
 SELECT enable_history('deals');
 SELECT trigger_name, history FROM autoscore_triggers('deals');
+SELECT tgname, encode(tgargs, 'escape') AS arguments FROM pg_trigger
+ WHERE tgrelid = 'deals'::regclass AND tgfoid = 'lead_qual.record_history()'::regprocedure;
 
 -- The dynamic lead score: a lead rises as urgency goes up.
 INSERT INTO deals (id, budget, authority, need) VALUES (1, 7, 6, 8);
@@ -18,10 +22,10 @@ UPDATE deals SET authority = 2, budget = 2 WHERE id = 1;   -- falls back
 INSERT INTO deals (id) VALUES (2);               -- a new lead nobody has asked yet
 CREATE FUNCTION show_history() RETURNS TABLE (lead text, old_status text, new_status text,
     old_tier text, new_tier text, old_score float8, new_score float8, changed text[],
-    by_me boolean, model text, table_name text)
+    reason text, by_me boolean, model text, table_name text)
 LANGUAGE sql AS $$
     SELECT lead_key, old_status, new_status, old_tier, new_tier, old_score, new_score,
-           changed_criteria, changed_by = current_user, model, table_name
+           changed_criteria, reason, changed_by = current_user, model, table_name
       FROM lead_qual.history ORDER BY id
 $$;
 SELECT * FROM show_history();
@@ -48,12 +52,12 @@ INSERT INTO touched VALUES ('ana@example.com', '{"budget": 8, "need": 7}');
 UPDATE touched SET evidence = evidence || '{"need": 9, "authority": true}';
 UPDATE touched SET evidence = evidence || '{"budget": 8.0}';   -- the same number: no change
 UPDATE touched SET evidence = '{"budget": 8, "need": 9, "authority": false}';
-SELECT lead, old_status, new_status, old_score, new_score, changed, table_name FROM show_history() WHERE lead LIKE '%@%';
+SELECT lead, old_status, new_status, old_score, new_score, changed, reason, table_name FROM show_history() WHERE lead LIKE '%@%';
 
 -- Errors: no autoscore trigger, no key, a key column that does not exist.
 CREATE TABLE bare (id int PRIMARY KEY);
 SELECT * FROM regress.err($$SELECT lead_qual.enable_history('bare')$$);
-CREATE TABLE keyless (budget int, q qualification);
+CREATE TABLE keyless (budget int, authority int, need int, timeframe int, q qualification);
 CREATE TRIGGER score BEFORE INSERT OR UPDATE ON keyless
     FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
 SELECT * FROM regress.err($$SELECT lead_qual.enable_history('keyless')$$);
@@ -69,6 +73,37 @@ UPDATE deals SET budget = 9 WHERE id = 1;
 SELECT count(*) AS history_rows_of_deals FROM lead_qual.history WHERE table_name = 'public.deals';
 SELECT trigger_name, history FROM autoscore_triggers('deals');
 SELECT enable_history('deals');
+
+-- A history trigger is checked when it is created, as its first row would
+-- check it: it must name an autoscore trigger of its table and a column
+-- of it for the key.
+SELECT * FROM regress.err($$CREATE TRIGGER h AFTER INSERT OR UPDATE ON deals FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history('scroe', 'id', 'deals')$$);
+SELECT * FROM regress.err($$CREATE TRIGGER h AFTER INSERT OR UPDATE ON deals FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history('score_history', 'id', 'deals')$$);
+SELECT * FROM regress.err($$CREATE TRIGGER h AFTER INSERT OR UPDATE ON deals FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history('score', 'key', 'deals')$$);
+SELECT * FROM regress.err($$CREATE TRIGGER h AFTER INSERT OR UPDATE ON deals FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history('score', 'id')$$);
+SELECT * FROM regress.err($$CREATE TRIGGER h AFTER DELETE ON deals FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history('score', 'id', 'deals')$$);
+-- It depends on the autoscore trigger it follows: that one is not dropped
+-- or renamed from under it, nor is the key column.
+DROP TRIGGER score ON deals;
+ALTER TRIGGER score ON deals RENAME TO scoring;
+SELECT * FROM regress.err($$ALTER TABLE deals RENAME COLUMN id TO deal_id$$);
+BEGIN;
+DROP TRIGGER score ON deals CASCADE;
+SELECT count(*) AS triggers_left FROM pg_trigger WHERE tgrelid = 'deals'::regclass;
+ROLLBACK;
+-- Replaced so that it follows another autoscore trigger, it depends on
+-- that one only.
+BEGIN;
+CREATE TRIGGER score2 BEFORE INSERT OR UPDATE ON deals
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
+CREATE OR REPLACE TRIGGER score_history AFTER INSERT OR UPDATE ON deals
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history('score2', 'id', 'public.deals');
+SELECT s.tgname AS follows
+  FROM pg_depend d JOIN pg_trigger s ON s.oid = d.refobjid
+ WHERE d.classid = 'pg_trigger'::regclass AND d.refclassid = 'pg_trigger'::regclass
+   AND d.objid = (SELECT oid FROM pg_trigger WHERE tgrelid = 'deals'::regclass AND tgname = 'score_history');
+DROP TRIGGER score ON deals;
+ROLLBACK;
 
 -- Privileges: writers of leads need no rights on the history, cannot write
 -- it themselves, and read the history of the tables they may read only.
@@ -108,6 +143,10 @@ SELECT count(*) FILTER (WHERE q = qualify('acme_h', m)) AS current_after, count(
 SELECT pages_done = pages_total AS all_pages, rows_rescored, finished_at IS NOT NULL AS finished
   FROM lead_qual.rescore_progress WHERE table_name = 'public.many';
 SELECT count(*) AS history_rows_from_rescore FROM lead_qual.history WHERE table_name = 'public.many';
+-- Each says why: the model changed (here a weight, so no criterion's
+-- state changed with it), not the evidence.
+SELECT reason, changed_criteria, count(*) FROM lead_qual.history WHERE table_name = 'public.many'
+ GROUP BY 1, 2 ORDER BY 1, 2;
 -- Running it again changes nothing.
 CALL lead_qual.rescore('many', batch_pages => 1000);
 SELECT rows_rescored FROM lead_qual.rescore_progress WHERE table_name = 'public.many';
@@ -174,8 +213,12 @@ CREATE TEMP TABLE scratch (id int PRIMARY KEY, budget int, authority int, need i
 CREATE TRIGGER score BEFORE INSERT OR UPDATE ON scratch
     FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
 SELECT * FROM regress.err($$SELECT lead_qual.enable_history('scratch')$$);
+SELECT * FROM regress.err($$CREATE TRIGGER score_history AFTER INSERT OR UPDATE ON scratch FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history('score', 'id', 'public.leads')$$);
+-- (nor when made without the checks: its first row refuses)
+SET check_function_bodies = off;
 CREATE TRIGGER score_history AFTER INSERT OR UPDATE ON scratch
     FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history('score', 'id', 'public.leads');
+RESET check_function_bodies;
 SELECT * FROM regress.err($$INSERT INTO scratch (id, budget) VALUES (1, 5)$$);
 DROP TABLE scratch;
 

@@ -35,6 +35,35 @@ SELECT * FROM regress.err($$SELECT lead_qual.drop_model('my_bant')$$);
 SELECT * FROM regress.err($$SELECT lead_qual.drop_model(NULL)$$);
 SELECT * FROM regress.err($$SELECT lead_qual.qualify('my_bant', '{}')$$);
 
+-- A model that autoscore triggers use is not dropped: every row written
+-- to their tables would fail.  The error names the triggers (whatever case
+-- and blanks the trigger wrote the name in); cascade drops them with the
+-- model, and the history triggers that follow them.
+SELECT define_model('tmp_m', '{"criteria": [{"key": "budget"}]}') IS NOT NULL AS defined;
+CREATE TABLE tmp_leads (id int PRIMARY KEY, budget int, q qualification);
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON tmp_leads
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('tmp_m', 'q');
+CREATE TRIGGER "Second score" BEFORE INSERT OR UPDATE ON tmp_leads
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(' TMP_M ', 'q');
+SELECT enable_history('tmp_leads');
+-- (a model written as JSON is not the registered model of its name)
+CREATE TABLE tmp_inline (id int PRIMARY KEY, budget int, q qualification);
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON tmp_inline
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('{"name": "tmp_m", "criteria": [{"key": "budget"}]}', 'q');
+SELECT * FROM regress.err_detail($$SELECT lead_qual.drop_model('tmp_m')$$);
+SELECT * FROM regress.err_detail($$SELECT lead_qual.drop_model('tmp_m', if_exists => true)$$);
+SELECT model_name(model('tmp_m')) AS still_there;
+SELECT drop_model('tmp_m', cascade => true);
+SELECT tgrelid::regclass AS table_name, tgname FROM pg_trigger
+ WHERE tgrelid IN ('tmp_leads'::regclass, 'tmp_inline'::regclass) ORDER BY 1, 2;
+INSERT INTO tmp_leads (id, budget) VALUES (1, 7);
+INSERT INTO tmp_inline (id, budget) VALUES (1, 7);
+SELECT (q).score FROM tmp_inline;
+SELECT drop_model('tmp_m', if_exists => true, cascade => true);
+-- A built-in stays protected, cascade or not.
+SELECT * FROM regress.err($$SELECT lead_qual.drop_model('bant', cascade => true)$$);
+DROP TABLE tmp_leads, tmp_inline;
+
 -- The built-ins cannot be changed, dropped, truncated or faked by accident.
 SELECT * FROM regress.err_detail($$SELECT lead_qual.define_model('bant', '{"criteria": [{"key": "budget"}]}')$$);
 SELECT * FROM regress.err($$SELECT lead_qual.drop_model('bant')$$);

@@ -453,7 +453,9 @@ SELECT (lead_qual.qualify('sec_path', '{"budget": 300}', '2026-01-01')).status,
        round(lead_qual.engagement('sec_path', k, t, '2026-01-05')::numeric, 6) AS engagement,
        lead_qual.auc(0.5, k = 'visit') AS auc
   FROM (VALUES ('visit', '2026-01-04'::timestamptz)) v(k, t) GROUP BY 1;
-SELECT lead_qual.drop_model('sec_path') AS dropped, lead_qual.drop_engagement_rules('sec_path') AS dropped_rules;
+-- (the model is in use by the trigger on regress_modeler.leads: cascade
+-- drops that trigger too)
+SELECT lead_qual.drop_model('sec_path', cascade => true) AS dropped, lead_qual.drop_engagement_rules('sec_path') AS dropped_rules;
 RESET ROLE;
 -- learn() reads the rows as its caller: bob may not read the modeler's leads.
 GRANT USAGE ON SCHEMA regress_modeler TO regress_lq_bob;
@@ -477,6 +479,7 @@ SELECT p.oid::regprocedure AS not_called_above
        'qualify_columns', 'score_columns', 'is_qualified_columns', 'explain',
        'win_probability', 'win_probability_columns',
        'autoscore', 'autoscore_triggers', 'record_history', 'enable_history', 'disable_history', 'rescore',
+       'check_triggers',
        'flat_columns', 'make_view', 'create_view', 'create_stored_view',
        'touch_state_in', 'touch_state_out', 'touch_state_send', 'fold_evidence_step', 'fold_evidence_final',
        'touch_state_combine', 'qualify_touches_step', 'qualify_touches_final', 'fold_evidence', 'qualify_touches',

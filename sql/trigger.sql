@@ -88,17 +88,32 @@ SELECT table_name, trigger_name, model, target_column, evidence_column, as_of_co
   FROM autoscore_triggers() ORDER BY 1, 2;
 SELECT trigger_name FROM autoscore_triggers('touches') ORDER BY 1;
 
--- Wrong use is an error on the first row, naming what is wrong.
+-- Wrong use is refused when the trigger is created, naming what is wrong
+-- (the context names the trigger), so that no write fails for it later.
+-- Where the checks at creation are off (check_function_bodies = off, as
+-- in pg_dump's scripts), the first row checks the same.
 CREATE TABLE misuse (id int, budget int, authority int, need int, timeframe int,
                      q qualification, notq text, ev text, asof text);
-CREATE FUNCTION try_trigger(definition text) RETURNS TABLE (state text, message text)
+CREATE FUNCTION try_trigger(definition text)
+    RETURNS TABLE (state text, message text, same_on_first_row boolean)
 LANGUAGE plpgsql AS $$
+DECLARE
+    first_state text;
+    first_message text;
 BEGIN
     EXECUTE 'DROP TRIGGER IF EXISTS t ON misuse';
+    SELECT r.state, r.message INTO state, message FROM regress.err('CREATE TRIGGER t ' || definition) r;
+    PERFORM set_config('check_function_bodies', 'off', true);
     EXECUTE 'CREATE TRIGGER t ' || definition;
-    RETURN QUERY SELECT r.state, r.message FROM regress.err('INSERT INTO misuse (id) VALUES (1)') r;
+    PERFORM set_config('check_function_bodies', 'on', true);
+    SELECT r.state, r.message INTO first_state, first_message
+      FROM regress.err('INSERT INTO misuse (id) VALUES (1)') r;
+    EXECUTE 'DROP TRIGGER t ON misuse';
+    same_on_first_row := first_state = state AND first_message = message;
+    RETURN NEXT;
 END
 $$;
+SET client_min_messages = warning;
 SELECT d AS trigger, t.*
   FROM (VALUES
     ('AFTER INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'', ''q'')'),
@@ -106,26 +121,82 @@ SELECT d AS trigger, t.*
     ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore()'),
     ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'')'),
     ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'', ''q'', '''', '''', ''x'')'),
-    ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''no_such_model'', ''q'')'),
+    ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant_cmr'', ''q'')'),
     ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'', ''nope'')'),
     ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'', ''notq'')'),
     ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'', '''')'),
     ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'', ''q'', ''nope'')'),
     ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'', ''q'', ''ev'')'),
+    ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'', ''q'', '''', ''nope'')'),
     ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'', ''q'', '''', ''asof'')'),
     ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''six_signals'', ''q'')'),
+    ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''{"name": "inline", "criteria": [{"key": "budget", "weight": -1}]}'', ''q'')'),
     ('BEFORE INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.record_history(''t'', ''id'', ''misuse'')')
   ) AS v(d), try_trigger(d) t;
-DROP TRIGGER IF EXISTS t ON misuse;
--- On DELETE there is nothing to score.
-CREATE TRIGGER t BEFORE DELETE ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
+RESET client_min_messages;
+-- The context of the error names the trigger.
+CREATE TRIGGER t BEFORE INSERT OR UPDATE ON misuse
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant_cmr', 'q');
+-- A trigger that also fires on DELETE (or TRUNCATE) is refused: there is
+-- nothing to score.  Made without the check, it fails on the DELETE.
+CREATE TRIGGER t BEFORE INSERT OR DELETE ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
+SET check_function_bodies = off;
+CREATE TRIGGER t BEFORE INSERT OR DELETE ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
+RESET check_function_bodies;
 INSERT INTO misuse (id) VALUES (1);
 SELECT * FROM regress.err('DELETE FROM misuse');
--- Evidence a rule cannot read stops the statement, and nothing is written.
 DROP TRIGGER t ON misuse;
+-- Evidence a rule cannot read stops the statement, and nothing is written.
 CREATE TRIGGER t BEFORE INSERT OR UPDATE ON misuse FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
 SELECT * FROM regress.err('INSERT INTO misuse (id, budget) VALUES (2, 1), (3, 11)');
 SELECT count(*) AS rows_left FROM misuse;
+
+-- The error says which row: the message is qualify()'s, and the context
+-- names the trigger, the table, the row's place in the statement and,
+-- where the user may read it, its primary key.
+INSERT INTO leads (id, budget, need) VALUES (6001, 5, 6), (6002, 3, 12);
+UPDATE leads SET need = 11 WHERE id = 10;
+INSERT INTO misuse (id, budget) VALUES (2, 1), (3, 11);
+CREATE TABLE regional (region text, id int, need int, budget int, authority int, timeframe int,
+                       q qualification, PRIMARY KEY (region, id));
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON regional
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
+INSERT INTO regional (region, id, need) VALUES ('eu', 1, 5), ('us', 7, -1);
+-- A user who may not read the key (only insert) is not shown it; one who
+-- may read the key's columns is.
+CREATE ROLE regress_lq_inserter;
+GRANT INSERT ON regional TO regress_lq_inserter;
+SET ROLE regress_lq_inserter;
+INSERT INTO regional (region, id, need) VALUES ('us', 8, 42);
+RESET ROLE;
+GRANT SELECT (region, id) ON regional TO regress_lq_inserter;
+SET ROLE regress_lq_inserter;
+INSERT INTO regional (region, id, need) VALUES ('us', 8, 42);
+RESET ROLE;
+REVOKE ALL ON regional FROM regress_lq_inserter;
+DROP ROLE regress_lq_inserter;
+
+-- Altering a table so that its autoscore trigger could no longer work is
+-- refused: dropping, renaming or retyping a column it reads or writes.
+SELECT * FROM regress.err('ALTER TABLE leads DROP COLUMN need');
+SELECT * FROM regress.err('ALTER TABLE leads RENAME COLUMN q TO qual');
+SELECT * FROM regress.err('ALTER TABLE leads ALTER COLUMN q TYPE text');
+SELECT * FROM regress.err('ALTER TABLE touches ALTER COLUMN evidence TYPE text');
+SELECT * FROM regress.err('ALTER TABLE touches DROP COLUMN seen_ts');
+SELECT * FROM regress.err('ALTER TABLE parted DROP COLUMN authority');
+ALTER TABLE regional DROP COLUMN timeframe;
+-- Other changes go through, and a disabled trigger is not checked until
+-- it is enabled again.
+ALTER TABLE leads ADD COLUMN note text;
+ALTER TABLE leads RENAME COLUMN company TO account;
+ALTER TABLE regional DISABLE TRIGGER score;
+ALTER TABLE regional DROP COLUMN timeframe;
+SELECT * FROM regress.err('ALTER TABLE regional ENABLE TRIGGER score');
+ALTER TABLE regional ADD COLUMN timeframe int, ENABLE TRIGGER score;
+-- Without the trigger, the column may go.
+DROP TRIGGER score ON regional;
+ALTER TABLE regional DROP COLUMN timeframe;
+DROP TABLE regional;
 
 DROP TABLE leads, acme_leads, touches, parted, misuse;
 DROP FUNCTION try_trigger(text);

@@ -6,32 +6,31 @@
  *
  * AFTER INSERT OR UPDATE FOR EACH ROW: when the status, tier or score in
  * the autoscore trigger's target column changes, adds a row to
- * lead_qual.history with the criteria that changed, as the owner of the
- * history, so that writers of leads need no rights on it.  The autoscore
- * trigger's configuration (scorer.c) is read once per statement.
+ * lead_qual.history with the criteria that changed and the reason (a new
+ * lead, new evidence, or the model), as the owner of the history, so that
+ * writers of leads need no rights on it.  The autoscore trigger's
+ * configuration (scorer.c) is read once per statement.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include "access/genam.h"
 #include "access/htup_details.h"
-#include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
-#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/fmgroids.h"
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
 #include "base/binary.h"
+#include "triggers/history.h"
 #include "triggers/scorer.h"
 
 typedef struct History
@@ -41,6 +40,7 @@ typedef struct History
 	FmgrInfo	key_out;
 	char	   *table_name;		/* the table the history names */
 	Oid			history_owner;	/* who writes the history */
+	bool		has_reason;		/* the history has the column reason (0.4.0) */
 	QualReader	quals;			/* reads the stored qualifications */
 } History;
 
@@ -111,17 +111,51 @@ same_jsonb_value(JsonbValue *a, JsonbValue *b)
 	}
 }
 
+/* Did criterion i read other evidence in newslot than in oldslot? */
+static bool
+evidence_changed(History *h, const LqModel *m, int i, TupleTableSlot *oldslot,
+				 TupleTableSlot *newslot)
+{
+	bool		onull,
+				nnull;
+	Datum		o,
+				nv;
+	const char *src = m->criteria[i].source;
+	JsonbValue	obuf,
+				nbuf,
+			   *ov = NULL,
+			   *nvv = NULL;
+
+	if (h->scorer->evidence == 0)
+		return !TriggerSameColumn(oldslot, newslot, EvidenceBoundColumn(h->scorer->binding, i) + 1);
+	o = slot_getattr(oldslot, h->scorer->evidence, &onull);
+	nv = slot_getattr(newslot, h->scorer->evidence, &nnull);
+	if (!onull && JB_ROOT_IS_OBJECT(DatumGetJsonbP(o)))
+		ov = getKeyJsonValueFromContainer(&DatumGetJsonbP(o)->root, src, strlen(src), &obuf);
+	if (!nnull && JB_ROOT_IS_OBJECT(DatumGetJsonbP(nv)))
+		nvv = getKeyJsonValueFromContainer(&DatumGetJsonbP(nv)->root, src, strlen(src), &nbuf);
+	return !same_jsonb_value(ov, nvv);
+}
+
 /*
  * The criteria that changed between two rows: their state (met, unmet,
- * unknown) or the evidence they read.
+ * unknown) or the evidence they read; and why the qualification changed
+ * (*reason): a new lead, new evidence (or a new as_of), or else the model
+ * (nothing the trigger reads changed: the model was redefined since the
+ * row was scored, or, when date rules are judged against the clock, the
+ * days passed).
  */
 static Datum
 changed_criteria(History *h, const LqModel *m, const StoredQual *before,
-				 const StoredQual *after, TupleTableSlot *oldslot, TupleTableSlot *newslot)
+				 const StoredQual *after, TupleTableSlot *oldslot, TupleTableSlot *newslot,
+				 const char **reason)
 {
 	Datum	   *keys = palloc(sizeof(Datum) * m->ncriteria);
 	int			n = 0;
+	bool		new_evidence = false;
 
+	if (oldslot != NULL && h->scorer->as_of != 0)
+		new_evidence = !TriggerSameColumn(oldslot, newslot, h->scorer->as_of);
 	for (int i = 0; i < m->ncriteria; i++)
 	{
 		const char *key = m->criteria[i].key;
@@ -135,46 +169,29 @@ changed_criteria(History *h, const LqModel *m, const StoredQual *before,
 			continue;
 		}
 		changed = criterion_state(before, key) != criterion_state(after, key);
-		if (!changed && oldslot != NULL)
-		{
-			if (h->scorer->evidence == 0)
-				changed = !TriggerSameColumn(oldslot, newslot, EvidenceBoundColumn(h->scorer->binding, i) + 1);
-			else
-			{
-				bool		onull,
-							nnull;
-				Datum		o = slot_getattr(oldslot, h->scorer->evidence, &onull);
-				Datum		nv = slot_getattr(newslot, h->scorer->evidence, &nnull);
-				const char *src = m->criteria[i].source;
-				JsonbValue	obuf,
-							nbuf,
-						   *ov = NULL,
-						   *nvv = NULL;
-
-				if (!onull && JB_ROOT_IS_OBJECT(DatumGetJsonbP(o)))
-					ov = getKeyJsonValueFromContainer(&DatumGetJsonbP(o)->root, src, strlen(src), &obuf);
-				if (!nnull && JB_ROOT_IS_OBJECT(DatumGetJsonbP(nv)))
-					nvv = getKeyJsonValueFromContainer(&DatumGetJsonbP(nv)->root, src, strlen(src), &nbuf);
-				changed = !same_jsonb_value(ov, nvv);
-			}
-		}
+		if (oldslot != NULL && evidence_changed(h, m, i, oldslot, newslot))
+			changed = new_evidence = true;
 		if (changed)
 			keys[n++] = CStringGetTextDatum(key);
 	}
+	*reason = !before->present ? "new" : new_evidence ? "evidence" : "model";
 	if (n == 0)
 		return PointerGetDatum(construct_empty_array(TEXTOID));
 	return PointerGetDatum(construct_array(keys, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
-static SPIPlanPtr history_plan = NULL;
+/* the INSERT into lead_qual.history: without and with the column reason */
+static SPIPlanPtr history_plans[2];
 
 /* Add a row to lead_qual.history, as the owner of that table. */
 static void
 write_history(History *h, const char *lead_key, const char *model_name,
-			  const StoredQual *before, const StoredQual *after, Datum criteria)
+			  const StoredQual *before, const StoredQual *after, Datum criteria,
+			  const char *reason)
 {
-	Datum		values[11];
-	char		nulls[11];
+	Datum		values[12];
+	char		nulls[12];
+	int			nargs = h->has_reason ? 12 : 11;
 	Oid			save_user;
 	int			save_sec;
 	char	   *changed_by = GetUserNameFromId(GetUserId(), false);
@@ -191,6 +208,7 @@ write_history(History *h, const char *lead_key, const char *model_name,
 	values[8] = Float8GetDatum(after->score);
 	values[9] = criteria;
 	values[10] = CStringGetTextDatum(changed_by);
+	values[11] = CStringGetTextDatum(reason);
 	for (int i = 3; i <= 6; i++)
 		if (DatumGetPointer(values[i]) == NULL)
 			nulls[i] = 'n';
@@ -204,31 +222,39 @@ write_history(History *h, const char *lead_key, const char *model_name,
 						   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (history_plan == NULL)
+	if (history_plans[h->has_reason] == NULL)
 	{
-		Oid			types[11] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
-		TEXTOID, FLOAT8OID, FLOAT8OID, TEXTARRAYOID, TEXTOID};
-		SPIPlanPtr	plan = SPI_prepare("INSERT INTO lead_qual.history (table_name, lead_key, model, "
+		Oid			types[12] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+		TEXTOID, FLOAT8OID, FLOAT8OID, TEXTARRAYOID, TEXTOID, TEXTOID};
+		SPIPlanPtr	plan = SPI_prepare(h->has_reason ?
+									   "INSERT INTO lead_qual.history (table_name, lead_key, model, "
+									   "old_status, new_status, old_tier, new_tier, old_score, new_score, "
+									   "changed_criteria, changed_by, reason) "
+									   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)" :
+									   "INSERT INTO lead_qual.history (table_name, lead_key, model, "
 									   "old_status, new_status, old_tier, new_tier, old_score, new_score, "
 									   "changed_criteria, changed_by) "
 									   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-									   11, types);
+									   nargs, types);
 
 		if (plan == NULL)
 			elog(ERROR, "preparing the history insert failed: %s",
 				 SPI_result_code_string(SPI_result));
 		SPI_keepplan(plan);
-		history_plan = plan;
+		history_plans[h->has_reason] = plan;
 	}
-	if (SPI_execute_plan(history_plan, values, nulls, false, 0) != SPI_OK_INSERT)
+	if (SPI_execute_plan(history_plans[h->has_reason], values, nulls, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "inserting into lead_qual.history failed");
 	SPI_finish();
 	SetUserIdAndSecContext(save_user, save_sec);
 }
 
-/* The owner of lead_qual.history, who writes it. */
+/*
+ * The owner of lead_qual.history, who writes it; whether the table has the
+ * column reason (*has_reason: not before the update to 0.4.0).
+ */
 static Oid
-history_owner(void)
+history_owner(bool *has_reason)
 {
 	Oid			relid = get_relname_relid("history", get_namespace_oid("lead_qual", false));
 	HeapTuple	tp;
@@ -243,6 +269,7 @@ history_owner(void)
 		elog(ERROR, "cache lookup failed for relation %u", relid);
 	owner = ((Form_pg_class) GETSTRUCT(tp))->relowner;
 	ReleaseSysCache(tp);
+	*has_reason = get_attnum(relid, "reason") != InvalidAttrNumber;
 	return owner;
 }
 
@@ -275,31 +302,14 @@ history_table_name(TriggerData *td)
 						RelationGetRelationName(td->tg_relation)),
 				 errdetail("Its name would be another session's temporary table later, and so would its history.")));
 
-	if (td->tg_relation->rd_rel->relispartition)
+	while (td->tg_relation->rd_rel->relispartition && OidIsValid(parent))
 	{
-		Relation	rel = table_open(TriggerRelationId, AccessShareLock);
+		Oid			trigger = parent;
 
-		while (OidIsValid(parent))
-		{
-			ScanKeyData key;
-			SysScanDesc scan;
-			HeapTuple	tup;
-			Form_pg_trigger trig;
-
-			if (++depth > 1000)
-				elog(ERROR, "trigger %u has a cycle of parent triggers", td->tg_trigger->tgoid);
-			ScanKeyInit(&key, Anum_pg_trigger_oid, BTEqualStrategyNumber, F_OIDEQ,
-						ObjectIdGetDatum(parent));
-			scan = systable_beginscan(rel, TriggerOidIndexId, true, NULL, 1, &key);
-			tup = systable_getnext(scan);
-			if (!HeapTupleIsValid(tup))
-				elog(ERROR, "could not find trigger %u", parent);
-			trig = (Form_pg_trigger) GETSTRUCT(tup);
-			relid = trig->tgrelid;
-			parent = trig->tgparentid;
-			systable_endscan(scan);
-		}
-		table_close(rel, AccessShareLock);
+		if (++depth > 1000)
+			elog(ERROR, "trigger %u has a cycle of parent triggers", td->tg_trigger->tgoid);
+		if (!TriggerLookup(trigger, &relid, &parent))
+			elog(ERROR, "could not find trigger %u", trigger);
 	}
 	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 									  get_rel_name(relid));
@@ -317,47 +327,63 @@ read_stored(History *h, TupleTableSlot *slot, StoredQual *q)
 	QualRead(&h->quals, d, isnull, true, q);
 }
 
-/* The history trigger's state for the statement, in fn_mcxt. */
+/*
+ * The state of history trigger td for a statement, in cxt (fn_mcxt): the
+ * autoscore trigger of the same table it names, that trigger's scorer, the
+ * key column; every argument checked.
+ */
 static History *
-setup(FunctionCallInfo fcinfo)
+history_setup(TriggerData *td, MemoryContext cxt)
 {
-	TriggerData *td = (TriggerData *) fcinfo->context;
-	Trigger    *scoring = NULL;
-	TriggerDesc *trigdesc;
+	Trigger    *scoring;
 	History    *h;
 	Oid			typid;
 	Oid			outfn;
 	bool		varlena;
 	MemoryContext old;
 
-	TriggerCheckCall(fcinfo, "record_history", false);
 	if (td->tg_trigger->tgnargs != 3)
 		TriggerMisuse(td, "record_history",
 					  psprintf("it takes 3 arguments (autoscore trigger, key column, table name), not %d",
 							   td->tg_trigger->tgnargs));
-	trigdesc = td->tg_relation->trigdesc;
-	for (int i = 0; trigdesc != NULL && i < trigdesc->numtriggers; i++)
-		if (strcmp(trigdesc->triggers[i].tgname, td->tg_trigger->tgargs[0]) == 0)
-			scoring = &trigdesc->triggers[i];
+	scoring = TriggerByName(td->tg_relation, td->tg_trigger->tgargs[0]);
 	if (scoring == NULL)
 		TriggerMisuse(td, "record_history",
 					  psprintf("table \"%s\" has no trigger \"%s\"",
 							   RelationGetRelationName(td->tg_relation),
 							   td->tg_trigger->tgargs[0]));
+	if (scoring->tgfoid != TriggerFunctionOid("autoscore", false))
+		TriggerMisuse(td, "record_history",
+					  psprintf("trigger \"%s\" is not a lead_qual.autoscore trigger",
+							   td->tg_trigger->tgargs[0]));
 
-	h = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(History));
-	h->scorer = ScorerSetup(fcinfo, "record_history", scoring->tgargs, scoring->tgnargs);
-	QualReaderInit(&h->quals, fcinfo->flinfo->fn_mcxt);
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	h = MemoryContextAllocZero(cxt, sizeof(History));
+	h->scorer = ScorerSetup(td, cxt, "record_history", scoring->tgargs, scoring->tgnargs);
+	QualReaderInit(&h->quals, cxt);
+	old = MemoryContextSwitchTo(cxt);
 	h->key = TriggerColumnArg(td, "record_history", td->tg_trigger->tgargs, 1, false,
 							  "key", &typid);
 	getTypeOutputInfo(TupleDescAttr(RelationGetDescr(td->tg_relation), h->key - 1)->atttypid,
 					  &outfn, &varlena);
-	fmgr_info_cxt(outfn, &h->key_out, fcinfo->flinfo->fn_mcxt);
+	fmgr_info_cxt(outfn, &h->key_out, cxt);
 	h->table_name = history_table_name(td);
-	h->history_owner = history_owner();
+	h->history_owner = history_owner(&h->has_reason);
 	MemoryContextSwitchTo(old);
 	return h;
+}
+
+/*
+ * Check history trigger td as it is created or its table altered: what
+ * the first row would check.
+ */
+void
+HistoryCheck(TriggerData *td)
+{
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "lead_qual history check",
+											  ALLOCSET_SMALL_SIZES);
+
+	(void) history_setup(td, cxt);
+	MemoryContextDelete(cxt);
 }
 
 PG_FUNCTION_INFO_V1(lq_record_history);
@@ -375,10 +401,13 @@ lq_record_history(PG_FUNCTION_ARGS)
 	bool		keynull;
 	Datum		key;
 	char	   *model_name;
+	Datum		criteria;
+	const char *reason;
 
 	if (h == NULL)
 	{
-		h = setup(fcinfo);
+		TriggerCheckCall(fcinfo, "record_history", false);
+		h = history_setup((TriggerData *) fcinfo->context, fcinfo->flinfo->fn_mcxt);
 		fcinfo->flinfo->fn_extra = h;
 	}
 	td = (TriggerData *) fcinfo->context;
@@ -397,7 +426,8 @@ lq_record_history(PG_FUNCTION_ARGS)
 	key = slot_getattr(newslot, h->key, &keynull);
 	model_name = after.model ? text_to_cstring(after.model) :
 		before.model ? text_to_cstring(before.model) : m->name;
+	criteria = changed_criteria(h, m, &before, &after, oldslot, newslot, &reason);
 	write_history(h, keynull ? "" : OutputFunctionCall(&h->key_out, key), model_name,
-				  &before, &after, changed_criteria(h, m, &before, &after, oldslot, newslot));
+				  &before, &after, criteria, reason);
 	return PointerGetDatum(NULL);
 }

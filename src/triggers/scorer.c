@@ -7,20 +7,28 @@
  *
  * The arguments are checked and the model, the columns and the binding of
  * the criteria to the row type are resolved once, so that an unknown model
- * or a row lacking a criterion's column fails on the first row.  The model
- * is loaded again only when the registry changes (registry/ref.c).
+ * or a row lacking a criterion's column fails on the first row.  The same
+ * checks run when the trigger is created and when its table is altered
+ * (trigger_check.c), so that they fail there already.  The model is loaded
+ * again only when the registry changes (registry/ref.c).
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "parser/parse_func.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datum.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -28,6 +36,56 @@
 #include "utils/timestamp.h"
 
 #include "triggers/scorer.h"
+
+/* The OID of lead_qual's trigger function name (autoscore, record_history). */
+Oid
+TriggerFunctionOid(const char *name, bool missing_ok)
+{
+	return LookupFuncName(list_make2(makeString("lead_qual"), makeString(pstrdup(name))),
+						  0, NULL, missing_ok);
+}
+
+/*
+ * The table of trigger trigoid, and the trigger of the partitioned table
+ * it was copied from (InvalidOid if none), read from pg_trigger: false
+ * when there is no such trigger.  (The relation cache's Trigger has
+ * neither.)
+ */
+bool
+TriggerLookup(Oid trigoid, Oid *relid, Oid *parentid)
+{
+	Relation	rel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		found;
+
+	ScanKeyInit(&key, Anum_pg_trigger_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(trigoid));
+	scan = systable_beginscan(rel, TriggerOidIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	found = HeapTupleIsValid(tup);
+	if (found)
+	{
+		*relid = ((Form_pg_trigger) GETSTRUCT(tup))->tgrelid;
+		*parentid = ((Form_pg_trigger) GETSTRUCT(tup))->tgparentid;
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
+/* The trigger of rel named name, or NULL. */
+Trigger *
+TriggerByName(Relation rel, const char *name)
+{
+	TriggerDesc *trigdesc = rel->trigdesc;
+
+	for (int i = 0; trigdesc != NULL && i < trigdesc->numtriggers; i++)
+		if (strcmp(trigdesc->triggers[i].tgname, name) == 0)
+			return &trigdesc->triggers[i];
+	return NULL;
+}
 
 /* A trigger created in a way the function cannot work with. */
 void
@@ -58,6 +116,24 @@ TriggerCheckCall(FunctionCallInfo fcinfo, const char *fname, bool before)
 	if (before ? !TRIGGER_FIRED_BEFORE(td->tg_event) : !TRIGGER_FIRED_AFTER(td->tg_event))
 		TriggerMisuse(td, fname, before ? "it must be a BEFORE trigger" : "it must be an AFTER trigger");
 	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && !TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+		TriggerMisuse(td, fname, "it runs on INSERT and UPDATE only");
+}
+
+/*
+ * The same, for a trigger being created: it must fire as fname needs on
+ * every event it is created for (tgtype), as TriggerCheckCall checks when
+ * it fires.
+ */
+void
+TriggerCheckType(TriggerData *td, const char *fname, bool before)
+{
+	int16		type = td->tg_trigger->tgtype;
+
+	if (!TRIGGER_FOR_ROW(type))
+		TriggerMisuse(td, fname, "it must be a FOR EACH ROW trigger");
+	if (before ? !TRIGGER_FOR_BEFORE(type) : (TRIGGER_FOR_BEFORE(type) || TRIGGER_FOR_INSTEAD(type)))
+		TriggerMisuse(td, fname, before ? "it must be a BEFORE trigger" : "it must be an AFTER trigger");
+	if (TRIGGER_FOR_DELETE(type) || TRIGGER_FOR_TRUNCATE(type))
 		TriggerMisuse(td, fname, "it runs on INSERT and UPDATE only");
 }
 
@@ -144,13 +220,13 @@ ScorerModel(Scorer *sc, TriggerData *td)
 
 /*
  * The scorer for the autoscore arguments args (model, target
- * [, evidence [, as_of]]), in fn_mcxt: the columns resolved and checked,
- * the model loaded.
+ * [, evidence [, as_of]]) of a trigger on td's table, in cxt (the
+ * statement's fn_mcxt): the columns resolved and checked, the model loaded
+ * and its criteria bound to the row.
  */
 Scorer *
-ScorerSetup(FunctionCallInfo fcinfo, const char *fname, char **args, int nargs)
+ScorerSetup(TriggerData *td, MemoryContext cxt, const char *fname, char **args, int nargs)
 {
-	TriggerData *td = (TriggerData *) fcinfo->context;
 	Scorer	   *sc;
 	Oid			typid;
 	MemoryContext old;
@@ -159,9 +235,9 @@ ScorerSetup(FunctionCallInfo fcinfo, const char *fname, char **args, int nargs)
 		TriggerMisuse(td, fname,
 					  psprintf("it takes 2 to 4 arguments (model, target column[, evidence column[, as_of column]]), not %d",
 							   nargs));
-	sc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(Scorer));
+	sc = MemoryContextAllocZero(cxt, sizeof(Scorer));
 	sc->fname = fname;
-	sc->cxt = fcinfo->flinfo->fn_mcxt;
+	sc->cxt = cxt;
 	old = MemoryContextSwitchTo(sc->cxt);
 	sc->model_text = pstrdup(args[0]);
 

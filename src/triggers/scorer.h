@@ -46,12 +46,17 @@ typedef struct Scorer
 	bool		can_skip;		/* an unchanged UPDATE need not be evaluated */
 } Scorer;
 
+extern Oid	TriggerFunctionOid(const char *name, bool missing_ok);
+extern bool TriggerLookup(Oid trigoid, Oid *relid, Oid *parentid);
+extern Trigger *TriggerByName(Relation rel, const char *name);
 pg_noreturn extern void TriggerMisuse(TriggerData *td, const char *fname, const char *what);
 extern void TriggerCheckCall(FunctionCallInfo fcinfo, const char *fname, bool before);
+extern void TriggerCheckType(TriggerData *td, const char *fname, bool before);
 extern AttrNumber TriggerColumnArg(TriggerData *td, const char *fname, char **args,
 								   int argno, bool optional, const char *role, Oid *typid);
 
-extern Scorer *ScorerSetup(FunctionCallInfo fcinfo, const char *fname, char **args, int nargs);
+extern Scorer *ScorerSetup(TriggerData *td, MemoryContext cxt, const char *fname,
+						   char **args, int nargs);
 extern const LqModel *ScorerModel(Scorer *sc, TriggerData *td);
 extern bool ScorerGrade(Scorer *sc, const LqModel *m, TupleTableSlot *slot);
 extern bool TriggerSameColumn(TupleTableSlot *a, TupleTableSlot *b, AttrNumber attnum);

@@ -13,16 +13,10 @@
 #include "access/table.h"
 #include "catalog/pg_trigger.h"
 #include "funcapi.h"
-#include "parser/parse_func.h"
 #include "utils/builtins.h"
 #include "utils/rel.h"
 
-static Oid
-trigger_function_oid(const char *name)
-{
-	return LookupFuncName(list_make2(makeString("lead_qual"), makeString(pstrdup(name))),
-						  0, NULL, false);
-}
+#include "triggers/scorer.h"
 
 /* The arguments of a pg_trigger row, as a palloc'd array of strings. */
 static char **
@@ -64,8 +58,8 @@ lq_autoscore_triggers(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Oid			only = PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0);
-	Oid			scorer = trigger_function_oid("autoscore");
-	Oid			recorder = trigger_function_oid("record_history");
+	Oid			scorer = TriggerFunctionOid("autoscore", false);
+	Oid			recorder = TriggerFunctionOid("record_history", false);
 	Relation	rel;
 	TupleDesc	desc;
 	List	   *recorded = NIL;	/* "relid/trigger name" of recorded triggers */

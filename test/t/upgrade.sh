@@ -252,6 +252,18 @@ CREATE VIEW won_view AS
     SELECT id, lead_qual.win_probability('learned', l, '2026-01-05') AS p_won,
            lead_qual.win_probability(l.model, to_jsonb(l), '2026-01-05') AS p_own
       FROM won_lost l;
+-- history that says why: new leads, new evidence, a model redefined
+SELECT lead_qual.define_model('rescored', '{"criteria": [{"key": "budget"}, {"key": "need"}]}');
+CREATE TABLE rescored (id int PRIMARY KEY, budget int, need int, q lead_qual.qualification);
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON rescored
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('rescored', 'q');
+SELECT lead_qual.enable_history('rescored');
+INSERT INTO rescored VALUES (1, 8, 4), (2, 3, 9);
+UPDATE rescored SET need = 7 WHERE id = 1;
+SELECT lead_qual.define_model('rescored', '{"criteria": [{"key": "budget", "weight": 3},
+    {"key": "need", "rule": {"type": "grade", "pass": 8}}]}');
+SET client_min_messages = warning;
+CALL lead_qual.rescore('rescored');
 SQL
 }
 steps=(0.1.0 0.2.0 0.3.0 0.4.0)   # 0.3.1 and 0.3.2 brought nothing new to write
@@ -331,6 +343,14 @@ SELECT * FROM lead_qual.explain('learned', '{"employees": 50}'::jsonb, '2026-01-
 SELECT name, m::text, lead_qual.model_to_jsonb(m)::text FROM learned_models ORDER BY name;
 SELECT l.name, d.id, lead_qual.score(l.m, d, '2026-01-05'), lead_qual.win_probability(l.m, d, '2026-01-05')
   FROM learned_models l, deals d WHERE d.id % 29 = 0 ORDER BY 1, 2;
+SELECT lead_key, old_score, new_score, changed_criteria, reason FROM lead_qual.history
+ WHERE table_name = 'public.rescored' ORDER BY id;
+-- every history trigger depends on the autoscore trigger it follows (the
+-- update records it for those made before)
+SELECT h.tgrelid::regclass AS table_name, h.tgname, s.tgname AS follows
+  FROM pg_depend d JOIN pg_trigger h ON h.oid = d.objid JOIN pg_trigger s ON s.oid = d.refobjid
+ WHERE d.classid = 'pg_trigger'::regclass AND d.refclassid = 'pg_trigger'::regclass
+ ORDER BY 1, 2;
 SQL
 }
 # learn() and the rest of 0.4.0 over the deals, whatever version wrote them.

@@ -1493,6 +1493,11 @@ CREATE FUNCTION lead_qual.engagement_kinds(rules lead_qual.engagement_rules)
     RETURNS TABLE (kind text, points double precision, cap double precision,
                    half_life_days double precision)
     AS 'MODULE_PATHNAME', 'lq_engagement_kinds' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+-- The kind of the rules an event's kind counts as (NULL: none).
+CREATE FUNCTION lead_qual.engagement_kind(rules lead_qual.engagement_rules, kind text)
+    RETURNS text AS 'MODULE_PATHNAME', 'lq_engagement_kind' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.engagement_kind(rules text, kind text)
+    RETURNS text AS 'MODULE_PATHNAME', 'lq_engagement_kind' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 -- The registry of named rules.
 CREATE TABLE lead_qual.engagement_rule_sets (
@@ -1727,6 +1732,8 @@ COMMENT ON CAST (jsonb AS lead_qual.engagement_rules) IS 'Validate and compile e
 COMMENT ON CAST (lead_qual.engagement_rules AS jsonb) IS 'Engagement rules as jsonb';
 COMMENT ON FUNCTION lead_qual.engagement_rules_name(lead_qual.engagement_rules) IS 'The name of a set of engagement rules (NULL when unnamed)';
 COMMENT ON FUNCTION lead_qual.engagement_kinds(lead_qual.engagement_rules) IS 'The kinds of events of engagement rules as rows: kind, points, cap, half-life in days (NULL: no decay)';
+COMMENT ON FUNCTION lead_qual.engagement_kind(lead_qual.engagement_rules, text) IS 'The kind of the rules that an event of this kind counts as (case, blanks and separators ignored); NULL when the rules do not list it';
+COMMENT ON FUNCTION lead_qual.engagement_kind(text, text) IS 'The kind of registered rules that an event of this kind counts as (case, blanks and separators ignored); NULL when the rules do not list it';
 COMMENT ON TABLE lead_qual.engagement_rule_sets IS 'Registry of named engagement rules: the built-in digital rules and user-defined ones';
 COMMENT ON COLUMN lead_qual.engagement_rule_sets.name IS 'Name of the rules, as used in engagement(name, ...)';
 COMMENT ON COLUMN lead_qual.engagement_rule_sets.rules IS 'The compiled rules';

@@ -86,6 +86,24 @@ RefInitArg(LqRef *ref, RegistryKind kind, FunctionCallInfo fcinfo, int argno)
 	RefInit(ref, kind, flinfo->fn_mcxt, by_text, ArgIsConst(flinfo, argno));
 }
 
+/*
+ * The ref of a function whose fn_extra holds nothing else, for its
+ * argument argno: made at the first call.
+ */
+LqRef *
+RefOfCall(FunctionCallInfo fcinfo, RegistryKind kind, int argno)
+{
+	LqRef	   *ref = (LqRef *) fcinfo->flinfo->fn_extra;
+
+	if (ref == NULL)
+	{
+		ref = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(LqRef));
+		RefInitArg(ref, kind, fcinfo, argno);
+		fcinfo->flinfo->fn_extra = ref;
+	}
+	return ref;
+}
+
 /* Is the cached value that of these bytes (and, for text, still current)? */
 static bool
 holds(LqRef *ref, const char *key, int keylen)

@@ -355,10 +355,35 @@ COMMENT ON FUNCTION lead_qual.criterion_report(regclass, text, lead_qual.model, 
 -- context from inside them).
 -- ---------------------------------------------------------------------
 
+CREATE FUNCTION lead_qual.unmatched_keys(model lead_qual.model, evidence jsonb)
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.unmatched_keys(model lead_qual.model, evidence text)
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.unmatched_keys(model text, evidence jsonb)
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.unmatched_keys(model text, evidence text)
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.check_evidence(model lead_qual.model, evidence jsonb)
+    RETURNS jsonb AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.check_evidence(model lead_qual.model, evidence text)
+    RETURNS text AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.check_evidence(model text, evidence jsonb)
+    RETURNS jsonb AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.check_evidence(model text, evidence text)
+    RETURNS text AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
 CREATE FUNCTION lead_qual.engagement_kind(rules lead_qual.engagement_rules, kind text)
     RETURNS text AS 'MODULE_PATHNAME', 'lq_engagement_kind' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION lead_qual.engagement_kind(rules text, kind text)
     RETURNS text AS 'MODULE_PATHNAME', 'lq_engagement_kind' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
+COMMENT ON FUNCTION lead_qual.unmatched_keys(lead_qual.model, jsonb) IS 'The keys of jsonb evidence that no criterion of the model reads, sorted';
+COMMENT ON FUNCTION lead_qual.unmatched_keys(lead_qual.model, text) IS 'The keys of JSON text evidence that no criterion of the model reads, sorted';
+COMMENT ON FUNCTION lead_qual.unmatched_keys(text, jsonb) IS 'The keys of jsonb evidence that no criterion of a registered model reads, sorted';
+COMMENT ON FUNCTION lead_qual.unmatched_keys(text, text) IS 'The keys of JSON text evidence that no criterion of a registered model reads, sorted';
+COMMENT ON FUNCTION lead_qual.check_evidence(lead_qual.model, jsonb) IS 'The jsonb evidence as it is, or an error when it has keys that no criterion of the model reads';
+COMMENT ON FUNCTION lead_qual.check_evidence(lead_qual.model, text) IS 'The JSON text evidence as it is, or an error when it has keys that no criterion of the model reads';
+COMMENT ON FUNCTION lead_qual.check_evidence(text, jsonb) IS 'The jsonb evidence as it is, or an error when it has keys that no criterion of a registered model reads';
+COMMENT ON FUNCTION lead_qual.check_evidence(text, text) IS 'The JSON text evidence as it is, or an error when it has keys that no criterion of a registered model reads';
 COMMENT ON FUNCTION lead_qual.engagement_kind(lead_qual.engagement_rules, text) IS 'The kind of the rules that an event of this kind counts as (case, blanks and separators ignored); NULL when the rules do not list it';
 COMMENT ON FUNCTION lead_qual.engagement_kind(text, text) IS 'The kind of registered rules that an event of this kind counts as (case, blanks and separators ignored); NULL when the rules do not list it';

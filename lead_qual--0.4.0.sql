@@ -406,6 +406,24 @@ CREATE FUNCTION lead_qual.explain(model text, evidence text, as_of timestamptz D
 CREATE FUNCTION lead_qual.explain(model text, evidence record, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
     RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C STABLE PARALLEL SAFE ROWS 6;
 
+-- The keys of evidence that no criterion reads.
+CREATE FUNCTION lead_qual.unmatched_keys(model lead_qual.model, evidence jsonb)
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.unmatched_keys(model lead_qual.model, evidence text)
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.unmatched_keys(model text, evidence jsonb)
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.unmatched_keys(model text, evidence text)
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.check_evidence(model lead_qual.model, evidence jsonb)
+    RETURNS jsonb AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.check_evidence(model lead_qual.model, evidence text)
+    RETURNS text AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.check_evidence(model text, evidence jsonb)
+    RETURNS jsonb AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.check_evidence(model text, evidence text)
+    RETURNS text AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
 COMMENT ON TYPE lead_qual.qualification IS 'Result of qualify(): model, score 0-100, qualified, status, tier A-D, criteria met/known/total, missing (ask next) and failed criteria';
 COMMENT ON TYPE lead_qual.explanation IS 'One row of explain(): how one criterion contributed to the score';
 
@@ -448,6 +466,14 @@ COMMENT ON FUNCTION lead_qual.explain(lead_qual.model, record, timestamptz, text
 COMMENT ON FUNCTION lead_qual.explain(text, jsonb, timestamptz, text) IS 'One row per criterion, with a registered model';
 COMMENT ON FUNCTION lead_qual.explain(text, text, timestamptz, text) IS 'One row per criterion, with a registered model (evidence as JSON text)';
 COMMENT ON FUNCTION lead_qual.explain(text, record, timestamptz, text) IS 'One row per criterion, with a registered model (evidence read from a row)';
+COMMENT ON FUNCTION lead_qual.unmatched_keys(lead_qual.model, jsonb) IS 'The keys of jsonb evidence that no criterion of the model reads, sorted';
+COMMENT ON FUNCTION lead_qual.unmatched_keys(lead_qual.model, text) IS 'The keys of JSON text evidence that no criterion of the model reads, sorted';
+COMMENT ON FUNCTION lead_qual.unmatched_keys(text, jsonb) IS 'The keys of jsonb evidence that no criterion of a registered model reads, sorted';
+COMMENT ON FUNCTION lead_qual.unmatched_keys(text, text) IS 'The keys of JSON text evidence that no criterion of a registered model reads, sorted';
+COMMENT ON FUNCTION lead_qual.check_evidence(lead_qual.model, jsonb) IS 'The jsonb evidence as it is, or an error when it has keys that no criterion of the model reads';
+COMMENT ON FUNCTION lead_qual.check_evidence(lead_qual.model, text) IS 'The JSON text evidence as it is, or an error when it has keys that no criterion of the model reads';
+COMMENT ON FUNCTION lead_qual.check_evidence(text, jsonb) IS 'The jsonb evidence as it is, or an error when it has keys that no criterion of a registered model reads';
+COMMENT ON FUNCTION lead_qual.check_evidence(text, text) IS 'The JSON text evidence as it is, or an error when it has keys that no criterion of a registered model reads';
 
 --------------------------------------------------------------------------
 -- Built-in models

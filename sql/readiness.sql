@@ -369,7 +369,10 @@ SELECT m AS model, count(*) AS leads,
  GROUP BY m ORDER BY m;
 -- and the nurture follow-ups of the renewal leads, recomputed in SQL: the
 -- earliest (date - window) among dates more than the window ahead, else
--- as_of + the tier's interval.
+-- as_of + the tier's interval.  (Where budget_eur or role is missing,
+-- renewal reads its keys "budget" and "authority", BANT's grades here: a
+-- criterion reads its key when the evidence lacks its source.  Such leads
+-- fail those criteria rather than being asked about them.)
 SELECT count(*) AS nurtured,
        count(*) FILTER (WHERE a.follow_up = coalesce(
            (SELECT min(d.day - d.days) FROM (VALUES ((g.e->>'purchase_date')::date, 90),

@@ -214,6 +214,9 @@ FitSpecParse(const char *text, int len)
 	}
 	appendStringInfoString(&reader, "]}");
 	spec->reader = ModelParse(reader.data, reader.len);
+	/* its keys are made up: it reads the sources only */
+	for (int i = 0; i < spec->reader->ncriteria; i++)
+		spec->reader->criteria[i].read_key = false;
 	spec->hash = hash_bytes((const unsigned char *) text, len);
 	return spec;
 }

@@ -145,16 +145,17 @@ changed_criteria(History *h, const LqModel *m, const StoredQual *before,
 							nnull;
 				Datum		o = slot_getattr(oldslot, h->scorer->evidence, &onull);
 				Datum		nv = slot_getattr(newslot, h->scorer->evidence, &nnull);
-				const char *src = m->criteria[i].source;
+				const LqCriterion *c = &m->criteria[i];
 				JsonbValue	obuf,
 							nbuf,
 						   *ov = NULL,
 						   *nvv = NULL;
+				bool		by_key;
 
 				if (!onull && JB_ROOT_IS_OBJECT(DatumGetJsonbP(o)))
-					ov = getKeyJsonValueFromContainer(&DatumGetJsonbP(o)->root, src, strlen(src), &obuf);
+					ov = EvidenceJsonbMember(c, &DatumGetJsonbP(o)->root, &obuf, &by_key);
 				if (!nnull && JB_ROOT_IS_OBJECT(DatumGetJsonbP(nv)))
-					nvv = getKeyJsonValueFromContainer(&DatumGetJsonbP(nv)->root, src, strlen(src), &nbuf);
+					nvv = EvidenceJsonbMember(c, &DatumGetJsonbP(nv)->root, &nbuf, &by_key);
 				changed = !same_jsonb_value(ov, nvv);
 			}
 		}

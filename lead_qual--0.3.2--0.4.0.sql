@@ -355,6 +355,23 @@ COMMENT ON FUNCTION lead_qual.criterion_report(regclass, text, lead_qual.model, 
 -- context from inside them).
 -- ---------------------------------------------------------------------
 
+CREATE OR REPLACE FUNCTION lead_qual.define_model(name text, definition jsonb)
+    RETURNS lead_qual.model
+    AS 'MODULE_PATHNAME', 'lq_define_model' LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
+CREATE OR REPLACE FUNCTION lead_qual.drop_model(name text, if_exists boolean DEFAULT false)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lq_drop_model' LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
+CREATE OR REPLACE FUNCTION lead_qual.define_engagement_rules(name text, definition jsonb)
+    RETURNS lead_qual.engagement_rules
+    AS 'MODULE_PATHNAME', 'lq_define_engagement_rules' LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
+CREATE OR REPLACE FUNCTION lead_qual.drop_engagement_rules(name text, if_exists boolean DEFAULT false)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lq_drop_engagement_rules' LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
+
 CREATE FUNCTION lead_qual.unmatched_keys(model lead_qual.model, evidence jsonb)
     RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION lead_qual.unmatched_keys(model lead_qual.model, evidence text)

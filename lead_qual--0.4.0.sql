@@ -170,61 +170,17 @@ GRANT SELECT ON lead_qual.models TO PUBLIC;
 CREATE FUNCTION lead_qual.model(name text) RETURNS lead_qual.model
     AS 'MODULE_PATHNAME', 'lq_model_text' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
+-- Written in C: the arguments are checked before anything is written, and
+-- an error of the statement inside comes without its context.
 CREATE FUNCTION lead_qual.define_model(name text, definition jsonb)
     RETURNS lead_qual.model
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-#variable_conflict use_column
-DECLARE
-    compiled lead_qual.model;
-BEGIN
-    IF define_model.name IS NULL OR definition IS NULL THEN
-        RAISE EXCEPTION 'lead_qual.define_model: name and definition must not be null'
-            USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    IF jsonb_typeof(definition) IS DISTINCT FROM 'object' THEN
-        RAISE EXCEPTION 'invalid model: must be a JSON object, not %',
-                CASE jsonb_typeof(definition) WHEN 'array' THEN 'an array' WHEN 'null' THEN 'null'
-                                              ELSE 'a ' || jsonb_typeof(definition) END
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF definition ? 'name' AND definition -> 'name' IS DISTINCT FROM to_jsonb(define_model.name) THEN
-        RAISE EXCEPTION 'model definition is named %, not "%"', definition -> 'name', define_model.name
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Leave "name" out of the definition, or make it match.';
-    END IF;
-    compiled := lead_qual.model(definition || jsonb_build_object('name', define_model.name));
-    INSERT INTO lead_qual.models AS r (name, model)
-        VALUES (define_model.name, compiled)
-        ON CONFLICT ON CONSTRAINT models_pkey
-        DO UPDATE SET model = EXCLUDED.model, updated_at = now();
-    RETURN compiled;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'lq_define_model' LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
 
 CREATE FUNCTION lead_qual.drop_model(name text, if_exists boolean DEFAULT false)
     RETURNS boolean
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-#variable_conflict use_column
-BEGIN
-    IF drop_model.name IS NULL THEN
-        RAISE EXCEPTION 'lead_qual.drop_model: name must not be null'
-            USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    DELETE FROM lead_qual.models m WHERE m.name = drop_model.name;
-    IF FOUND THEN
-        RETURN true;
-    END IF;
-    IF if_exists THEN
-        RETURN false;
-    END IF;
-    RAISE EXCEPTION 'model "%" does not exist', drop_model.name
-        USING ERRCODE = 'undefined_object';
-END
-$$;
+    AS 'MODULE_PATHNAME', 'lq_drop_model' LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
 
 -- Built-in models change only with the extension.  lead_qual.maintenance
 -- lets only the owner of the registry (the extension's owner) through, so
@@ -1543,62 +1499,13 @@ CREATE FUNCTION lead_qual.engagement_rules(name text) RETURNS lead_qual.engageme
 
 CREATE FUNCTION lead_qual.define_engagement_rules(name text, definition jsonb)
     RETURNS lead_qual.engagement_rules
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-#variable_conflict use_column
-DECLARE
-    compiled lead_qual.engagement_rules;
-BEGIN
-    IF define_engagement_rules.name IS NULL OR definition IS NULL THEN
-        RAISE EXCEPTION 'lead_qual.define_engagement_rules: name and definition must not be null'
-            USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    IF jsonb_typeof(definition) IS DISTINCT FROM 'object' THEN
-        RAISE EXCEPTION 'engagement rules must be a JSON object, not %',
-                CASE jsonb_typeof(definition) WHEN 'array' THEN 'an array' WHEN 'null' THEN 'null'
-                                              ELSE 'a ' || jsonb_typeof(definition) END
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF definition ? 'name'
-       AND definition -> 'name' IS DISTINCT FROM to_jsonb(define_engagement_rules.name) THEN
-        RAISE EXCEPTION 'engagement rules definition is named %, not "%"',
-                definition -> 'name', define_engagement_rules.name
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Leave "name" out of the definition, or make it match.';
-    END IF;
-    compiled := lead_qual.engagement_rules(
-        definition || jsonb_build_object('name', define_engagement_rules.name));
-    INSERT INTO lead_qual.engagement_rule_sets AS r (name, rules)
-        VALUES (define_engagement_rules.name, compiled)
-        ON CONFLICT ON CONSTRAINT engagement_rule_sets_pkey
-        DO UPDATE SET rules = EXCLUDED.rules, updated_at = now();
-    RETURN compiled;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'lq_define_engagement_rules' LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
 
 CREATE FUNCTION lead_qual.drop_engagement_rules(name text, if_exists boolean DEFAULT false)
     RETURNS boolean
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-#variable_conflict use_column
-BEGIN
-    IF drop_engagement_rules.name IS NULL THEN
-        RAISE EXCEPTION 'lead_qual.drop_engagement_rules: name must not be null'
-            USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    DELETE FROM lead_qual.engagement_rule_sets r WHERE r.name = drop_engagement_rules.name;
-    IF FOUND THEN
-        RETURN true;
-    END IF;
-    IF if_exists THEN
-        RETURN false;
-    END IF;
-    RAISE EXCEPTION 'engagement rules "%" do not exist', drop_engagement_rules.name
-        USING ERRCODE = 'undefined_object';
-END
-$$;
+    AS 'MODULE_PATHNAME', 'lq_drop_engagement_rules' LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
 
 -- Built-in rules change only with the extension; lead_qual.maintenance
 -- lets only the owner of the registry through, as for the models.

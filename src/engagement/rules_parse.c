@@ -126,9 +126,15 @@ RulesFromJson(const JNode *root)
 	r->name = "";
 	if ((n = JsonMember(root, "name")) != NULL)
 	{
-		if (n->type != JN_STRING || !IsIdentifier(n->str))
-			rules_error("name", "must be a name of at most %d lower-case letters, digits and underscores, not starting with a digit",
-						LQ_MAX_NAME_LEN);
+		if (n->type != JN_STRING)
+			rules_error("name", "must be a string, not %s", JsonTypeName(n->type));
+		if (!IsIdentifier(n->str))
+		{
+			char	   *better = NameSuggestion(n->str);
+
+			InvalidNameError(WHAT, "name", n->str,
+							 better ? psprintf("Write the name as \"%s\".", better) : NULL);
+		}
 		r->name = pstrdup(n->str);
 	}
 	if ((n = JsonMember(root, "description")) != NULL && n->type != JN_NULL)

@@ -28,7 +28,7 @@ SELECT a.aggfnoid::regprocedure AS aggregate, a.aggtranstype::regtype AS state,
 -- the types it makes by itself as members: the row type of each table and
 -- view and the array type of each type.  They are told apart here, so that
 -- the same check runs on every version: implicit_types says whether the
--- server records them as this version should (21 from 17 on, none before).
+-- server records them as this version should (22 from 17 on, none before).
 CREATE TEMP VIEW members AS
 SELECT d.classid, d.objid,
        d.classid = 'pg_type'::regclass AND EXISTS (
@@ -40,7 +40,7 @@ SELECT d.classid, d.objid,
  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'lead_qual') AND d.deptype = 'e';
 SELECT count(*) FILTER (WHERE NOT implicit) AS members,
        count(*) FILTER (WHERE implicit)
-           = CASE WHEN current_setting('server_version_num')::int >= 170000 THEN 21 ELSE 0 END AS implicit_types
+           = CASE WHEN current_setting('server_version_num')::int >= 170000 THEN 22 ELSE 0 END AS implicit_types
   FROM members;
 
 -- Members without a comment (there should be none).

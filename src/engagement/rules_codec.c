@@ -210,18 +210,17 @@ const LqKind *
 RulesKind(const LqRules *r, const char *name, int len)
 {
 	char		buf[LQ_MAX_KIND_LEN];
+	const LqKind *k;
 	int			flen;
 
-	if (r->exact_first)
-	{
-		const LqKind *k = get_slot(r, r->exact_slots, false, name, len);
-
-		if (k != NULL)
-			return k;
-	}
+	if (r->exact_first && (k = get_slot(r, r->exact_slots, false, name, len)) != NULL)
+		return k;
+	/* most events write the kind as it folds (folding again changes nothing) */
+	if ((k = get_slot(r, r->slots, true, name, len)) != NULL)
+		return k;
 	/* a longer folded name is no kind's: those are at most LQ_MAX_KIND_LEN */
 	flen = FoldNameInto(name, len, buf, sizeof(buf));
-	if (flen <= 0)
+	if (flen <= 0 || (flen == len && memcmp(buf, name, len) == 0))
 		return NULL;
 	return get_slot(r, r->slots, true, buf, flen);
 }

@@ -409,49 +409,8 @@ DROP FUNCTION lead_qual.drop_model(text, boolean);
 CREATE FUNCTION lead_qual.drop_model(name text, if_exists boolean DEFAULT false,
                                      cascade boolean DEFAULT false)
     RETURNS boolean
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-#variable_conflict use_column
-DECLARE
-    t record;
-    users text[];
-BEGIN
-    IF drop_model.name IS NULL THEN
-        RAISE EXCEPTION 'lead_qual.drop_model: name must not be null'
-            USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    DELETE FROM lead_qual.models m WHERE m.name = drop_model.name;
-    IF NOT FOUND THEN
-        IF if_exists THEN
-            RETURN false;
-        END IF;
-        RAISE EXCEPTION 'model "%" does not exist', drop_model.name
-            USING ERRCODE = 'undefined_object';
-    END IF;
-    FOR t IN SELECT a.table_name, a.trigger_name
-               FROM lead_qual.autoscore_triggers() a
-              WHERE lower(btrim(a.model, E' \t\n\r') COLLATE "C") = drop_model.name
-              ORDER BY a.table_name::text, a.trigger_name
-    LOOP
-        IF cascade THEN
-            RAISE NOTICE 'drop cascades to trigger % on table %', t.trigger_name, t.table_name;
-            EXECUTE format('DROP TRIGGER %I ON %s CASCADE', t.trigger_name, t.table_name);
-        ELSE
-            users := users || format('trigger %s on table %s uses model "%s"',
-                                     t.trigger_name, t.table_name, drop_model.name);
-        END IF;
-    END LOOP;
-    IF users IS NOT NULL THEN
-        RAISE EXCEPTION 'cannot drop model "%" because autoscore triggers use it', drop_model.name
-            USING ERRCODE = 'dependent_objects_still_exist',
-                  DETAIL = array_to_string(users, E'\n'),
-                  HINT = format('Drop those triggers first, or drop them with the model: SELECT lead_qual.drop_model(%L, cascade => true);',
-                                drop_model.name);
-    END IF;
-    RETURN true;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'lq_drop_model' LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
 
 COMMENT ON FUNCTION lead_qual.drop_model(text, boolean, boolean) IS 'Remove a user-defined model from the registry; one that autoscore triggers use only with cascade, which drops those triggers';
 
@@ -461,3 +420,56 @@ ALTER TABLE lead_qual.history ADD COLUMN reason text;
 COMMENT ON COLUMN lead_qual.history.reason IS 'Why the qualification changed: new (a new lead), evidence (its evidence or as_of changed), model (nothing the trigger reads changed: the model was redefined, as rescore() brings in, or date rules judged against the clock moved on); NULL for rows recorded before 0.4.0';
 COMMENT ON FUNCTION lead_qual.enable_history(regclass, name) IS 'Record the changes the autoscore triggers of a table make in lead_qual.history; returns how many autoscore triggers are recorded (one history trigger each)';
 COMMENT ON FUNCTION lead_qual.disable_history(regclass) IS 'Stop recording history for a table (the rows recorded stay); returns how many history triggers were dropped';
+
+-- ---------------------------------------------------------------------
+-- 0.4.0: evidence under a criterion's key as well as its source, the keys
+-- that no criterion reads, kinds of events compared folded, and the
+-- registry functions in C (errors that name the argument, and carry no
+-- context from inside them).
+-- ---------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION lead_qual.define_model(name text, definition jsonb)
+    RETURNS lead_qual.model
+    AS 'MODULE_PATHNAME', 'lq_define_model' LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
+CREATE OR REPLACE FUNCTION lead_qual.define_engagement_rules(name text, definition jsonb)
+    RETURNS lead_qual.engagement_rules
+    AS 'MODULE_PATHNAME', 'lq_define_engagement_rules' LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
+CREATE OR REPLACE FUNCTION lead_qual.drop_engagement_rules(name text, if_exists boolean DEFAULT false)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lq_drop_engagement_rules' LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
+
+CREATE FUNCTION lead_qual.unmatched_keys(model lead_qual.model, evidence jsonb)
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.unmatched_keys(model lead_qual.model, evidence text)
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.unmatched_keys(model text, evidence jsonb)
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.unmatched_keys(model text, evidence text)
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.check_evidence(model lead_qual.model, evidence jsonb)
+    RETURNS jsonb AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.check_evidence(model lead_qual.model, evidence text)
+    RETURNS text AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.check_evidence(model text, evidence jsonb)
+    RETURNS jsonb AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.check_evidence(model text, evidence text)
+    RETURNS text AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION lead_qual.engagement_kind(rules lead_qual.engagement_rules, kind text)
+    RETURNS text AS 'MODULE_PATHNAME', 'lq_engagement_kind' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.engagement_kind(rules text, kind text)
+    RETURNS text AS 'MODULE_PATHNAME', 'lq_engagement_kind' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION lead_qual.unmatched_keys(lead_qual.model, jsonb) IS 'The keys of jsonb evidence that no criterion of the model reads, sorted';
+COMMENT ON FUNCTION lead_qual.unmatched_keys(lead_qual.model, text) IS 'The keys of JSON text evidence that no criterion of the model reads, sorted';
+COMMENT ON FUNCTION lead_qual.unmatched_keys(text, jsonb) IS 'The keys of jsonb evidence that no criterion of a registered model reads, sorted';
+COMMENT ON FUNCTION lead_qual.unmatched_keys(text, text) IS 'The keys of JSON text evidence that no criterion of a registered model reads, sorted';
+COMMENT ON FUNCTION lead_qual.check_evidence(lead_qual.model, jsonb) IS 'The jsonb evidence as it is, or an error when it has keys that no criterion of the model reads';
+COMMENT ON FUNCTION lead_qual.check_evidence(lead_qual.model, text) IS 'The JSON text evidence as it is, or an error when it has keys that no criterion of the model reads';
+COMMENT ON FUNCTION lead_qual.check_evidence(text, jsonb) IS 'The jsonb evidence as it is, or an error when it has keys that no criterion of a registered model reads';
+COMMENT ON FUNCTION lead_qual.check_evidence(text, text) IS 'The JSON text evidence as it is, or an error when it has keys that no criterion of a registered model reads';
+COMMENT ON FUNCTION lead_qual.engagement_kind(lead_qual.engagement_rules, text) IS 'The kind of the rules that an event of this kind counts as (case, blanks and separators ignored); NULL when the rules do not list it';
+COMMENT ON FUNCTION lead_qual.engagement_kind(text, text) IS 'The kind of registered rules that an event of this kind counts as (case, blanks and separators ignored); NULL when the rules do not list it';

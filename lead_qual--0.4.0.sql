@@ -170,38 +170,12 @@ GRANT SELECT ON lead_qual.models TO PUBLIC;
 CREATE FUNCTION lead_qual.model(name text) RETURNS lead_qual.model
     AS 'MODULE_PATHNAME', 'lq_model_text' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
+-- Written in C: the arguments are checked before anything is written, and
+-- an error of the statement inside comes without its context.
 CREATE FUNCTION lead_qual.define_model(name text, definition jsonb)
     RETURNS lead_qual.model
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-#variable_conflict use_column
-DECLARE
-    compiled lead_qual.model;
-BEGIN
-    IF define_model.name IS NULL OR definition IS NULL THEN
-        RAISE EXCEPTION 'lead_qual.define_model: name and definition must not be null'
-            USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    IF jsonb_typeof(definition) IS DISTINCT FROM 'object' THEN
-        RAISE EXCEPTION 'invalid model: must be a JSON object, not %',
-                CASE jsonb_typeof(definition) WHEN 'array' THEN 'an array' WHEN 'null' THEN 'null'
-                                              ELSE 'a ' || jsonb_typeof(definition) END
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF definition ? 'name' AND definition -> 'name' IS DISTINCT FROM to_jsonb(define_model.name) THEN
-        RAISE EXCEPTION 'model definition is named %, not "%"', definition -> 'name', define_model.name
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Leave "name" out of the definition, or make it match.';
-    END IF;
-    compiled := lead_qual.model(definition || jsonb_build_object('name', define_model.name));
-    INSERT INTO lead_qual.models AS r (name, model)
-        VALUES (define_model.name, compiled)
-        ON CONFLICT ON CONSTRAINT models_pkey
-        DO UPDATE SET model = EXCLUDED.model, updated_at = now();
-    RETURN compiled;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'lq_define_model' LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
 
 -- A model that autoscore triggers use is not dropped unless cascade says
 -- to drop those triggers too (and the history triggers that follow them):
@@ -211,49 +185,8 @@ $$;
 CREATE FUNCTION lead_qual.drop_model(name text, if_exists boolean DEFAULT false,
                                      cascade boolean DEFAULT false)
     RETURNS boolean
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-#variable_conflict use_column
-DECLARE
-    t record;
-    users text[];
-BEGIN
-    IF drop_model.name IS NULL THEN
-        RAISE EXCEPTION 'lead_qual.drop_model: name must not be null'
-            USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    DELETE FROM lead_qual.models m WHERE m.name = drop_model.name;
-    IF NOT FOUND THEN
-        IF if_exists THEN
-            RETURN false;
-        END IF;
-        RAISE EXCEPTION 'model "%" does not exist', drop_model.name
-            USING ERRCODE = 'undefined_object';
-    END IF;
-    FOR t IN SELECT a.table_name, a.trigger_name
-               FROM lead_qual.autoscore_triggers() a
-              WHERE lower(btrim(a.model, E' \t\n\r') COLLATE "C") = drop_model.name
-              ORDER BY a.table_name::text, a.trigger_name
-    LOOP
-        IF cascade THEN
-            RAISE NOTICE 'drop cascades to trigger % on table %', t.trigger_name, t.table_name;
-            EXECUTE format('DROP TRIGGER %I ON %s CASCADE', t.trigger_name, t.table_name);
-        ELSE
-            users := users || format('trigger %s on table %s uses model "%s"',
-                                     t.trigger_name, t.table_name, drop_model.name);
-        END IF;
-    END LOOP;
-    IF users IS NOT NULL THEN
-        RAISE EXCEPTION 'cannot drop model "%" because autoscore triggers use it', drop_model.name
-            USING ERRCODE = 'dependent_objects_still_exist',
-                  DETAIL = array_to_string(users, E'\n'),
-                  HINT = format('Drop those triggers first, or drop them with the model: SELECT lead_qual.drop_model(%L, cascade => true);',
-                                drop_model.name);
-    END IF;
-    RETURN true;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'lq_drop_model' LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
 
 -- Built-in models change only with the extension.  lead_qual.maintenance
 -- lets only the owner of the registry (the extension's owner) through, so
@@ -435,6 +368,24 @@ CREATE FUNCTION lead_qual.explain(model text, evidence text, as_of timestamptz D
 CREATE FUNCTION lead_qual.explain(model text, evidence record, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
     RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C STABLE PARALLEL SAFE ROWS 6;
 
+-- The keys of evidence that no criterion reads.
+CREATE FUNCTION lead_qual.unmatched_keys(model lead_qual.model, evidence jsonb)
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.unmatched_keys(model lead_qual.model, evidence text)
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.unmatched_keys(model text, evidence jsonb)
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.unmatched_keys(model text, evidence text)
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.check_evidence(model lead_qual.model, evidence jsonb)
+    RETURNS jsonb AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.check_evidence(model lead_qual.model, evidence text)
+    RETURNS text AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.check_evidence(model text, evidence jsonb)
+    RETURNS jsonb AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.check_evidence(model text, evidence text)
+    RETURNS text AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
 COMMENT ON TYPE lead_qual.qualification IS 'Result of qualify(): model, score 0-100, qualified, status, tier A-D, criteria met/known/total, missing (ask next) and failed criteria';
 COMMENT ON TYPE lead_qual.explanation IS 'One row of explain(): how one criterion contributed to the score';
 
@@ -477,6 +428,14 @@ COMMENT ON FUNCTION lead_qual.explain(lead_qual.model, record, timestamptz, text
 COMMENT ON FUNCTION lead_qual.explain(text, jsonb, timestamptz, text) IS 'One row per criterion, with a registered model';
 COMMENT ON FUNCTION lead_qual.explain(text, text, timestamptz, text) IS 'One row per criterion, with a registered model (evidence as JSON text)';
 COMMENT ON FUNCTION lead_qual.explain(text, record, timestamptz, text) IS 'One row per criterion, with a registered model (evidence read from a row)';
+COMMENT ON FUNCTION lead_qual.unmatched_keys(lead_qual.model, jsonb) IS 'The keys of jsonb evidence that no criterion of the model reads, sorted';
+COMMENT ON FUNCTION lead_qual.unmatched_keys(lead_qual.model, text) IS 'The keys of JSON text evidence that no criterion of the model reads, sorted';
+COMMENT ON FUNCTION lead_qual.unmatched_keys(text, jsonb) IS 'The keys of jsonb evidence that no criterion of a registered model reads, sorted';
+COMMENT ON FUNCTION lead_qual.unmatched_keys(text, text) IS 'The keys of JSON text evidence that no criterion of a registered model reads, sorted';
+COMMENT ON FUNCTION lead_qual.check_evidence(lead_qual.model, jsonb) IS 'The jsonb evidence as it is, or an error when it has keys that no criterion of the model reads';
+COMMENT ON FUNCTION lead_qual.check_evidence(lead_qual.model, text) IS 'The JSON text evidence as it is, or an error when it has keys that no criterion of the model reads';
+COMMENT ON FUNCTION lead_qual.check_evidence(text, jsonb) IS 'The jsonb evidence as it is, or an error when it has keys that no criterion of a registered model reads';
+COMMENT ON FUNCTION lead_qual.check_evidence(text, text) IS 'The JSON text evidence as it is, or an error when it has keys that no criterion of a registered model reads';
 
 --------------------------------------------------------------------------
 -- Built-in models
@@ -1537,6 +1496,11 @@ CREATE FUNCTION lead_qual.engagement_kinds(rules lead_qual.engagement_rules)
     RETURNS TABLE (kind text, points double precision, cap double precision,
                    half_life_days double precision)
     AS 'MODULE_PATHNAME', 'lq_engagement_kinds' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+-- The kind of the rules an event's kind counts as (NULL: none).
+CREATE FUNCTION lead_qual.engagement_kind(rules lead_qual.engagement_rules, kind text)
+    RETURNS text AS 'MODULE_PATHNAME', 'lq_engagement_kind' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lead_qual.engagement_kind(rules text, kind text)
+    RETURNS text AS 'MODULE_PATHNAME', 'lq_engagement_kind' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 -- The registry of named rules.
 CREATE TABLE lead_qual.engagement_rule_sets (
@@ -1556,62 +1520,13 @@ CREATE FUNCTION lead_qual.engagement_rules(name text) RETURNS lead_qual.engageme
 
 CREATE FUNCTION lead_qual.define_engagement_rules(name text, definition jsonb)
     RETURNS lead_qual.engagement_rules
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-#variable_conflict use_column
-DECLARE
-    compiled lead_qual.engagement_rules;
-BEGIN
-    IF define_engagement_rules.name IS NULL OR definition IS NULL THEN
-        RAISE EXCEPTION 'lead_qual.define_engagement_rules: name and definition must not be null'
-            USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    IF jsonb_typeof(definition) IS DISTINCT FROM 'object' THEN
-        RAISE EXCEPTION 'engagement rules must be a JSON object, not %',
-                CASE jsonb_typeof(definition) WHEN 'array' THEN 'an array' WHEN 'null' THEN 'null'
-                                              ELSE 'a ' || jsonb_typeof(definition) END
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF definition ? 'name'
-       AND definition -> 'name' IS DISTINCT FROM to_jsonb(define_engagement_rules.name) THEN
-        RAISE EXCEPTION 'engagement rules definition is named %, not "%"',
-                definition -> 'name', define_engagement_rules.name
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Leave "name" out of the definition, or make it match.';
-    END IF;
-    compiled := lead_qual.engagement_rules(
-        definition || jsonb_build_object('name', define_engagement_rules.name));
-    INSERT INTO lead_qual.engagement_rule_sets AS r (name, rules)
-        VALUES (define_engagement_rules.name, compiled)
-        ON CONFLICT ON CONSTRAINT engagement_rule_sets_pkey
-        DO UPDATE SET rules = EXCLUDED.rules, updated_at = now();
-    RETURN compiled;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'lq_define_engagement_rules' LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
 
 CREATE FUNCTION lead_qual.drop_engagement_rules(name text, if_exists boolean DEFAULT false)
     RETURNS boolean
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-#variable_conflict use_column
-BEGIN
-    IF drop_engagement_rules.name IS NULL THEN
-        RAISE EXCEPTION 'lead_qual.drop_engagement_rules: name must not be null'
-            USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    DELETE FROM lead_qual.engagement_rule_sets r WHERE r.name = drop_engagement_rules.name;
-    IF FOUND THEN
-        RETURN true;
-    END IF;
-    IF if_exists THEN
-        RETURN false;
-    END IF;
-    RAISE EXCEPTION 'engagement rules "%" do not exist', drop_engagement_rules.name
-        USING ERRCODE = 'undefined_object';
-END
-$$;
+    AS 'MODULE_PATHNAME', 'lq_drop_engagement_rules' LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
 
 -- Built-in rules change only with the extension; lead_qual.maintenance
 -- lets only the owner of the registry through, as for the models.
@@ -1771,6 +1686,8 @@ COMMENT ON CAST (jsonb AS lead_qual.engagement_rules) IS 'Validate and compile e
 COMMENT ON CAST (lead_qual.engagement_rules AS jsonb) IS 'Engagement rules as jsonb';
 COMMENT ON FUNCTION lead_qual.engagement_rules_name(lead_qual.engagement_rules) IS 'The name of a set of engagement rules (NULL when unnamed)';
 COMMENT ON FUNCTION lead_qual.engagement_kinds(lead_qual.engagement_rules) IS 'The kinds of events of engagement rules as rows: kind, points, cap, half-life in days (NULL: no decay)';
+COMMENT ON FUNCTION lead_qual.engagement_kind(lead_qual.engagement_rules, text) IS 'The kind of the rules that an event of this kind counts as (case, blanks and separators ignored); NULL when the rules do not list it';
+COMMENT ON FUNCTION lead_qual.engagement_kind(text, text) IS 'The kind of registered rules that an event of this kind counts as (case, blanks and separators ignored); NULL when the rules do not list it';
 COMMENT ON TABLE lead_qual.engagement_rule_sets IS 'Registry of named engagement rules: the built-in digital rules and user-defined ones';
 COMMENT ON COLUMN lead_qual.engagement_rule_sets.name IS 'Name of the rules, as used in engagement(name, ...)';
 COMMENT ON COLUMN lead_qual.engagement_rule_sets.rules IS 'The compiled rules';

@@ -183,6 +183,30 @@ SELECT * FROM regress.err($$
     SELECT lead_qual.engagement('{"name": "strict", "unknown_kinds": "error", "kinds": {"demo": 25}}',
                                 kind, occurred_at, '2026-06-30')
       FROM events WHERE lead = 5$$);
+-- Kinds are compared as people write them: blanks around, ASCII case and
+-- whether words are joined by blanks, "_" or "-" do not count.  What still
+-- matches no kind is shown by engagement_kind(), and refused when the rules
+-- say "unknown_kinds": "error".
+SELECT k AS kind, engagement_kind('digital', k) AS counts_as,
+       engagement('digital', k, '2026-06-30', '2026-06-30') AS points
+  FROM unnest(ARRAY['Pricing Page Visit', ' DEMO-REQUEST ', 'email__reply', 'Web_Visit',
+                    'demo_requst', 'pricing page visits', 'e-mail reply', '']) AS k
+ GROUP BY k ORDER BY k;
+SELECT kind, count(*) AS events
+  FROM (VALUES ('Demo Request'), ('demo_requst'), ('web_visit'), ('demo_requst'), ('webinar')) v(kind)
+ WHERE engagement_kind('digital', kind) IS NULL
+ GROUP BY kind ORDER BY kind;
+SELECT engagement_kind(engagement_rules('digital'), 'JOB SEEKER') AS by_value,
+       engagement_kind('{"kinds": {"Web Visit": 1}}', 'web-visit') AS written_with_blanks,
+       engagement_kind('digital', NULL) IS NULL AS null_kind;
+SELECT engagement('{"unknown_kinds": "error", "kinds": {"demo": 25}}', k, '2026-06-30', '2026-06-30') AS strict_folded
+  FROM unnest(ARRAY['Demo', ' demo ']) AS k;
+SELECT * FROM regress.err_detail($$
+    SELECT lead_qual.engagement('{"name": "strict", "unknown_kinds": "error", "kinds": {"demo": 25}}',
+                                'demo request', '2026-06-30', '2026-06-30')$$);
+-- Two kinds that compare alike are refused, and a blank one.
+SELECT * FROM regress.err($$SELECT '{"kinds": {"web_visit": 1, "Web Visit": 2}}'::lead_qual.engagement_rules$$);
+SELECT * FROM regress.err($$SELECT '{"kinds": {"a": 1, " ": 2}}'::lead_qual.engagement_rules$$);
 -- as_of must be finite.
 SELECT * FROM regress.err($$
     SELECT lead_qual.engagement('{"kinds": {"demo": 25}}', kind, occurred_at, 'infinity')

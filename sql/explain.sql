@@ -61,3 +61,55 @@ SELECT count(*) FILTER (WHERE NOT known) AS unknown FROM explain('bant', NULL::j
 
 DROP TABLE prospects, lead_rows;
 SELECT drop_model('weighted');
+
+-- Evidence under a criterion's key or its source.  A criterion reads the
+-- key its source names; when the evidence has no key of that name, it
+-- reads its own key.  explain() shows in "source" which one was read.
+SELECT define_model('bant_crm', $${"criteria": [
+    {"key": "budget", "source": "budget_eur", "rule": {"type": "at_least", "value": 10000}},
+    {"key": "authority", "source": "role", "rule": {"type": "one_of", "values": ["cfo", "owner"]}},
+    {"key": "need"}]}$$) IS NOT NULL AS defined;
+SELECT qualify('bant_crm', '{"budget": 50000, "role": "cfo", "need": 9}');
+SELECT qualify('bant_crm', '{"budget": 50000, "role": "cfo", "need": 9}'::jsonb);
+SELECT criterion, source, value, met
+  FROM explain('bant_crm', '{"budget": 50000, "authority": "owner", "need": 9}'::jsonb);
+-- Both given: the source wins, also when its value is null (unknown).
+SELECT criterion, source, value, met
+  FROM explain('bant_crm', '{"budget": 50000, "budget_eur": 5000, "authority": "intern", "role": null}'::jsonb);
+SELECT criterion, source, value, met
+  FROM explain('bant_crm', '{"budget": 50000, "budget_eur": 5000, "authority": "intern", "role": null}'::text);
+-- Errors about a value read under the key name the key.
+SELECT * FROM regress.err_detail($$SELECT lead_qual.qualify('bant_crm', '{"budget": "lots"}')$$);
+-- A key that is another criterion's source is that criterion's only.
+SELECT criterion, source, value
+  FROM explain('{"name": "chain", "criteria": [{"key": "x", "source": "y"}, {"key": "z", "source": "x"}]}'::model,
+               '{"x": 5}'::jsonb);
+-- Rows: the column the source names, else the one the key names.
+CREATE TABLE crm_rows (id int, budget numeric, role text, need int);
+INSERT INTO crm_rows VALUES (1, 25000, 'CFO', 7), (2, 900, 'intern', NULL);
+SELECT id, score('bant_crm', c), (qualify('bant_crm', c)).missing, (qualify('bant_crm', c)).failed
+  FROM crm_rows c ORDER BY id;
+SELECT criterion, source, value, met FROM explain('bant_crm', (SELECT c FROM crm_rows c WHERE id = 1));
+-- Neither column: an error on the first row (an empty table raises nothing).
+CREATE TABLE crm_bad (id int, role text, need int);
+INSERT INTO crm_bad VALUES (1, 'cfo', 7);
+SELECT * FROM regress.err_detail($$SELECT lead_qual.score('bant_crm', c) FROM crm_bad c$$);
+-- Touches fold the keys read as well.
+SELECT (qualify_touches('bant_crm', e, t)).met
+  FROM (VALUES ('{"budget": 50000}'::jsonb, '2026-01-01'::timestamptz), ('{"role": "cfo"}', '2026-01-02')) v(e, t);
+DROP TABLE crm_rows, crm_bad;
+
+-- Keys that no criterion reads: a typo, a key the source overrides.
+SELECT unmatched_keys('bant_crm', '{"budjet": 8, "role": "cfo", "need": 9, "notes": null}'::jsonb) AS jsonb,
+       unmatched_keys('bant_crm', '{"budjet": 8, "notes": 1, "budjet": 9}'::text) AS text,
+       unmatched_keys('bant_crm', '{"budget": 8, "budget_eur": 9}'::jsonb) AS overridden,
+       unmatched_keys('bant_crm', '{}'::jsonb) AS none,
+       unmatched_keys(model('bant'::text), '{"Budget": 8, "budget ": 8, "budget": 8}'::jsonb) AS exact;
+SELECT * FROM regress.err_detail($$SELECT lead_qual.unmatched_keys('bant_crm', '[1]'::jsonb)$$);
+-- check_evidence(): the evidence as it is, or an error naming the others.
+SELECT check_evidence('bant_crm', '{"budget": 50000, "role": "cfo"}'::jsonb) AS jsonb,
+       check_evidence('bant_crm', '{"budget_eur": 50000, "need": 9}'::text) AS text,
+       check_evidence('bant_crm', NULL::jsonb) IS NULL AS null_evidence;
+SELECT * FROM regress.err_detail($$SELECT lead_qual.check_evidence('bant_crm', '{"budjet": 8, "need": 9}'::jsonb)$$);
+SELECT * FROM regress.err_detail($$SELECT lead_qual.qualify('bant_crm', lead_qual.check_evidence('bant_crm', '{"budget": 1, "budget_eur": 2, "x": 3}'))$$);
+SELECT drop_model('bant_crm');

@@ -30,8 +30,9 @@ SELECT message, detail, hint, sql_error_code
 
 -- A name is looked up after the text is read; a name nothing is registered
 -- under is reported softly too, as for regclass and the like.
-SELECT pg_input_is_valid('no_such_model', 'lead_qual.model') AS valid,
-       (pg_input_error_info('no_such_model', 'lead_qual.model')).*;
+SELECT pg_input_is_valid('no_such_model', 'lead_qual.model') AS valid, e.message, e.detail,
+       split_part(e.hint, ':', 1) AS hint, e.sql_error_code
+  FROM pg_input_error_info('no_such_model', 'lead_qual.model') e;
 SELECT pg_input_is_valid('No_Such_Rules', 'lead_qual.engagement_rules') AS valid,
        (pg_input_error_info('No_Such_Rules', 'lead_qual.engagement_rules')).message;
 

@@ -476,7 +476,11 @@ SELECT m AS model, count(*) AS leads,
 -- and the nurture follow-ups of the renewal leads, recomputed in SQL: the
 -- earliest (date - window) among dates more than the window ahead on which
 -- the lead could qualify (qualify() as of that day says qualified or
--- needs_info), else as_of + the tier's interval.
+-- needs_info), else as_of + the tier's interval.  (Where budget_eur or role
+-- is missing, renewal reads its keys "budget" and "authority", BANT's
+-- grades here: a criterion reads its key when the evidence lacks its
+-- source.  Such leads fail those criteria rather than being asked about
+-- them.)
 SELECT count(*) AS nurtured,
        count(*) FILTER (WHERE a.follow_up = coalesce(
            (SELECT min(d.day - d.days) FROM (VALUES ((g.e->>'purchase_date')::date, 90),

@@ -113,3 +113,43 @@ SET search_path = public, lead_qual;
 
 SELECT drop_model('acme');
 SELECT count(*) AS models_left, count(*) FILTER (WHERE builtin) AS builtins FROM models;
+
+-- Errors as psql shows them: what is wrong, and nothing of the statements
+-- inside the functions (no CONTEXT line).
+SELECT define_model('bant', '{"criteria": [{"key": "budget"}]}');
+SELECT drop_model('bant');
+SELECT define_engagement_rules('digital', '{"kinds": {"visit": 1}}');
+SELECT drop_engagement_rules('digital');
+-- A name given as an argument is blamed as the argument.
+SELECT define_model('My Model', '{"criteria": [{"key": "a"}]}');
+SELECT define_engagement_rules('Web-Rules', '{"kinds": {"visit": 1}}');
+SELECT define_model('acme', '{"name": "other", "criteria": [{"key": "a"}]}');
+-- A key that is not a name: what a name is, and how to keep the column's.
+SELECT define_model('acme', '{"criteria": [{"key": "Budget EUR"}]}');
+SELECT define_model('acme', '{"criteria": [{"key": "2026 budget"}]}');
+SELECT drop_model('Acme');
+SELECT drop_engagement_rules('no_such_rules');
+-- Called from a function of the user's, the context is the user's.
+DO $$
+BEGIN
+    PERFORM lead_qual.define_model('acme', '{"criteria": [{"key": "a", "weight": -1}]}');
+END
+$$;
+-- Privileges: PostgreSQL's own error, without the statement inside.
+CREATE ROLE regress_lq_user;
+SET ROLE regress_lq_user;
+SELECT lead_qual.define_model('mine', '{"criteria": [{"key": "a"}]}');
+SELECT lead_qual.drop_model('bant');
+RESET ROLE;
+DROP ROLE regress_lq_user;
+
+-- Text given for a model is JSON when it starts with "{" (or "[" or '"'),
+-- else a name.  A name that cannot be one is reported as not existing,
+-- with what a name is; the hint names the registered models and the one
+-- meant, when it is one of them.
+SELECT qualify('BANT-2', '{"budget": 8}');
+SELECT score('Six-Signals', '{}');
+SELECT score('no_such_model', '{}');
+SELECT '[1]'::model;
+SELECT * FROM regress.err_detail($$SELECT lead_qual.model('criteria: []'::text)$$);
+SELECT * FROM regress.err_detail($$SELECT 'Digital Rules'::lead_qual.engagement_rules$$);

@@ -247,6 +247,12 @@ SELECT model, criteria, min_met FROM lead_qual.model_overview WHERE model = 'sec
 SELECT model, criterion, rule_type FROM lead_qual.model_criteria WHERE model = 'sec_path' ORDER BY ordinal;
 SELECT key, weight, rule FROM lead_qual.criteria(lead_qual.model('sec_path'), 'en');
 SELECT kind, points, cap, half_life_days FROM lead_qual.engagement_kinds(lead_qual.engagement_rules('sec_path')) ORDER BY kind;
+SELECT lead_qual.engagement_kind('sec_path', ' Visit ') AS by_name,
+       lead_qual.engagement_kind(lead_qual.engagement_rules('sec_path'), 'DEMO') AS by_value;
+SELECT lead_qual.unmatched_keys('sec_path', '{"budget": 1, "budjet": 2}'::jsonb) AS by_name,
+       lead_qual.unmatched_keys(lead_qual.model('sec_path'), '{"rol": "cfo"}'::text) AS by_value,
+       lead_qual.check_evidence('sec_path', '{"budget": 1}'::jsonb) AS checked,
+       lead_qual.check_evidence(lead_qual.model('sec_path'), '{"need": 1}'::text) AS checked_text;
 
 -- The types, their casts, operators and hash support.
 SELECT lead_qual.model_to_jsonb(lead_qual.model('sec_path')) = lead_qual.model('sec_path')::jsonb AS to_jsonb,
@@ -477,6 +483,7 @@ SELECT p.oid::regprocedure AS not_called_above
        'model', 'model_to_jsonb', 'model_to_json', 'model_name', 'criteria', 'define_model', 'drop_model',
        'protect_builtin_models', 'registry_changed', 'row_support', 'qualify', 'score', 'is_qualified',
        'qualify_columns', 'score_columns', 'is_qualified_columns', 'explain',
+       'unmatched_keys', 'check_evidence', 'engagement_kind',
        'win_probability', 'win_probability_columns',
        'autoscore', 'autoscore_triggers', 'record_history', 'enable_history', 'disable_history', 'rescore',
        'check_triggers',

@@ -345,11 +345,14 @@ SELECT qualify_touches('touch_m', e, at) FROM (VALUES ('{"a": 6}'::jsonb, '2026-
 --    time: the result is NULL, as qualify(m, e, NULL) is.
 --------------------------------------------------------------------------
 
+-- (The date criterion is keyed "purchase": the generated touches below also
+-- carry BANT's "timeframe", a grade, and a criterion reads its key when the
+-- evidence lacks its source.)
 SELECT define_model('touch_acme', '{"name": "touch_acme", "min_met": 3, "pass_score": 60, "criteria": [
   {"key": "budget", "source": "budget_eur", "weight": 3, "rule": {"type": "at_least", "value": 10000}},
   {"key": "authority", "source": "role", "weight": 2, "rule": {"type": "one_of", "values": ["owner", "cfo", "purchasing"]}},
   {"key": "need", "weight": 2},
-  {"key": "timeframe", "source": "purchase_date", "rule": {"type": "within_days", "days": 30}}]}');
+  {"key": "purchase", "source": "purchase_date", "rule": {"type": "within_days", "days": 30}}]}');
 
 CREATE TABLE touch_dated (n int, at timestamptz, e jsonb);
 INSERT INTO touch_dated VALUES

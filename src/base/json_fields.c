@@ -88,6 +88,21 @@ MissingFieldError(const char *what, const char *path, const char *field)
 			 errmsg("invalid %s: missing field \"%s\"", what, FieldPath(path, field))));
 }
 
+/*
+ * A name field (a model's name, a criterion's key, the rules' name) that
+ * is not a valid name; the detail says what one is.  hint may be NULL.
+ */
+void
+InvalidNameError(const char *what, const char *path, const char *name, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid %s field \"%s\": \"%s\" is not a valid name", what, path,
+					TextClip(name, 64)),
+			 errdetail("%s", LQ_NAME_RULES),
+			 hint ? errhint("%s", hint) : 0));
+}
+
 /* The document itself is not an object; hint may be NULL. */
 void
 NotAnObjectError(const char *what, const char *type_name, const char *hint)

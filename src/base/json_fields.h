@@ -13,6 +13,8 @@
  *	 invalid <what>: field "<path>" appears more than once
  *	 invalid <what>: missing field "<path>"
  *	 invalid <what>: must be a JSON object, not <type>
+ *	 invalid <what> field "<path>": "<name>" is not a valid name
+ *												(detail: what a name is)
  *
  *-------------------------------------------------------------------------
  */
@@ -35,6 +37,8 @@ pg_noreturn extern void RepeatedFieldError(const char *what, const char *path,
 										   const char *field);
 pg_noreturn extern void MissingFieldError(const char *what, const char *path,
 										  const char *field);
+pg_noreturn extern void InvalidNameError(const char *what, const char *path,
+										 const char *name, const char *hint);
 pg_noreturn extern void NotAnObjectError(const char *what, const char *type_name,
 										 const char *hint);
 

@@ -32,6 +32,43 @@ FoldText(const char *s, int len, int *outlen)
 	return out;
 }
 
+static inline bool
+is_separator(char c)
+{
+	return IsBlank(c) || c == '_' || c == '-';
+}
+
+/*
+ * The form in which names that people and systems write in their own ways
+ * are compared (the kinds of events of engagement rules): FoldText's form,
+ * with every run of blanks, '_' and '-' made one '_', so that
+ * "Pricing Page-Visit" reads as "pricing_page_visit".  Written into buf,
+ * not terminated; returns the length, or -1 when it needs more than size
+ * bytes.
+ */
+int
+FoldNameInto(const char *s, int len, char *buf, int size)
+{
+	int			n = 0;
+
+	TrimBlanks(&s, &len);
+	for (int i = 0; i < len; i++)
+	{
+		char		c = s[i];
+
+		if (is_separator(c))
+		{
+			while (i + 1 < len && is_separator(s[i + 1]))
+				i++;
+			c = '_';
+		}
+		if (n == size)
+			return -1;
+		buf[n++] = AsciiLower(c);
+	}
+	return n;
+}
+
 /*
  * A name as lead_qual's names are written (models, criteria, rule sets):
  * lower-case ASCII letters, digits and '_', not starting with a digit, at
@@ -48,6 +85,43 @@ IsIdentifier(const char *s)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
 			return false;
 	return true;
+}
+
+/*
+ * The valid name that what a user wrote most likely means, for a hint
+ * ("Budget (EUR)" -> "budget_eur", "BANT-2" -> "bant_2"): ASCII letters in
+ * lower case, every run of other characters one '_', none at either end.
+ * NULL when there is no such name (nothing left, a digit first, too long,
+ * or bytes beyond ASCII), or when s is already valid.
+ */
+char *
+NameSuggestion(const char *s)
+{
+	size_t		len = strlen(s);
+	char	   *out = palloc(len + 1);
+	int			n = 0;
+	bool		gap = false;
+
+	if (IsIdentifier(s))
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+	{
+		char		c = AsciiLower(s[i]);
+
+		if ((unsigned char) c >= 0x80)
+			return NULL;
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+		{
+			if (gap && n > 0)
+				out[n++] = '_';
+			out[n++] = c;
+			gap = false;
+		}
+		else
+			gap = true;
+	}
+	out[n] = '\0';
+	return IsIdentifier(out) ? out : NULL;
 }
 
 /*

@@ -24,6 +24,10 @@
 /* the longest text users write into a model or rules (a description, a question) */
 #define LQ_MAX_TEXT_LEN		4000
 
+/* what a name is, for messages (IsIdentifier) */
+#define LQ_NAME_RULES \
+	"A name is 1 to " CppAsString2(LQ_MAX_NAME_LEN) " bytes of lower-case ASCII letters, digits and underscores, starting with a letter or an underscore."
+
 static inline bool
 IsBlank(char c)
 {
@@ -47,7 +51,9 @@ AsciiLower(char c)
 }
 
 extern char *FoldText(const char *s, int len, int *outlen);
+extern int	FoldNameInto(const char *s, int len, char *buf, int size);
 extern bool IsIdentifier(const char *s);
+extern char *NameSuggestion(const char *s);
 extern char *TextClip(const char *s, int maxbytes);
 extern char *JoinNames(const char *const *names);
 extern void AppendList(StringInfo s, const char *const *items, int n, const char *last);

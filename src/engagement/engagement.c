@@ -70,15 +70,7 @@ count_add(int64 *count, int64 v)
 static const LqRules *
 call_rules(FunctionCallInfo fcinfo)
 {
-	LqRef	   *ref = (LqRef *) fcinfo->flinfo->fn_extra;
-
-	if (ref == NULL)
-	{
-		ref = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(LqRef));
-		RefInitArg(ref, REGISTRY_RULES, fcinfo, 1);
-		fcinfo->flinfo->fn_extra = ref;
-	}
-	return RefRules(ref, PG_GETARG_DATUM(1));
+	return RefRules(RefOfCall(fcinfo, REGISTRY_RULES, 1), PG_GETARG_DATUM(1));
 }
 
 /* ---------------- the state ---------------- */

@@ -3,6 +3,11 @@
  * rules.h
  *	  Engagement rules: points per kind of event, decay, caps.
  *
+ * An event's kind is matched with a kind of the rules the way names people
+ * write are compared (FoldNameInto): blanks around it, ASCII case, and
+ * whether its words are joined by blanks, '_' or '-' do not count.  So
+ * "Pricing Page Visit" is the kind pricing_page_visit.
+ *
  * Rules live in three forms, like models: JSON text, what users write and
  * read (rules_parse.c reads it, rules_json.c writes it, canonical); the
  * stored form, a compact binary encoding in a varlena of type
@@ -41,6 +46,9 @@ typedef struct LqKind
 	double		half_life;		/* days; 0: the kind does not decay */
 	bool		own_half_life;	/* half_life set for this kind, not inherited */
 	int			accum;			/* which sum of the state it adds to */
+	/* derived when decoding */
+	char	   *folded;			/* the name as kinds are compared (FoldNameInto) */
+	int			folded_len;
 } LqKind;
 
 typedef struct LqRules
@@ -59,8 +67,12 @@ typedef struct LqRules
 	/* derived when decoding */
 	uint32		fingerprint;	/* hash of the encoded rules */
 	int			naccum;			/* 1 + the number of capped kinds */
-	int			nslots;			/* hash table of kinds: a power of 2 */
-	int		   *slots;			/* index into kinds, or -1 */
+	int			nslots;			/* hash tables of kinds: a power of 2 */
+	int		   *slots;			/* by folded name: index into kinds, or -1 */
+	int		   *exact_slots;	/* by name as written, when exact_first */
+	bool		exact_first;	/* rules of before 0.4.0 in which two kinds
+								 * fold alike (or one folds to nothing): the
+								 * name as written is tried first */
 } LqRules;
 
 /* rules_parse.c */

@@ -83,6 +83,38 @@ RulesEncode(const LqRules *r)
 
 #define corrupt(what)	ValueCorrupted(LQ_RULES_TYPE, what)
 
+/* Put kind i into a hash table of nslots under name (len bytes). */
+static void
+put_slot(int *slots, int nslots, const char *name, int len, int i)
+{
+	uint32		h = hash_bytes((const unsigned char *) name, len);
+
+	while (slots[h & (nslots - 1)] >= 0)
+		h++;
+	slots[h & (nslots - 1)] = i;
+}
+
+/* The kind of a hash table whose name (by_folded: folded) is name, or NULL. */
+static const LqKind *
+get_slot(const LqRules *r, const int *slots, bool by_folded, const char *name, int len)
+{
+	uint32		h = hash_bytes((const unsigned char *) name, len);
+
+	for (;;)
+	{
+		int			i = slots[h & (r->nslots - 1)];
+		const LqKind *k;
+
+		if (i < 0)
+			return NULL;
+		k = &r->kinds[i];
+		if (by_folded ? (k->folded_len == len && memcmp(k->folded, name, len) == 0)
+			: (k->len == len && memcmp(k->name, name, len) == 0))
+			return k;
+		h++;
+	}
+}
+
 /* The rules of a stored form, in the current memory context. */
 LqRules *
 RulesDecode(const struct varlena *raw)
@@ -149,29 +181,46 @@ RulesDecode(const struct varlena *raw)
 	memset(r->slots, -1, sizeof(int) * r->nslots);
 	for (int i = 0; i < r->nkinds; i++)
 	{
-		uint32		h = hash_bytes((const unsigned char *) r->kinds[i].name, r->kinds[i].len);
+		LqKind	   *k = &r->kinds[i];
 
-		while (r->slots[h & (r->nslots - 1)] >= 0)
-			h++;
-		r->slots[h & (r->nslots - 1)] = i;
+		k->folded = palloc(k->len);
+		k->folded_len = FoldNameInto(k->name, k->len, k->folded, k->len);
+		if (k->folded_len <= 0 ||
+			get_slot(r, r->slots, true, k->folded, k->folded_len) != NULL)
+			r->exact_first = true;	/* refused on input since 0.4.0 */
+		else
+			put_slot(r->slots, r->nslots, k->folded, k->folded_len, i);
+	}
+	if (r->exact_first)
+	{
+		r->exact_slots = palloc(sizeof(int) * r->nslots);
+		memset(r->exact_slots, -1, sizeof(int) * r->nslots);
+		for (int i = 0; i < r->nkinds; i++)
+			put_slot(r->exact_slots, r->nslots, r->kinds[i].name, r->kinds[i].len, i);
 	}
 	return r;
 }
 
-/* The kind called name (len bytes), or NULL when the rules do not list it. */
+/*
+ * The kind an event of kind name (len bytes) is, or NULL when the rules do
+ * not list it: compared folded (FoldNameInto), and before that as written
+ * when the rules have kinds that fold alike.
+ */
 const LqKind *
 RulesKind(const LqRules *r, const char *name, int len)
 {
-	uint32		h = hash_bytes((const unsigned char *) name, len);
+	char		buf[LQ_MAX_KIND_LEN];
+	const LqKind *k;
+	int			flen;
 
-	for (;;)
-	{
-		int			i = r->slots[h & (r->nslots - 1)];
-
-		if (i < 0)
-			return NULL;
-		if (r->kinds[i].len == len && memcmp(r->kinds[i].name, name, len) == 0)
-			return &r->kinds[i];
-		h++;
-	}
+	if (r->exact_first && (k = get_slot(r, r->exact_slots, false, name, len)) != NULL)
+		return k;
+	/* most events write the kind as it folds (folding again changes nothing) */
+	if ((k = get_slot(r, r->slots, true, name, len)) != NULL)
+		return k;
+	/* a longer folded name is no kind's: those are at most LQ_MAX_KIND_LEN */
+	flen = FoldNameInto(name, len, buf, sizeof(buf));
+	if (flen <= 0 || (flen == len && memcmp(buf, name, len) == 0))
+		return NULL;
+	return get_slot(r, r->slots, true, buf, flen);
 }

@@ -67,6 +67,10 @@ parse_kind(LqKind *k, const char *name, const JNode *n, const char *path)
 	for (int i = 0; i < k->len; i++)
 		if ((unsigned char) name[i] < 0x20)
 			rules_error(path, "a kind's name must not contain control characters");
+	k->folded = palloc(k->len);
+	k->folded_len = FoldNameInto(k->name, k->len, k->folded, k->len);
+	if (k->folded_len == 0)
+		rules_error(path, "a kind's name must not be blank");
 
 	/* "kind": points, or "kind": {"points": ..., "cap": ..., "half_life_days": ...} */
 	if (n->type == JN_NUMBER)
@@ -122,9 +126,15 @@ RulesFromJson(const JNode *root)
 	r->name = "";
 	if ((n = JsonMember(root, "name")) != NULL)
 	{
-		if (n->type != JN_STRING || !IsIdentifier(n->str))
-			rules_error("name", "must be a name of at most %d lower-case letters, digits and underscores, not starting with a digit",
-						LQ_MAX_NAME_LEN);
+		if (n->type != JN_STRING)
+			rules_error("name", "must be a string, not %s", JsonTypeName(n->type));
+		if (!IsIdentifier(n->str))
+		{
+			char	   *better = NameSuggestion(n->str);
+
+			InvalidNameError(WHAT, "name", n->str,
+							 better ? psprintf("Write the name as \"%s\".", better) : NULL);
+		}
 		r->name = pstrdup(n->str);
 	}
 	if ((n = JsonMember(root, "description")) != NULL && n->type != JN_NULL)
@@ -179,8 +189,16 @@ RulesFromJson(const JNode *root)
 	r->nkinds = n->nitems;
 	r->kinds = palloc0(sizeof(LqKind) * r->nkinds);
 	for (int i = 0; i < n->nitems; i++)
-		parse_kind(&r->kinds[i], n->keys[i], n->items[i],
-				   FieldPath("kinds", TextClip(n->keys[i], 64)));
+	{
+		char	   *path = FieldPath("kinds", TextClip(n->keys[i], 64));
+
+		parse_kind(&r->kinds[i], n->keys[i], n->items[i], path);
+		for (int j = 0; j < i; j++)
+			if (r->kinds[j].folded_len == r->kinds[i].folded_len &&
+				memcmp(r->kinds[j].folded, r->kinds[i].folded, r->kinds[i].folded_len) == 0)
+				rules_error(path, "the same kind as \"%s\" (kinds are compared ignoring ASCII case, blanks around them, and whether words are joined by blanks, \"_\" or \"-\")",
+							TextClip(r->kinds[j].name, 64));
+	}
 	qsort(r->kinds, r->nkinds, sizeof(LqKind), kind_qsort_cmp);
 	return r;
 }

@@ -3,7 +3,7 @@
  * rules_type.c
  *	  The SQL functions of type lead_qual.engagement_rules: input and
  *	  output, binary send and receive, casts from text and jsonb, equality,
- *	  the name, and engagement_kinds().
+ *	  the name, engagement_kinds() and engagement_kind().
  *
  * Input compiles the JSON into the stored form once, so a stored or passed
  * value is always valid.  Like a model, the input also takes the name of
@@ -126,4 +126,22 @@ lq_engagement_kinds(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
+}
+
+/*
+ * engagement_kind(rules, kind): the kind of the rules that an event of this
+ * kind counts as (compared as rules.h says); NULL when the rules do not
+ * list it.  The rules as a value or as text (a registered name, or JSON).
+ */
+PG_FUNCTION_INFO_V1(lq_engagement_kind);
+Datum
+lq_engagement_kind(PG_FUNCTION_ARGS)
+{
+	const LqRules *r = RefRules(RefOfCall(fcinfo, REGISTRY_RULES, 0), PG_GETARG_DATUM(0));
+	text	   *kind = PG_GETARG_TEXT_PP(1);
+	const LqKind *k = RulesKind(r, VARDATA_ANY(kind), VARSIZE_ANY_EXHDR(kind));
+
+	if (k == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(k->name, k->len));
 }

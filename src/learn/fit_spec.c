@@ -277,6 +277,9 @@ FitSpecParse(const char *text, int len)
 	spec->reader = ModelParse(reader.data, reader.len);
 	if (spec->reader->ncriteria != spec->ncriteria)
 		spec_error("criteria", "must not repeat a key");
+	/* its keys are made up: it reads the sources only */
+	for (int i = 0; i < spec->reader->ncriteria; i++)
+		spec->reader->criteria[i].read_key = false;
 	spec->hash = hash_bytes((const unsigned char *) text, len);
 	return spec;
 }

@@ -75,7 +75,8 @@ typedef struct LqCriterion
 {
 	char	   *key;
 	char	   *label;
-	char	   *source;			/* jsonb key or column name */
+	char	   *source;			/* jsonb key or column name (else the key:
+								 * read_key) */
 	LqLocalized description;	/* one text per language */
 	LqLocalized questions;		/* questions to ask, per language */
 	double		weight;
@@ -98,6 +99,9 @@ typedef struct LqCriterion
 	double		unknown_grade;	/* ... this grade toward the score */
 
 	/* derived when decoding, not stored */
+	bool		read_key;		/* the evidence's key is read when it lacks the
+								 * source: the key differs from the source, and
+								 * no criterion has it as its source */
 	double		share;			/* weight / total weight of the model */
 	Numeric		lo_num;			/* lo and hi as numeric, for numeric values */
 	Numeric		hi_num;

@@ -302,7 +302,8 @@ ModelDecode(const struct varlena *raw)
 
 /*
  * Fill in what is derived from the stored fields: the total weight, the
- * order in which to ask about unknown criteria, the folded values.
+ * order in which to ask about unknown criteria, the folded values, which
+ * criteria read their key when the evidence lacks their source.
  */
 void
 ModelFinish(LqModel *m)
@@ -332,6 +333,9 @@ ModelFinish(LqModel *m)
 		LqCriterion *c = &m->criteria[i];
 
 		c->share = m->total_weight > 0 ? c->weight / m->total_weight : 0;
+		c->read_key = strcmp(c->key, c->source) != 0;
+		for (int j = 0; j < m->ncriteria && c->read_key; j++)
+			c->read_key = strcmp(m->criteria[j].source, c->key) != 0;
 		if (c->rule == LQ_RULE_AT_LEAST || c->rule == LQ_RULE_AT_MOST ||
 			c->rule == LQ_RULE_BETWEEN)
 		{

@@ -100,15 +100,29 @@ integer_between(const JNode *n, const char *path, int lo, int hi)
 	return FieldInteger(n, "model", path, lo, hi);
 }
 
+/*
+ * A model's name or a criterion's key.  The hint suggests a valid name,
+ * and for a key, that "source" reads the value under any name.
+ */
 static char *
-identifier_value(const JNode *n, const char *path)
+identifier_value(const JNode *n, const char *path, bool is_key)
 {
 	char	   *s = string_value(n, path, LQ_MAX_NAME_LEN);
+	char	   *better;
+	char	   *hint;
 
-	if (!IsIdentifier(s))
-		field_error(ERRCODE_INVALID_PARAMETER_VALUE, path,
-					"\"%s\" is not a valid name", s);
-	return s;
+	if (IsIdentifier(s))
+		return s;
+	better = NameSuggestion(s);
+	if (is_key)
+		hint = better
+			? psprintf("Write the key as \"%s\"; \"source\" can still read the value under \"%s\".",
+					   better, TextClip(s, 64))
+			: psprintf("Choose such a key; \"source\" can still read the value under \"%s\".",
+					   TextClip(s, 64));
+	else
+		hint = better ? psprintf("Write the name as \"%s\".", better) : NULL;
+	InvalidNameError("model", path, s, hint);
 }
 
 static bool
@@ -509,7 +523,7 @@ parse_criterion(const JNode *n, const char *path, LqCriterion *c)
 	check_fields(n, path, criterion_fields, "a criterion");
 	memset(c, 0, sizeof(*c));
 
-	c->key = identifier_value(required(n, "key", path), FieldPath(path, "key"));
+	c->key = identifier_value(required(n, "key", path), FieldPath(path, "key"), true);
 	if ((f = JsonMember(n, "label")) != NULL)
 		c->label = string_value(f, FieldPath(path, "label"), LQ_MAX_LABEL_LEN);
 	else
@@ -561,7 +575,7 @@ ModelFromJson(const JNode *root)
 						 "Write a model as {\"name\": ..., \"criteria\": [...]}, or give the name of a registered model.");
 	check_fields(root, "", model_fields, "a model");
 
-	m->name = identifier_value(required(root, "name", ""), "name");
+	m->name = identifier_value(required(root, "name", ""), "name", false);
 	if ((f = JsonMember(root, "label")) != NULL)
 		m->label = string_value(f, "label", LQ_MAX_LABEL_LEN);
 	else

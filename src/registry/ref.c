@@ -34,19 +34,18 @@
 #include "base/text_util.h"
 #include "registry/ref.h"
 
-/* How the messages name each kind of value. */
+/* How the messages speak of each kind of value. */
 static const struct
 {
-	const char *noun;			/* "a model name" */
 	const char *empty;
 	const char *hint;
 }			kinds[] = {
 	[REGISTRY_MODELS] = {
-		"model", "a model cannot be empty",
+		"a model cannot be empty",
 		"Write a model as JSON, or give the name of a registered model."
 	},
 	[REGISTRY_RULES] = {
-		"engagement rules", "engagement rules cannot be empty",
+		"engagement rules cannot be empty",
 		"Write the rules as JSON, or give the name of registered rules."
 	},
 };
@@ -84,6 +83,24 @@ RefInitArg(LqRef *ref, RegistryKind kind, FunctionCallInfo fcinfo, int argno)
 	by_text = (argtypes[argno] == TEXTOID);
 	pfree(argtypes);
 	RefInit(ref, kind, flinfo->fn_mcxt, by_text, ArgIsConst(flinfo, argno));
+}
+
+/*
+ * The ref of a function whose fn_extra holds nothing else, for its
+ * argument argno: made at the first call.
+ */
+LqRef *
+RefOfCall(FunctionCallInfo fcinfo, RegistryKind kind, int argno)
+{
+	LqRef	   *ref = (LqRef *) fcinfo->flinfo->fn_extra;
+
+	if (ref == NULL)
+	{
+		ref = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(LqRef));
+		RefInitArg(ref, kind, fcinfo, argno);
+		fcinfo->flinfo->fn_extra = ref;
+	}
+	return ref;
 }
 
 /* Is the cached value that of these bytes (and, for text, still current)? */
@@ -191,15 +208,21 @@ typedef struct TextInput
 	RegistryKind kind;
 	const char *s;
 	int			len;
-	bool		is_name;
+	bool		is_name;		/* not JSON */
+	bool		valid_name;		/* a name that can be registered: in name */
 	char		name[LQ_MAX_NAME_LEN + 1];	/* lower case */
+	const char *given;			/* the name as written, blanks around it */
+	int			given_len;		/* removed (points into s) */
 } TextInput;
 
 /*
- * Read the text: a word (letters, digits and underscores, blanks around it
- * ignored) is the name of a registered value, in any case, and is checked
- * and kept in in->name; anything else is JSON, compiled into the stored
- * form, which is returned.  Takes no resource but memory (see InputParse).
+ * Read the text: JSON when it starts with '{' (or '[' or '"', which no
+ * name does), else a name.  A name of letters, digits and underscores,
+ * not starting with a digit and at most LQ_MAX_NAME_LEN bytes, is looked
+ * up in lower case (in->name); another cannot be registered (valid_name is
+ * false), and is reported as not found, with what a name is.  JSON is
+ * compiled into the stored form, which is returned.  Takes no resource but
+ * memory (see InputParse).
  */
 static Datum
 read_text(void *arg)
@@ -207,7 +230,7 @@ read_text(void *arg)
 	TextInput  *in = (TextInput *) arg;
 	const char *p = in->s;
 	int			n = in->len;
-	bool		wordlike = true;
+	bool		valid = true;
 
 	TrimBlanks(&p, &n);
 	if (n == 0)
@@ -215,25 +238,36 @@ read_text(void *arg)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s", kinds[in->kind].empty),
 				 errhint("%s", kinds[in->kind].hint)));
-	for (int i = 0; i < n && wordlike; i++)
-		wordlike = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
-			(p[i] >= '0' && p[i] <= '9') || p[i] == '_';
-	in->is_name = wordlike;
-	if (!wordlike)
+	if (p[0] == '{' || p[0] == '[' || p[0] == '"')
 		return PointerGetDatum(in->kind == REGISTRY_MODELS ? ModelCompile(in->s, in->len)
 							   : RulesCompile(in->s, in->len));
 
+	in->is_name = true;
+	in->given = p;
+	in->given_len = n;
 	if (n > LQ_MAX_NAME_LEN || (p[0] >= '0' && p[0] <= '9'))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("\"%s\" is not a valid %s name", TextClip(pnstrdup(p, n), 64),
-						kinds[in->kind].noun),
-				 errdetail("A name has at most %d letters, digits and underscores, and does not start with a digit.",
-						   LQ_MAX_NAME_LEN)));
-	for (int i = 0; i < n; i++)
-		in->name[i] = AsciiLower(p[i]);
-	in->name[n] = '\0';
+		valid = false;
+	for (int i = 0; i < n && valid; i++)
+		valid = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
+			(p[i] >= '0' && p[i] <= '9') || p[i] == '_';
+	in->valid_name = valid;
+	if (valid)
+	{
+		for (int i = 0; i < n; i++)
+			in->name[i] = AsciiLower(p[i]);
+		in->name[n] = '\0';
+	}
 	return (Datum) 0;
+}
+
+/* The name nothing is registered under, or that cannot be registered. */
+static void
+raise_not_found(void *arg)
+{
+	TextInput  *in = (TextInput *) arg;
+
+	RegistryNotFound(in->kind, in->valid_name ? in->name
+					 : pnstrdup(in->given, in->given_len), true);
 }
 
 /*
@@ -247,9 +281,11 @@ RefStoredFromText(RegistryKind kind, const char *s, int len)
 	TextInput	in = {.kind = kind, .s = s, .len = len};
 	Datum		compiled = read_text(&in);
 
-	if (in.is_name)
-		return RegistryFetch(kind, in.name, false);
-	return (struct varlena *) DatumGetPointer(compiled);
+	if (!in.is_name)
+		return (struct varlena *) DatumGetPointer(compiled);
+	if (!in.valid_name)
+		raise_not_found(&in);
+	return RegistryFetch(kind, in.name, false);
 }
 
 /*
@@ -260,14 +296,6 @@ RefStoredFromText(RegistryKind kind, const char *s, int len)
  * under, are reported softly when the caller asks (InputParse,
  * InputSoftError): the result is then 0 and not to be used.
  */
-static void
-raise_not_found(void *arg)
-{
-	TextInput  *in = (TextInput *) arg;
-
-	RegistryNotFound(in->kind, in->name);
-}
-
 Datum
 RefTypeInput(FunctionCallInfo fcinfo, RegistryKind kind)
 {
@@ -280,6 +308,13 @@ RefTypeInput(FunctionCallInfo fcinfo, RegistryKind kind)
 		return (Datum) 0;
 	if (!in.is_name)
 		return compiled;
+	if (!in.valid_name)
+	{
+		if (!SoftErrorsWanted(fcinfo))
+			raise_not_found(&in);
+		InputSoftError(fcinfo, raise_not_found, &in);
+		return (Datum) 0;
+	}
 	stored = RegistryFetch(kind, in.name, SoftErrorsWanted(fcinfo));
 	if (stored == NULL)
 	{

@@ -39,6 +39,7 @@ extern void RefInit(LqRef *ref, RegistryKind kind, MemoryContext parent,
 					bool by_text, bool is_const);
 extern void RefInitArg(LqRef *ref, RegistryKind kind, FunctionCallInfo fcinfo,
 					   int argno);
+extern LqRef *RefOfCall(FunctionCallInfo fcinfo, RegistryKind kind, int argno);
 extern const void *RefGet(LqRef *ref, Datum arg);
 extern const void *RefGetStored(LqRef *ref, const struct varlena *value);
 extern const void *RefGetText(LqRef *ref, const char *s, int len);

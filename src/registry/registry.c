@@ -21,12 +21,14 @@
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
+#include "base/text_util.h"
 #include "registry/registry.h"
 
 static uint64 generation = 1;
@@ -155,23 +157,102 @@ RegistryFetch(RegistryKind kind, const char *name, bool missing_ok)
 		result = fetch("SELECT r.rules, r.tableoid FROM lead_qual.engagement_rule_sets r "
 					   "WHERE r.name OPERATOR(pg_catalog.=) $1", kind, name);
 	if (result == NULL && !missing_ok)
-		RegistryNotFound(kind, name);
+		RegistryNotFound(kind, name, true);
 	return result;
 }
 
-/* The error for a name nothing is registered under. */
-void
-RegistryNotFound(RegistryKind kind, const char *name)
+/* What the messages about names need of each registry. */
+static const struct
 {
-	if (kind == REGISTRY_MODELS)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("model \"%s\" does not exist", name),
-				 errhint("The registered models are listed in lead_qual.models.")));
+	const char *nouns;			/* the registered <nouns> */
+	const char *json;			/* what JSON starts with */
+	const char *query;			/* the names, in byte order */
+}			registries[] = {
+	[REGISTRY_MODELS] = {
+		"models",
+		"A model written as JSON starts with \"{\".",
+		"SELECT m.name FROM lead_qual.models m ORDER BY m.name COLLATE pg_catalog.\"C\""
+	},
+	[REGISTRY_RULES] = {
+		"engagement rules",
+		"Rules written as JSON start with \"{\".",
+		"SELECT r.name FROM lead_qual.engagement_rule_sets r ORDER BY r.name COLLATE pg_catalog.\"C\""
+	},
+};
+
+/* the names a hint lists at most */
+#define HINT_NAMES	20
+
+/*
+ * The hint of a name nothing is registered under: the name it most likely
+ * means, when that is registered, and the registered names (at most
+ * HINT_NAMES of them, in byte order).
+ */
+static char *
+not_found_hint(RegistryKind kind, const char *name)
+{
+	char	   *better = NameSuggestion(name);
+	StringInfoData names;
+	StringInfoData hint;
+	bool		pushed = false;
+	bool		meant = false;
+	uint64		n;
+
+	initStringInfo(&names);
+	if (!ActiveSnapshotSet())
+	{
+		PushActiveSnapshot(GetTransactionSnapshot());
+		pushed = true;
+	}
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute(registries[kind].query, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading the lead_qual registry failed");
+	n = SPI_processed;
+	for (uint64 i = 0; i < n; i++)
+	{
+		char	   *r = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+
+		if (r == NULL)
+			continue;
+		if (better != NULL && strcmp(r, better) == 0)
+			meant = true;
+		if (i < HINT_NAMES)
+			appendStringInfo(&names, "%s%s", i > 0 ? ", " : "", r);
+	}
+	if (n > HINT_NAMES)
+		appendStringInfo(&names, " and %llu more", (unsigned long long) (n - HINT_NAMES));
+	initStringInfo(&hint);
+	if (meant)
+		appendStringInfo(&hint, "Did you mean \"%s\"? ", better);
+	if (n > 0)
+		appendStringInfo(&hint, "The registered %s are: %s.", registries[kind].nouns, names.data);
+	SPI_finish();
+	if (pushed)
+		PopActiveSnapshot();
+	return hint.len > 0 ? hint.data : NULL;
+}
+
+/*
+ * The error for a name nothing is registered under (42704): name as the
+ * user wrote it (in lower case, when it is a valid name).  A name that
+ * cannot be one is told so, and, when the text could have been JSON
+ * (or_json), what JSON starts with.
+ */
+void
+RegistryNotFound(RegistryKind kind, const char *name, bool or_json)
+{
+	bool		valid = IsIdentifier(name);
+	char	   *hint = not_found_hint(kind, name);
+
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_OBJECT),
-			 errmsg("engagement rules \"%s\" do not exist", name),
-			 errhint("The registered engagement rules are listed in lead_qual.engagement_rule_sets.")));
+			 kind == REGISTRY_MODELS
+			 ? errmsg("model \"%s\" does not exist", TextClip(name, 64))
+			 : errmsg("engagement rules \"%s\" do not exist", TextClip(name, 64)),
+			 valid ? 0 : errdetail("%s%s%s", LQ_NAME_RULES, or_json ? " " : "",
+								   or_json ? registries[kind].json : ""),
+			 hint ? errhint("%s", hint) : 0));
 }
 
 /*

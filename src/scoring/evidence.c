@@ -25,6 +25,7 @@
 #include "common/shortest_dec.h"
 #include "datatype/timestamp.h"
 #include "executor/tuptable.h"
+#include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
@@ -67,6 +68,7 @@ typedef struct EnumLabel
 typedef struct LqColumn
 {
 	int			attno;			/* 0-based */
+	bool		by_key;			/* the column the criterion's key names */
 	ColKind		kind;
 	FmgrInfo	output;			/* COL_OTHER, COL_ENUM (fallback) */
 	int			nlabels;		/* COL_ENUM */
@@ -224,20 +226,21 @@ bind_column(const LqModel *m, const LqCriterion *c, LqColumn *col, Oid coltype,
 			MemoryContext mcxt)
 {
 	Oid			atttype = getBaseType(coltype);
+	const char *colname = col->by_key ? c->key : c->source;
 
 	col->kind = col_kind(atttype);
 	if (!col_fits_rule(col->kind, c->rule))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("column \"%s\" of type %s cannot feed criterion \"%s\" of model \"%s\"",
-						c->source, format_type_be(atttype), c->key, m->name),
+						colname, format_type_be(atttype), c->key, m->name),
 				 errdetail("A rule of type %s needs %s.", RuleTypeName(c->rule),
 						   rule_needs(c->rule))));
 	if (col->kind == COL_OTHER && !text_form_is_stable(atttype))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("column \"%s\" of type %s cannot feed criterion \"%s\" of model \"%s\"",
-						c->source, format_type_be(atttype), c->key, m->name),
+						colname, format_type_be(atttype), c->key, m->name),
 				 errdetail("Columns are read as booleans, numbers, text, dates, timestamps, jsonb, enums, or types whose text does not depend on settings."),
 				 errhint("Cast the column in a view, or pass the evidence as jsonb.")));
 	if (col->kind == COL_ENUM || col->kind == COL_OTHER)
@@ -255,6 +258,12 @@ bind_column(const LqModel *m, const LqCriterion *c, LqColumn *col, Oid coltype,
 static void
 no_such_column(const LqModel *m, const LqCriterion *c, Oid typid)
 {
+	if (c->read_key)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("row type %s has no column \"%s\" or \"%s\" for criterion \"%s\" of model \"%s\"",
+						format_type_be(typid), c->source, c->key, c->key, m->name),
+				 errhint("Add or rename the column, set the criterion's \"source\", or pass the evidence as jsonb.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_COLUMN),
 			 errmsg("row type %s has no column \"%s\" for criterion \"%s\" of model \"%s\"",
@@ -262,9 +271,24 @@ no_such_column(const LqModel *m, const LqCriterion *c, Oid typid)
 			 errhint("Add or rename the column, set the criterion's \"source\", or pass the evidence as jsonb.")));
 }
 
+/* The column of a row type named name, 0-based; -1 when there is none. */
+static int
+find_column(TupleDesc desc, const char *name)
+{
+	for (int a = 0; a < desc->natts; a++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, a);
+
+		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
+			return a;
+	}
+	return -1;
+}
+
 /*
  * Resolve, for each criterion of the model, the column it reads in rows of
- * this type.  Everything is allocated in mcxt and kept for later rows.
+ * this type: the one its source names, else (read_key) its key.
+ * Everything is allocated in mcxt and kept for later rows.
  */
 LqRowBinding *
 EvidenceBindRow(const LqModel *m, Oid typid, int32 typmod, MemoryContext mcxt)
@@ -284,14 +308,12 @@ EvidenceBindRow(const LqModel *m, Oid typid, int32 typmod, MemoryContext mcxt)
 	{
 		const LqCriterion *c = &m->criteria[i];
 		LqColumn   *col = &b->cols[i];
-		int			found = -1;
+		int			found = find_column(b->tupdesc, c->source);
 
-		for (int a = 0; a < b->tupdesc->natts && found < 0; a++)
+		if (found < 0 && c->read_key)
 		{
-			Form_pg_attribute att = TupleDescAttr(b->tupdesc, a);
-
-			if (!att->attisdropped && strcmp(NameStr(att->attname), c->source) == 0)
-				found = a;
+			found = find_column(b->tupdesc, c->key);
+			col->by_key = true;
 		}
 		if (found < 0)
 			no_such_column(m, c, typid);
@@ -313,6 +335,16 @@ EvidenceBindingMatches(const LqRowBinding *b, Oid typid, int32 typmod)
 {
 	return b != NULL && b->typid == typid && b->typmod == typmod &&
 		b->generation == SchemaGeneration();
+}
+
+/* The position of name among the n column names; -1 when it is not there. */
+static int
+find_name(Datum *names, bool *nulls, int n, const char *name)
+{
+	for (int j = 0; j < n; j++)
+		if (!nulls[j] && strcmp(TextDatumGetCString(names[j]), name) == 0)
+			return j;
+	return -1;
 }
 
 /*
@@ -344,12 +376,14 @@ EvidenceBindArgs(const LqModel *m, FunctionCallInfo fcinfo, int names_arg,
 	for (int i = 0; i < m->ncriteria; i++)
 	{
 		const LqCriterion *c = &m->criteria[i];
-		int			found = -1;
+		int			found = find_name(names, nulls, n, c->source);
 		Oid			coltype;
 
-		for (int j = 0; j < n && found < 0; j++)
-			if (!nulls[j] && strcmp(TextDatumGetCString(names[j]), c->source) == 0)
-				found = j;
+		if (found < 0 && c->read_key)
+		{
+			found = find_name(names, nulls, n, c->key);
+			b->cols[i].by_key = true;
+		}
 		if (found < 0)
 			no_such_column(m, c, rowtype);
 		b->cols[i].attno = first_arg + found;
@@ -376,6 +410,7 @@ EvidenceFromArgs(const LqModel *m, LqRowBinding *b, FunctionCallInfo fcinfo,
 		int			arg = b->cols[i].attno;
 
 		values[i].str = NULL;
+		values[i].by_key = b->cols[i].by_key;
 		if (PG_ARGISNULL(arg))
 			values[i].kind = LQV_NULL;
 		else
@@ -557,6 +592,7 @@ EvidenceFromSlot(const LqModel *m, LqRowBinding *b, TupleTableSlot *slot,
 		LqColumn   *col = &b->cols[i];
 
 		values[i].str = NULL;
+		values[i].by_key = col->by_key;
 		if (slot->tts_isnull[col->attno])
 			values[i].kind = LQV_NULL;
 		else
@@ -621,6 +657,26 @@ EvidenceNotObject(Jsonb *jb)
 	not_an_object(JsonbRootTypeName(jb));
 }
 
+/*
+ * The member of a jsonb object that criterion c reads: the one its source
+ * names, else (read_key) the one its key names, and then *by_key is set;
+ * NULL when there is neither.
+ */
+JsonbValue *
+EvidenceJsonbMember(const LqCriterion *c, JsonbContainer *obj, JsonbValue *buf,
+					bool *by_key)
+{
+	JsonbValue *jv = getKeyJsonValueFromContainer(obj, c->source, strlen(c->source), buf);
+
+	*by_key = false;
+	if (jv == NULL && c->read_key)
+	{
+		jv = getKeyJsonValueFromContainer(obj, c->key, strlen(c->key), buf);
+		*by_key = (jv != NULL);
+	}
+	return jv;
+}
+
 void
 EvidenceFromJsonb(const LqModel *m, Jsonb *jb, LqValue *values)
 {
@@ -628,17 +684,31 @@ EvidenceFromJsonb(const LqModel *m, Jsonb *jb, LqValue *values)
 		EvidenceNotObject(jb);
 	for (int i = 0; i < m->ncriteria; i++)
 	{
-		const char *src = m->criteria[i].source;
 		JsonbValue	buf;
-		JsonbValue *jv;
+		JsonbValue *jv = EvidenceJsonbMember(&m->criteria[i], &jb->root, &buf,
+											 &values[i].by_key);
 
 		values[i].str = NULL;
-		jv = getKeyJsonValueFromContainer(&jb->root, src, strlen(src), &buf);
 		if (jv == NULL)
 			values[i].kind = LQV_NULL;
 		else
 			value_from_jsonb_value(jv, &values[i]);
 	}
+}
+
+/* The member of JSON text that criterion c reads (see EvidenceJsonbMember). */
+static JNode *
+text_member(const LqCriterion *c, const JNode *root, bool *by_key)
+{
+	JNode	   *n = JsonMember(root, c->source);
+
+	*by_key = false;
+	if (n == NULL && c->read_key)
+	{
+		n = JsonMember(root, c->key);
+		*by_key = (n != NULL);
+	}
+	return n;
 }
 
 void
@@ -650,8 +720,8 @@ EvidenceFromJsonText(const LqModel *m, text *t, LqValue *values)
 		not_an_object(JsonTypeName(root->type));
 	for (int i = 0; i < m->ncriteria; i++)
 	{
-		JNode	   *n = JsonMember(root, m->criteria[i].source);
 		LqValue    *v = &values[i];
+		JNode	   *n = text_member(&m->criteria[i], root, &v->by_key);
 
 		v->str = NULL;
 		if (n == NULL || n->type == JN_NULL)
@@ -677,6 +747,121 @@ EvidenceFromJsonText(const LqModel *m, text *t, LqValue *values)
 		else
 			v->kind = LQV_NESTED;
 	}
+}
+
+/* ---------------------------------------------------------------------
+ * Keys that no criterion reads
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Whether key (len bytes) is read by a criterion of m, given which
+ * criteria find their source in the evidence (has_source).
+ */
+static bool
+key_is_read(const LqModel *m, const bool *has_source, const char *key, int len)
+{
+	for (int i = 0; i < m->ncriteria; i++)
+	{
+		const LqCriterion *c = &m->criteria[i];
+
+		if (strlen(c->source) == (size_t) len && memcmp(c->source, key, len) == 0)
+			return true;
+		if (c->read_key && !has_source[i] &&
+			strlen(c->key) == (size_t) len && memcmp(c->key, key, len) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int
+cmp_keys(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/*
+ * The top-level keys of the evidence (jsonb, or JSON text when is_text)
+ * that no criterion of m reads: neither a criterion's source, nor the key
+ * of a criterion that reads its key because the evidence lacks its source.
+ * Sorted (by bytes), each once; *nkeys of them, in the current memory
+ * context.
+ */
+char **
+EvidenceUnmatchedKeys(const LqModel *m, Datum evidence, bool is_text, int *nkeys)
+{
+	bool	   *has_source = palloc(sizeof(bool) * m->ncriteria);
+	char	  **keys;
+	int			n = 0;
+
+	if (is_text)
+	{
+		text	   *t = DatumGetTextPP(evidence);
+		JNode	   *root = JsonTreeParseShallow(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), "evidence");
+
+		if (root->type != JN_OBJECT)
+			not_an_object(JsonTypeName(root->type));
+		for (int i = 0; i < m->ncriteria; i++)
+			has_source[i] = JsonMember(root, m->criteria[i].source) != NULL;
+		keys = palloc(sizeof(char *) * Max(root->nitems, 1));
+		for (int k = 0; k < root->nitems; k++)
+			if (!key_is_read(m, has_source, root->keys[k], strlen(root->keys[k])))
+				keys[n++] = root->keys[k];
+	}
+	else
+	{
+		Jsonb	   *jb = DatumGetJsonbP(evidence);
+		JsonbIterator *it;
+		JsonbValue	v;
+		JsonbIteratorToken tok;
+
+		if (!JB_ROOT_IS_OBJECT(jb))
+			EvidenceNotObject(jb);
+		for (int i = 0; i < m->ncriteria; i++)
+		{
+			const char *src = m->criteria[i].source;
+			JsonbValue	buf;
+
+			has_source[i] = getKeyJsonValueFromContainer(&jb->root, src, strlen(src), &buf) != NULL;
+		}
+		keys = palloc(sizeof(char *) * Max(JsonContainerSize(&jb->root), 1));
+		it = JsonbIteratorInit(&jb->root);
+		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+			if (tok == WJB_KEY &&
+				!key_is_read(m, has_source, v.val.string.val, v.val.string.len))
+				keys[n++] = pnstrdup(v.val.string.val, v.val.string.len);
+	}
+
+	/* sorted, and each once (JSON text may repeat a key) */
+	if (n > 1)
+		qsort(keys, n, sizeof(char *), cmp_keys);
+	*nkeys = 0;
+	for (int k = 0; k < n; k++)
+		if (*nkeys == 0 || strcmp(keys[*nkeys - 1], keys[k]) != 0)
+			keys[(*nkeys)++] = keys[k];
+	return keys;
+}
+
+/*
+ * What the criteria of m read, for messages: "budget_eur (or budget), role,
+ * need": each source, with the key a criterion reads when the source is
+ * missing.
+ */
+char *
+EvidenceReadList(const LqModel *m)
+{
+	StringInfoData s;
+
+	initStringInfo(&s);
+	for (int i = 0; i < m->ncriteria; i++)
+	{
+		const LqCriterion *c = &m->criteria[i];
+
+		appendStringInfo(&s, "%s%s", i > 0 ? ", " : "", c->source);
+		if (c->read_key)
+			appendStringInfo(&s, " (or %s)", c->key);
+	}
+	return s.data;
 }
 
 /* The value as text, for explain() and messages; NULL when unknown. */

@@ -9,6 +9,11 @@
  * convert it to what they need (grade.c).  NULL, a missing key and JSON
  * null all read as LQV_NULL: unknown.
  *
+ * A criterion reads the member (or column) named by its source; when the
+ * evidence has none of that name, the one named by its key, if the
+ * criterion reads its key (LqCriterion.read_key).  So a source that is
+ * there wins over the key, even when its value is null.
+ *
  *-------------------------------------------------------------------------
  */
 #ifndef LQ_EVIDENCE_H
@@ -38,6 +43,8 @@ typedef enum LqValueKind
 typedef struct LqValue
 {
 	LqValueKind kind;
+	bool		by_key;			/* read under the criterion's key, not its
+								 * source */
 	bool		b;
 	double		num;
 	Numeric		numeric;
@@ -76,7 +83,20 @@ extern void EvidenceFromArgs(const LqModel *m, LqRowBinding *b, FunctionCallInfo
 extern void EvidenceFromJsonb(const LqModel *m, Jsonb *jb, LqValue *values);
 extern void EvidenceFromJsonText(const LqModel *m, text *t, LqValue *values);
 
+extern JsonbValue *EvidenceJsonbMember(const LqCriterion *c, JsonbContainer *obj,
+										JsonbValue *buf, bool *by_key);
+extern char **EvidenceUnmatchedKeys(const LqModel *m, Datum evidence, bool is_text,
+								   int *nkeys);
+extern char *EvidenceReadList(const LqModel *m);
+
 pg_noreturn extern void EvidenceNotObject(Jsonb *jb);
 extern char *EvidenceValueText(const LqValue *v);
+
+/* The member or column the value of criterion c was read from. */
+static inline const char *
+EvidenceReadFrom(const LqCriterion *c, const LqValue *v)
+{
+	return v->by_key ? c->key : c->source;
+}
 
 #endif							/* LQ_EVIDENCE_H */

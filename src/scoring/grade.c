@@ -40,9 +40,9 @@ evidence_error(const LqModel *m, const LqCriterion *c, int code, const char *why
 			 errmsg("invalid evidence for criterion \"%s\" of model \"%s\": %s",
 					c->key, m->name, why),
 			 shown ? errdetail("The value of \"%s\" is \"%s\"; the rule is: %s.",
-							   c->source, shown, RuleDescribe(c))
+							   EvidenceReadFrom(c, v), shown, RuleDescribe(c))
 			 : errdetail("The value of \"%s\" is a JSON array or object; the rule is: %s.",
-						 c->source, RuleDescribe(c))));
+						 EvidenceReadFrom(c, v), RuleDescribe(c))));
 }
 
 static const char *

@@ -5,7 +5,8 @@
  *	  the scoring functions, for a model given as a value or by name, and
  *	  evidence given as jsonb, JSON text, a table row, or a row's columns
  *	  (the *_columns twins that the planner rewrites row forms into, see
- *	  support.c).
+ *	  support.c).  unmatched_keys() and check_evidence(): the keys of
+ *	  evidence that no criterion reads.
  *
  * Each SQL overload points at one of these five C functions; evaluate.c
  * reads the arguments, whichever form they have, and keeps what it can for
@@ -18,10 +19,16 @@
 
 #include <math.h>
 
+#include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 
+#include "base/text_util.h"
 #include "model/model.h"
+#include "registry/ref.h"
 #include "scoring/evaluate.h"
 #include "scoring/qualification.h"
 
@@ -136,7 +143,7 @@ lq_explain(PG_FUNCTION_ARGS)
 		values[0] = Int32GetDatum(i + 1);
 		values[1] = CStringGetTextDatum(c->key);
 		values[2] = CStringGetTextDatum(c->label);
-		values[3] = CStringGetTextDatum(c->source);
+		values[3] = CStringGetTextDatum(EvidenceReadFrom(c, &ev.values[i]));
 		values[4] = CStringGetTextDatum(RuleDescribe(c));
 		if (ev.values[i].kind == LQV_NULL)
 			nulls[5] = true;
@@ -157,4 +164,83 @@ lq_explain(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
+}
+
+/* ---------------- keys that no criterion reads ---------------- */
+
+/* unmatched_keys() and check_evidence(): (model, evidence jsonb or text) */
+typedef struct KeysCache
+{
+	LqRef		model;
+	bool		text_evidence;	/* evidence declared as text (JSON) */
+} KeysCache;
+
+/* The keys of this call's evidence that no criterion of its model reads. */
+static char **
+unmatched_keys(FunctionCallInfo fcinfo, const LqModel **m, int *n)
+{
+	KeysCache  *kc = (KeysCache *) fcinfo->flinfo->fn_extra;
+
+	if (kc == NULL)
+	{
+		Oid		   *argtypes;
+		int			nargs;
+
+		kc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(KeysCache));
+		get_func_signature(fcinfo->flinfo->fn_oid, &argtypes, &nargs);
+		kc->text_evidence = (nargs > 1 && argtypes[1] == TEXTOID);
+		pfree(argtypes);
+		RefInitArg(&kc->model, REGISTRY_MODELS, fcinfo, 0);
+		fcinfo->flinfo->fn_extra = kc;
+	}
+	*m = RefModel(&kc->model, PG_GETARG_DATUM(0));
+	return EvidenceUnmatchedKeys(*m, PG_GETARG_DATUM(1), kc->text_evidence, n);
+}
+
+/* unmatched_keys(model, evidence): those keys as a text array (strict). */
+PG_FUNCTION_INFO_V1(lq_unmatched_keys);
+Datum
+lq_unmatched_keys(PG_FUNCTION_ARGS)
+{
+	const LqModel *m;
+	int			n;
+	char	  **keys = unmatched_keys(fcinfo, &m, &n);
+	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		elems[i] = CStringGetTextDatum(keys[i]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* the keys a message names at most */
+#define SHOWN_KEYS	10
+
+/*
+ * check_evidence(model, evidence): the evidence, when the model reads all
+ * its keys; else an error naming the others (strict).
+ */
+PG_FUNCTION_INFO_V1(lq_check_evidence);
+Datum
+lq_check_evidence(PG_FUNCTION_ARGS)
+{
+	const LqModel *m;
+	int			n;
+	char	  **keys = unmatched_keys(fcinfo, &m, &n);
+	StringInfoData shown;
+
+	if (n == 0)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(1));
+	initStringInfo(&shown);
+	for (int i = 0; i < n && i < SHOWN_KEYS; i++)
+		appendStringInfo(&shown, "%s\"%s\"", i > 0 ? ", " : "", TextClip(keys[i], 64));
+	if (n > SHOWN_KEYS)
+		appendStringInfo(&shown, " and %d more", n - SHOWN_KEYS);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg_plural("evidence key %s matches no criterion of model \"%s\"",
+						   "evidence keys %s match no criterion of model \"%s\"",
+						   n, shown.data, m->name),
+			 errdetail("Model \"%s\" reads %s.", m->name, EvidenceReadList(m)),
+			 errhint("A criterion reads the key its \"source\" names, or its own key when the evidence has no key of that name.")));
+	PG_RETURN_NULL();			/* not reached */
 }

@@ -112,8 +112,14 @@ build_state(uint8 kind, uint8 flags, const LqModel *model, int64 as_of, int64 la
 			bool		read = false;
 
 			for (int c = 0; c < m->ncriteria && !read; c++)
-				read = (strlen(m->criteria[c].source) == (size_t) items[i].keylen &&
-						memcmp(m->criteria[c].source, items[i].key, items[i].keylen) == 0);
+			{
+				const LqCriterion *crit = &m->criteria[c];
+
+				read = (strlen(crit->source) == (size_t) items[i].keylen &&
+						memcmp(crit->source, items[i].key, items[i].keylen) == 0) ||
+					(crit->read_key && strlen(crit->key) == (size_t) items[i].keylen &&
+					 memcmp(crit->key, items[i].key, items[i].keylen) == 0);
+			}
 			if (!read)
 				bad_input("key \"%s\" of entries[%d] is not read by model \"%s\"",
 						  TextClip(pnstrdup(items[i].key, items[i].keylen), 64),

@@ -157,7 +157,8 @@ typedef struct StepCache
 	LqRef		model;
 	uint64		model_loads;	/* model.loads when what follows was made */
 	struct varlena *stripped;	/* the model as the state carries it */
-	int			nsources;		/* the distinct keys the model reads */
+	int			nsources;		/* the distinct keys the model reads (sources,
+								 * and keys read when a source is missing) */
 	char	  **sources;
 	int		   *source_len;
 } StepCache;
@@ -188,12 +189,14 @@ step_model(FunctionCallInfo fcinfo)
 
 	old = MemoryContextSwitchTo(RefMemory(&c->model));
 	c->stripped = TsStripModel(m);
-	c->sources = palloc(sizeof(char *) * m->ncriteria);
-	c->source_len = palloc(sizeof(int) * m->ncriteria);
-	for (int i = 0; i < m->ncriteria; i++)
+	c->sources = palloc(sizeof(char *) * 2 * m->ncriteria);
+	c->source_len = palloc(sizeof(int) * 2 * m->ncriteria);
+	for (int i = 0; i < 2 * m->ncriteria; i++)
 	{
-		const char *src = m->criteria[i].source;
-		bool		seen = false;
+		/* every source, and the keys read when a source is missing */
+		const LqCriterion *crit = &m->criteria[i / 2];
+		const char *src = (i % 2 == 0) ? crit->source : crit->key;
+		bool		seen = (i % 2 == 1 && !crit->read_key);
 
 		for (int j = 0; j < n && !seen; j++)
 			seen = strcmp(c->sources[j], src) == 0;

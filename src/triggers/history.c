@@ -120,20 +120,21 @@ evidence_changed(History *h, const LqModel *m, int i, TupleTableSlot *oldslot,
 				nnull;
 	Datum		o,
 				nv;
-	const char *src = m->criteria[i].source;
+	const LqCriterion *c = &m->criteria[i];
 	JsonbValue	obuf,
 				nbuf,
 			   *ov = NULL,
 			   *nvv = NULL;
+	bool		by_key;
 
 	if (h->scorer->evidence == 0)
 		return !TriggerSameColumn(oldslot, newslot, EvidenceBoundColumn(h->scorer->binding, i) + 1);
 	o = slot_getattr(oldslot, h->scorer->evidence, &onull);
 	nv = slot_getattr(newslot, h->scorer->evidence, &nnull);
 	if (!onull && JB_ROOT_IS_OBJECT(DatumGetJsonbP(o)))
-		ov = getKeyJsonValueFromContainer(&DatumGetJsonbP(o)->root, src, strlen(src), &obuf);
+		ov = EvidenceJsonbMember(c, &DatumGetJsonbP(o)->root, &obuf, &by_key);
 	if (!nnull && JB_ROOT_IS_OBJECT(DatumGetJsonbP(nv)))
-		nvv = getKeyJsonValueFromContainer(&DatumGetJsonbP(nv)->root, src, strlen(src), &nbuf);
+		nvv = EvidenceJsonbMember(c, &DatumGetJsonbP(nv)->root, &nbuf, &by_key);
 	return !same_jsonb_value(ov, nvv);
 }
 

@@ -473,3 +473,116 @@ COMMENT ON FUNCTION lead_qual.check_evidence(text, jsonb) IS 'The jsonb evidence
 COMMENT ON FUNCTION lead_qual.check_evidence(text, text) IS 'The JSON text evidence as it is, or an error when it has keys that no criterion of a registered model reads';
 COMMENT ON FUNCTION lead_qual.engagement_kind(lead_qual.engagement_rules, text) IS 'The kind of the rules that an event of this kind counts as (case, blanks and separators ignored); NULL when the rules do not list it';
 COMMENT ON FUNCTION lead_qual.engagement_kind(text, text) IS 'The kind of registered rules that an event of this kind counts as (case, blanks and separators ignored); NULL when the rules do not list it';
+
+-- ---------------------------------------------------------------------
+-- 0.4.0: make_view() takes names, not pieces of SQL.
+-- ---------------------------------------------------------------------
+
+DROP FUNCTION lead_qual.make_view(regclass, text, text, text, name, text, text);
+-- The view: the table's columns (but the stored qualification column),
+-- then the flat columns of the qualification: computed with the model
+-- (evidence from the row or evidence_column, as of as_of_column or now())
+-- when qualification_column is NULL, else read from that stored column.  A
+-- view name without a schema is created in the schema of the table.  A
+-- NULL table, view name or prefix is refused (22004
+-- null_value_not_allowed) rather than left to fail in the statement built
+-- from it.  Every name given is quoted into the statement: nothing given
+-- is pasted as SQL.
+CREATE FUNCTION lead_qual.make_view(source regclass, view_name text, model text,
+                                    evidence_column name, as_of_column name,
+                                    qualification_column name, column_prefix text)
+    RETURNS regclass
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cols text;
+    clash text;
+    target text;
+    q text;
+    joined text := '';
+    description text;
+    v regclass;
+BEGIN
+    IF source IS NULL OR view_name IS NULL OR column_prefix IS NULL THEN
+        RAISE EXCEPTION 'table, view name and column prefix must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF qualification_column IS NOT NULL THEN
+        q := format('(t.%I)', qualification_column);
+        description := format('lead_qual: rows of %s with the qualification stored in %s', source, qualification_column);
+    ELSIF model IS NULL THEN
+        RAISE EXCEPTION 'model must not be null' USING ERRCODE = 'null_value_not_allowed';
+    ELSE
+        q := 'q';
+        joined := format('CROSS JOIN LATERAL lead_qual.qualify(%L, %s, %s) AS q', model,
+                         CASE WHEN evidence_column IS NULL THEN 't' ELSE format('t.%I', evidence_column) END,
+                         CASE WHEN as_of_column IS NULL THEN 'pg_catalog.now()' ELSE format('t.%I', as_of_column) END);
+        description := format('lead_qual: rows of %s qualified with model %s, computed when read', source, model);
+    END IF;
+    -- a view without a schema goes next to its table
+    SELECT string_agg(quote_ident(p), '.') INTO target FROM unnest(parse_ident(view_name)) AS p;
+    IF array_length(parse_ident(view_name), 1) = 1 THEN
+        SELECT format('%I.', n.nspname) || target INTO target
+          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = source;
+    END IF;
+    SELECT f.name INTO clash
+      FROM lead_qual.flat_columns(q, column_prefix) f
+      JOIN pg_attribute a ON a.attrelid = source AND a.attname = f.name AND a.attnum > 0
+                         AND NOT a.attisdropped AND a.attname IS DISTINCT FROM qualification_column
+     LIMIT 1;
+    IF clash IS NOT NULL THEN
+        RAISE EXCEPTION 'table % already has a column "%"', source, clash
+            USING ERRCODE = 'duplicate_column',
+                  HINT = 'Give the qualification columns a prefix: column_prefix => ''lq_''.';
+    END IF;
+    SELECT string_agg(format('t.%I', a.attname), ', ' ORDER BY a.attnum) INTO cols
+      FROM pg_attribute a
+     WHERE a.attrelid = source AND a.attnum > 0 AND NOT a.attisdropped
+       AND a.attname IS DISTINCT FROM qualification_column;
+    SELECT coalesce(cols || ', ', '') || string_agg(format('%s AS %I', f.expr, f.name), ', ')
+      INTO cols FROM lead_qual.flat_columns(q, column_prefix) f;
+    EXECUTE format('CREATE VIEW %s AS SELECT %s FROM %s AS t %s', target, cols, source, joined);
+    v := to_regclass(target);
+    EXECUTE format('COMMENT ON VIEW %s IS %L', v, description);
+    RETURN v;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION lead_qual.create_view(source regclass, model text, view_name text,
+                                      evidence_column name DEFAULT NULL,
+                                      as_of_column name DEFAULT NULL,
+                                      column_prefix text DEFAULT '')
+    RETURNS regclass
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF model IS NULL THEN
+        RAISE EXCEPTION 'model must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    PERFORM lead_qual.model(model);     -- an unknown model fails here
+    RETURN lead_qual.make_view(source, view_name, model, evidence_column, as_of_column, NULL, column_prefix);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION lead_qual.create_stored_view(source regclass, qualification_column name,
+                                             view_name text, column_prefix text DEFAULT '')
+    RETURNS regclass
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF source IS NULL OR qualification_column IS NULL THEN
+        RAISE EXCEPTION 'table and qualification column must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_attribute
+                    WHERE attrelid = source AND attname = qualification_column AND attnum > 0
+                      AND NOT attisdropped AND atttypid = 'lead_qual.qualification'::regtype) THEN
+        RAISE EXCEPTION 'table % has no column "%" of type lead_qual.qualification', source, qualification_column
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    RETURN lead_qual.make_view(source, view_name, NULL, NULL, NULL, qualification_column, column_prefix);
+END
+$$;
+
+COMMENT ON FUNCTION lead_qual.make_view(regclass, text, text, name, name, name, text) IS 'Creates a view of a table with flat qualification columns, computed with a model or read from a stored column (used by create_view and create_stored_view)';

@@ -1197,13 +1197,18 @@ AS $$
      ORDER BY f.n
 $$;
 
--- The view: the table's columns (but skip_column), then the flat columns of
--- q, where joined is what FROM adds after the table t (or '').  A view name
--- without a schema is created in the schema of the table.  A NULL table,
--- view name or prefix is refused (22004 null_value_not_allowed) rather
--- than left to fail in the statement built from it.
-CREATE FUNCTION lead_qual.make_view(source regclass, view_name text, q text, joined text,
-                                    skip_column name, column_prefix text, description text)
+-- The view: the table's columns (but the stored qualification column),
+-- then the flat columns of the qualification: computed with the model
+-- (evidence from the row or evidence_column, as of as_of_column or now())
+-- when qualification_column is NULL, else read from that stored column.  A
+-- view name without a schema is created in the schema of the table.  A
+-- NULL table, view name or prefix is refused (22004
+-- null_value_not_allowed) rather than left to fail in the statement built
+-- from it.  Every name given is quoted into the statement: nothing given
+-- is pasted as SQL.
+CREATE FUNCTION lead_qual.make_view(source regclass, view_name text, model text,
+                                    evidence_column name, as_of_column name,
+                                    qualification_column name, column_prefix text)
     RETURNS regclass
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
@@ -1212,10 +1217,25 @@ DECLARE
     cols text;
     clash text;
     target text;
+    q text;
+    joined text := '';
+    description text;
     v regclass;
 BEGIN
     IF source IS NULL OR view_name IS NULL OR column_prefix IS NULL THEN
         RAISE EXCEPTION 'table, view name and column prefix must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF qualification_column IS NOT NULL THEN
+        q := format('(t.%I)', qualification_column);
+        description := format('lead_qual: rows of %s with the qualification stored in %s', source, qualification_column);
+    ELSIF model IS NULL THEN
+        RAISE EXCEPTION 'model must not be null' USING ERRCODE = 'null_value_not_allowed';
+    ELSE
+        q := 'q';
+        joined := format('CROSS JOIN LATERAL lead_qual.qualify(%L, %s, %s) AS q', model,
+                         CASE WHEN evidence_column IS NULL THEN 't' ELSE format('t.%I', evidence_column) END,
+                         CASE WHEN as_of_column IS NULL THEN 'pg_catalog.now()' ELSE format('t.%I', as_of_column) END);
+        description := format('lead_qual: rows of %s qualified with model %s, computed when read', source, model);
     END IF;
     -- a view without a schema goes next to its table
     SELECT string_agg(quote_ident(p), '.') INTO target FROM unnest(parse_ident(view_name)) AS p;
@@ -1226,7 +1246,7 @@ BEGIN
     SELECT f.name INTO clash
       FROM lead_qual.flat_columns(q, column_prefix) f
       JOIN pg_attribute a ON a.attrelid = source AND a.attname = f.name AND a.attnum > 0
-                         AND NOT a.attisdropped AND a.attname IS DISTINCT FROM skip_column
+                         AND NOT a.attisdropped AND a.attname IS DISTINCT FROM qualification_column
      LIMIT 1;
     IF clash IS NOT NULL THEN
         RAISE EXCEPTION 'table % already has a column "%"', source, clash
@@ -1236,7 +1256,7 @@ BEGIN
     SELECT string_agg(format('t.%I', a.attname), ', ' ORDER BY a.attnum) INTO cols
       FROM pg_attribute a
      WHERE a.attrelid = source AND a.attnum > 0 AND NOT a.attisdropped
-       AND a.attname IS DISTINCT FROM skip_column;
+       AND a.attname IS DISTINCT FROM qualification_column;
     SELECT coalesce(cols || ', ', '') || string_agg(format('%s AS %I', f.expr, f.name), ', ')
       INTO cols FROM lead_qual.flat_columns(q, column_prefix) f;
     EXECUTE format('CREATE VIEW %s AS SELECT %s FROM %s AS t %s', target, cols, source, joined);
@@ -1259,12 +1279,7 @@ BEGIN
         RAISE EXCEPTION 'model must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     PERFORM lead_qual.model(model);     -- an unknown model fails here
-    RETURN lead_qual.make_view(source, view_name, 'q',
-        format('CROSS JOIN LATERAL lead_qual.qualify(%L, %s, %s) AS q', model,
-               CASE WHEN evidence_column IS NULL THEN 't' ELSE format('t.%I', evidence_column) END,
-               CASE WHEN as_of_column IS NULL THEN 'pg_catalog.now()' ELSE format('t.%I', as_of_column) END),
-        NULL, column_prefix,
-        format('lead_qual: rows of %s qualified with model %s, computed when read', source, model));
+    RETURN lead_qual.make_view(source, view_name, model, evidence_column, as_of_column, NULL, column_prefix);
 END
 $$;
 
@@ -1284,9 +1299,7 @@ BEGIN
         RAISE EXCEPTION 'table % has no column "%" of type lead_qual.qualification', source, qualification_column
             USING ERRCODE = 'undefined_column';
     END IF;
-    RETURN lead_qual.make_view(source, view_name, format('(t.%I)', qualification_column), '',
-        qualification_column, column_prefix,
-        format('lead_qual: rows of %s with the qualification stored in %s', source, qualification_column));
+    RETURN lead_qual.make_view(source, view_name, NULL, NULL, NULL, qualification_column, column_prefix);
 END
 $$;
 
@@ -1322,7 +1335,7 @@ SELECT m.name AS model,
 GRANT SELECT ON lead_qual.model_overview, lead_qual.model_criteria TO PUBLIC;
 
 COMMENT ON FUNCTION lead_qual.flat_columns(text, text) IS 'The flat qualification columns of the views made by create_view and create_stored_view';
-COMMENT ON FUNCTION lead_qual.make_view(regclass, text, text, text, name, text, text) IS 'Creates a view of a table with flat qualification columns (used by create_view and create_stored_view)';
+COMMENT ON FUNCTION lead_qual.make_view(regclass, text, text, name, name, name, text) IS 'Creates a view of a table with flat qualification columns, computed with a model or read from a stored column (used by create_view and create_stored_view)';
 COMMENT ON FUNCTION lead_qual.create_view(regclass, text, text, name, name, text) IS 'Create a view of a table with flat qualification columns computed when read (for BI tools)';
 COMMENT ON FUNCTION lead_qual.create_stored_view(regclass, name, text, text) IS 'Create a view of a table with its stored qualification column as flat columns (for BI tools)';
 COMMENT ON VIEW lead_qual.model_overview IS 'The registered models, one row each, with plain columns (for BI tools)';

@@ -223,9 +223,10 @@ not_found_hint(RegistryKind kind, const char *name)
 	if (n > HINT_NAMES)
 		appendStringInfo(&names, " and %llu more", (unsigned long long) (n - HINT_NAMES));
 	initStringInfo(&hint);
+	/* the name meant, when it is registered; else what is */
 	if (meant)
-		appendStringInfo(&hint, "Did you mean \"%s\"? ", better);
-	if (n > 0)
+		appendStringInfo(&hint, "Did you mean \"%s\"?", better);
+	else if (n > 0)
 		appendStringInfo(&hint, "The registered %s are: %s.", registries[kind].nouns, names.data);
 	SPI_finish();
 	if (pushed)

@@ -1,6 +1,7 @@
 -- What bench/qualify.sql and bench/trigger.sql share: the extension, the
--- generated leads, the bench_bant model and its qualification written in
--- PL/pgSQL.  Included with \ir; needs the psql variable rows.
+-- generated leads (with a numeric budget, a role and a date, and as plain
+-- booleans and marks), the bench_bant model and its qualification written
+-- in PL/pgSQL.  Included with \ir; needs the psql variable rows.
 
 CREATE EXTENSION lead_qual;
 
@@ -22,6 +23,17 @@ SELECT i AS id,
        CASE WHEN pick(i, 5, 100) >= 18 THEN pick(i, 6, 11) END AS need,
        CASE WHEN pick(i, 7, 100) >= 14 THEN DATE '2026-01-01' - 182 + pick(i, 8, 365) END
            AS purchase_date
+  FROM generate_series(1, :rows) AS i;
+
+-- The same leads as the simplest table a user would have: BANT as plain
+-- booleans and 0-10 marks, the columns the built-in model bant reads by
+-- their names; 12-18% NULL per column.
+CREATE VIEW generated_plain_leads AS
+SELECT i AS id,
+       CASE WHEN pick(i, 11, 100) >= 15 THEN pick(i, 12, 2) = 1 END AS budget,
+       CASE WHEN pick(i, 13, 100) >= 12 THEN pick(i, 14, 2) = 1 END AS authority,
+       CASE WHEN pick(i, 15, 100) >= 18 THEN pick(i, 16, 11) END AS need,
+       CASE WHEN pick(i, 17, 100) >= 14 THEN pick(i, 18, 11) END AS timeframe
   FROM generate_series(1, :rows) AS i;
 
 -- bench_bant: budget, authority, need and timeframe, the last a date rule

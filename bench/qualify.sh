@@ -3,7 +3,8 @@
 # against the same scoring written by hand as a SQL CASE expression and as
 # PL/pgSQL functions, on a throwaway PostgreSQL 15 cluster.
 #
-# Usage: bench/qualify.sh [rows] [runs]     (defaults: 1000000 rows, 5 runs)
+# Usage: [PG_CONFIG=...] bench/qualify.sh [rows] [runs]   (defaults: 1000000 rows, 5 runs;
+#        PostgreSQL 15, or the server whose pg_config PG_CONFIG names)
 #
 # Writes the generated SQL and the raw psql output to bench/out/ and prints
 # the report (see bench/README.md).
@@ -20,6 +21,9 @@ bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$bench")
 pg_config=/usr/lib/postgresql/15/bin/pg_config
 
+# PG_CONFIG names another server to run on (test/with-pg reads it too).
+pg_config=${PG_CONFIG:-$pg_config}
+export PG_CONFIG=$pg_config
 if [[ ! -f $("$pg_config" --sharedir)/extension/lead_qual.control ]]; then
     echo "lead_qual is not installed; installing it" >&2
     make -s -C "$repo" PG_CONFIG="$pg_config" install
@@ -60,6 +64,15 @@ case_jsonb="(CASE WHEN (evidence ->> 'budget_eur')::numeric >= 10000 THEN 1 ELSE
         + CASE WHEN (evidence ->> 'purchase_date')::date BETWEEN DATE '2026-01-01' AND DATE '2026-01-01' + 90 THEN 1 ELSE 0 END
        ) * 100 / 4"
 
+# The simplest case: the built-in model bant over plain booleans and 0-10
+# marks (plain_leads), against the simplest CASE a user would write.
+score_plain="lead_qual.score('bant', p)"
+qualify_plain="lead_qual.qualify('bant', p)"
+is_qualified_plain="lead_qual.is_qualified('bant', p)"
+plpgsql_plain="bench_plain_score(budget, authority, need, timeframe)"
+case_plain="100 * ((CASE WHEN budget THEN 10 ELSE 0 END) + (CASE WHEN authority THEN 10 ELSE 0 END)
+        + COALESCE(need, 0) + COALESCE(timeframe, 0))::float8 / 40"
+
 # ---------------------------------------------------------------------------
 # The variants timed, in this order: name, what the query returns (score: a
 # sum of scores; count: a count of leads; floor: anything), the SQL CASE it
@@ -84,10 +97,19 @@ variant "PL/pgSQL qualify" score "SQL CASE (columns)" \
 variant "SQL CASE (jsonb)" score "SQL CASE (jsonb)" "SELECT sum($case_jsonb) FROM leads l"
 variant "score (jsonb)" score "SQL CASE (jsonb)" "SELECT sum($score_jsonb) FROM leads l"
 variant "PL/pgSQL (jsonb)" score "SQL CASE (jsonb)" "SELECT sum($plpgsql_jsonb) FROM leads l"
+# The simplest case (kind plain: its own sum of scores).
+variant "SQL CASE (plain)" plain "SQL CASE (plain)" "SELECT sum($case_plain) FROM plain_leads p"
+variant "score (plain)" plain "SQL CASE (plain)" "SELECT sum($score_plain) FROM plain_leads p"
+variant "qualify (plain)" plain "SQL CASE (plain)" \
+    "SELECT sum((q).score) FROM (SELECT $qualify_plain AS q FROM plain_leads p OFFSET 0) AS s"
+variant "is_qualified (plain)" count "SQL CASE (plain)" \
+    "SELECT count(*) FILTER (WHERE $is_qualified_plain) FROM plain_leads p"
+variant "PL/pgSQL (plain)" plain "SQL CASE (plain)" "SELECT sum($plpgsql_plain) FROM plain_leads p"
 # What every variant pays before scoring: reading the table, and for the row
 # forms also building the row value l (all columns, evidence included).
 variant "scan only" floor "SQL CASE (columns)" "SELECT sum(need) FROM leads l"
 variant "scan + row value" floor "SQL CASE (columns)" "SELECT count(l) FROM leads l"
+variant "scan only (plain)" floor "SQL CASE (plain)" "SELECT count(*) FROM plain_leads p"
 
 # Run again in parallel, compared with their serial times; the plan of the
 # first one is printed.
@@ -98,13 +120,20 @@ targets=(
     "score (row form) vs SQL CASE|score (row)|SQL CASE (columns)|ratio <=|1.0"
     "qualify vs SQL CASE|qualify (row)|SQL CASE (columns)|ratio <=|2.0"
     "PL/pgSQL vs score|PL/pgSQL (columns)|score (row)|speed-up >=|10"
+    "score vs simplest CASE|score (plain)|SQL CASE (plain)|ratio <=|0.8"
+    "is_qualified vs simplest CASE|is_qualified (plain)|SQL CASE (plain)|ratio <=|0.8"
+    "qualify vs simplest CASE|qualify (plain)|SQL CASE (plain)|ratio <=|1.5"
+    "PL/pgSQL vs score, plain|PL/pgSQL (plain)|score (plain)|speed-up >=|10"
 )
 # Not a target, shown for the full logic: qualify() against the same
-# qualification written in PL/pgSQL.
+# qualification written in PL/pgSQL.  The fourth field, when there is one,
+# is the scan the net figure leaves out (else "scan only").
 extra_ratios=(
     "PL/pgSQL vs score|PL/pgSQL (columns)|score (row)"
     "PL/pgSQL qualify vs qualify|PL/pgSQL qualify|qualify (row)"
     "PL/pgSQL jsonb vs score jsonb|PL/pgSQL (jsonb)|score (jsonb)"
+    "PL/pgSQL vs score, plain|PL/pgSQL (plain)|score (plain)|scan only (plain)"
+    "SQL CASE vs score, plain|SQL CASE (plain)|score (plain)|scan only (plain)"
 )
 
 # ---------------------------------------------------------------------------
@@ -155,6 +184,22 @@ BEGIN
               FROM leads l OFFSET 0) AS s;
     IF EXISTS (SELECT FROM json_each_text(row_to_json(r)) WHERE value::bigint > 0) THEN
         RAISE EXCEPTION 'variants disagree; leads scored differently, per variant: %', row_to_json(r);
+    END IF;
+    SELECT count(*) FILTER (WHERE (abs(score_plain - case_plain) <= 1e-6) IS NOT TRUE) AS "score (plain)",
+           count(*) FILTER (WHERE (abs((q).score - case_plain) <= 1e-6) IS NOT TRUE) AS "qualify (plain)",
+           count(*) FILTER (WHERE is_qualified IS DISTINCT FROM (q).qualified) AS "is_qualified (plain)",
+           count(*) FILTER (WHERE q IS DISTINCT FROM q_jsonb) AS "qualify (plain) vs jsonb",
+           count(*) FILTER (WHERE (abs(plpgsql_plain - case_plain) <= 1e-6) IS NOT TRUE) AS "PL/pgSQL (plain)"
+      INTO r
+      FROM (SELECT $score_plain AS score_plain,
+                   $qualify_plain AS q,
+                   lead_qual.qualify('bant', to_jsonb(p)) AS q_jsonb,
+                   $is_qualified_plain AS is_qualified,
+                   $plpgsql_plain AS plpgsql_plain,
+                   $case_plain AS case_plain
+              FROM plain_leads p OFFSET 0) AS s;
+    IF EXISTS (SELECT FROM json_each_text(row_to_json(r)) WHERE value::bigint > 0) THEN
+        RAISE EXCEPTION 'variants disagree on plain_leads; leads scored differently, per variant: %', row_to_json(r);
     END IF;
 END
 \$check\$;

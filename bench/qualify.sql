@@ -1,4 +1,4 @@
--- Setup for bench/qualify.sh: the leads table, the bench_bant model, and the
+-- Setup for bench/qualify.sh: the leads tables, the bench_bant model, and the
 -- same scoring written by hand as PL/pgSQL functions.
 -- Run with psql -v rows=N on an empty database.
 
@@ -69,5 +69,29 @@ BEGIN
         points := points + 1;
     END IF;
     RETURN points * 100 / 4;
+END
+$$;
+
+-- The simplest case: plain booleans and marks, scored with the built-in
+-- model bant (four grade rules, equal weights).
+CREATE TABLE plain_leads AS SELECT * FROM generated_plain_leads;
+VACUUM ANALYZE plain_leads;
+
+-- Its score in PL/pgSQL, as lean as a user would write it, as bench_score
+-- is: two IFs.
+CREATE FUNCTION bench_plain_score(budget boolean, authority boolean, need int, timeframe int)
+    RETURNS double precision
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+DECLARE
+    points int := COALESCE(need, 0) + COALESCE(timeframe, 0);
+BEGIN
+    IF budget THEN
+        points := points + 10;
+    END IF;
+    IF authority THEN
+        points := points + 10;
+    END IF;
+    RETURN 100 * points::float8 / 40;
 END
 $$;

@@ -68,12 +68,15 @@ END {
     print ""
 
     # Every run of a query returning scores must return the same sum, serial
-    # or parallel; every run of any other query its own first result.
+    # or parallel, as every other of its kind (score: bench_bant over leads;
+    # plain: bant over plain_leads); every run of any other query its own
+    # first result.
     for (i = 1; i <= nvariants; i++) {
         v = order[i]
-        if (kind[v] == "score" && sum == "")
-            sum = result[v, 1]
-        expected = (kind[v] == "score") ? sum : result[v, 1]
+        scores = (kind[v] == "score" || kind[v] == "plain")
+        if (scores && !(kind[v] in sums))
+            sums[kind[v]] = result[v, 1]
+        expected = scores ? sums[kind[v]] : result[v, 1]
         for (k = 1; k <= nresults[v]; k++)
             if (abs(result[v, k] - expected) > 1e-6 * abs(expected)) {
                 printf "FAIL: %s %s returns %s in run %d (0: the warm-up), expected %s\n", section[v], name[v],
@@ -86,7 +89,9 @@ END {
     if (failed)
         exit 1
     printf "check:    every variant scores each lead as the SQL CASE does; sum of scores %.1f%s\n",
-        sum, counts
+        sums["score"], counts
+    if ("plain" in sums)
+        printf "          plain_leads (model bant): sum of scores %.1f\n", sums["plain"]
     print ""
 
     printf "%-24s %10s %10s %8s\n", "serial", "median ms", "min ms", "vs CASE"
@@ -96,7 +101,8 @@ END {
             printf "%-24s %10.1f %10.1f %8.2f\n", name[v], med[v], min[v],
                 med[v] / med["serial", ref[v]]
     }
-    print "(vs CASE: median / median of the SQL CASE over the same evidence, columns or jsonb)"
+    print "(vs CASE: median / median of the SQL CASE over the same evidence, columns or jsonb,"
+    print " or over plain_leads for the plain variants)"
     print ""
 
     print "parallel: max_parallel_workers_per_gather = 2, parallel_setup_cost = parallel_tuple_cost = 0"
@@ -135,15 +141,18 @@ END {
         printf "%-30s %-40s %s\n", t[1] ":", shown, ok ? "PASS" : "MISS"
     }
 
-    # Speed-ups that are not targets: "label|slower variant|faster variant".
-    # "net of the scan" leaves out what every variant pays to read the table.
+    # Speed-ups that are not targets: "label|slower variant|faster
+    # variant[|scan]".  "net of the scan" leaves out what every variant pays
+    # to read the table: the median of the scan variant, "scan only" unless
+    # named.
     print ""
-    print "other speed-ups (slower / faster; net: both minus \"scan only\")"
+    print "other speed-ups (slower / faster; net: both minus the scan of their table)"
     n = split(extras, lines, "\n")
-    scan = med["serial", "scan only"]
     for (i = 1; i <= n; i++) {
-        if (split(lines[i], t, "|") != 3)
+        nt = split(lines[i], t, "|")
+        if (nt != 3 && nt != 4)
             continue
+        scan = med["serial", nt == 4 ? t[4] : "scan only"]
         printf "%-30s %5.1fx   net of the scan %5.1fx\n", t[1] ":",
                med["serial", t[2]] / med["serial", t[3]],
                (med["serial", t[2]] - scan) / (med["serial", t[3]] - scan)

@@ -74,3 +74,50 @@ CREATE TRIGGER score BEFORE INSERT OR UPDATE ON leads_byhand
 CREATE TABLE leads_noop (LIKE leads_plain);
 CREATE TRIGGER noop BEFORE UPDATE ON leads_noop
     FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();
+
+-- The simplest case: the plain leads of common.sql (booleans and 0-10
+-- marks) scored with the built-in model bant, stored as a qualification ...
+CREATE TABLE plain_q (
+    id int,
+    budget boolean,
+    authority boolean,
+    need int,
+    timeframe int,
+    note text,
+    q lead_qual.qualification
+);
+CREATE TABLE plain_q_autoscore (LIKE plain_q);
+CREATE TABLE plain_q_plpgsql (LIKE plain_q);
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON plain_q_autoscore
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'q');
+CREATE FUNCTION score_plain_by_qualify() RETURNS trigger
+    LANGUAGE plpgsql
+AS $$
+BEGIN
+    NEW.q := lead_qual.qualify('bant', NEW, now());
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON plain_q_plpgsql
+    FOR EACH ROW EXECUTE FUNCTION score_plain_by_qualify();
+
+-- ... or as plain columns of the table (flat targets), which BI tools read
+-- as they are.
+CREATE TABLE plain_flat (
+    id int,
+    budget boolean,
+    authority boolean,
+    need int,
+    timeframe int,
+    note text,
+    score double precision,
+    status text,
+    tier text,
+    qualified boolean,
+    missing text
+);
+CREATE TABLE plain_flat_autoscore (LIKE plain_flat);
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON plain_flat_autoscore
+    FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore('bant', 'score=score', 'status=status',
+                                                      'tier=tier', 'qualified=qualified',
+                                                      'missing=missing');

@@ -187,8 +187,7 @@ RefGetText(LqRef *ref, const char *s, int len)
 const void *
 RefGet(LqRef *ref, Datum arg)
 {
-	if (ref->valid && ref->is_const &&
-		(!ref->by_text || ref->generation == RegistryGeneration()))
+	if (RefHoldsConstant(ref))
 		return ref->decoded;
 	if (ref->by_text)
 	{

@@ -49,10 +49,24 @@ extern Datum RefTypeInput(FunctionCallInfo fcinfo, RegistryKind kind);
 /* where callers keep what they derive from the value loaded */
 #define RefMemory(ref)	((ref)->cxt)
 
+/*
+ * Does the ref hold the value of its constant argument, still current?
+ * Then no argument need be looked at: what every row after the first of a
+ * query finds, checked inline.
+ */
+static inline bool
+RefHoldsConstant(const LqRef *ref)
+{
+	return ref->valid && ref->is_const &&
+		(!ref->by_text || ref->generation == RegistryGeneration());
+}
+
 static inline const LqModel *
 RefModel(LqRef *ref, Datum arg)
 {
 	Assert(ref->kind == REGISTRY_MODELS);
+	if (RefHoldsConstant(ref))
+		return (const LqModel *) ref->decoded;
 	return (const LqModel *) RefGet(ref, arg);
 }
 
@@ -60,6 +74,8 @@ static inline const LqRules *
 RefRules(LqRef *ref, Datum arg)
 {
 	Assert(ref->kind == REGISTRY_RULES);
+	if (RefHoldsConstant(ref))
+		return (const LqRules *) ref->decoded;
 	return (const LqRules *) RefGet(ref, arg);
 }
 

@@ -31,8 +31,9 @@
 #include "base/text_util.h"
 #include "registry/registry.h"
 
-static uint64 generation = 1;
-static uint64 schema_generation = 1;
+/* read through RegistryGeneration() and SchemaGeneration() (registry.h) */
+uint64		RegistryChanges = 1;
+uint64		SchemaChanges = 1;
 
 /* The registry tables seen so far (their OIDs differ between databases). */
 static Oid	registry_relids[2];
@@ -56,16 +57,16 @@ static void
 relcache_inval(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || is_registry(relid))
-		generation++;
+		RegistryChanges++;
 	/* a table or composite type may have changed its columns */
-	schema_generation++;
+	SchemaChanges++;
 }
 
 static void
 enum_inval(Datum arg, int cacheid, uint32 hashvalue)
 {
 	/* an enum label may have been renamed */
-	schema_generation++;
+	SchemaChanges++;
 }
 
 void
@@ -73,22 +74,6 @@ RegistryInit(void)
 {
 	CacheRegisterRelcacheCallback(relcache_inval, (Datum) 0);
 	CacheRegisterSyscacheCallback(ENUMOID, enum_inval, (Datum) 0);
-}
-
-uint64
-RegistryGeneration(void)
-{
-	return generation;
-}
-
-/*
- * Counts invalidations that may change how rows of a composite type read:
- * a bound row type (evidence.c) is stale once this has moved on.
- */
-uint64
-SchemaGeneration(void)
-{
-	return schema_generation;
 }
 
 /*

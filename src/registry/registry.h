@@ -23,7 +23,28 @@ typedef enum RegistryKind
 extern void RegistryInit(void);
 extern struct varlena *RegistryFetch(RegistryKind kind, const char *name, bool missing_ok);
 pg_noreturn extern void RegistryNotFound(RegistryKind kind, const char *name, bool or_json);
-extern uint64 RegistryGeneration(void);
-extern uint64 SchemaGeneration(void);
+extern uint64 RegistryChanges;
+extern uint64 SchemaChanges;
+
+/*
+ * Counts the invalidations of the registry tables: a value looked up by
+ * name (ref.c) is stale once this has moved on.  Read for every row, so
+ * inline.
+ */
+static inline uint64
+RegistryGeneration(void)
+{
+	return RegistryChanges;
+}
+
+/*
+ * Counts invalidations that may change how rows of a composite type read:
+ * a bound row type (evidence.c) is stale once this has moved on.
+ */
+static inline uint64
+SchemaGeneration(void)
+{
+	return SchemaChanges;
+}
 
 #endif							/* LQ_REGISTRY_H */

@@ -26,8 +26,8 @@
 typedef struct LqEvaluation
 {
 	const LqModel *model;
-	const LqValue *values;		/* per criterion, as read */
-	const LqGrade *grades;		/* per criterion */
+	const LqValue *values;		/* per criterion, as read (Evaluate() only) */
+	const LqGrade *grades;		/* per criterion (not from EvaluateTally()) */
 	LqAsOf		asof;
 	uint64		model_loads;	/* changes when another model is loaded ... */
 	MemoryContext model_cxt;	/* ... and this is reset: what callers derive
@@ -35,5 +35,11 @@ typedef struct LqEvaluation
 } LqEvaluation;
 
 extern bool Evaluate(FunctionCallInfo fcinfo, void **cache, LqEvaluation *ev);
+extern bool EvaluateGrades(FunctionCallInfo fcinfo, void **cache, LqEvaluation *ev);
+extern bool EvaluateScore(FunctionCallInfo fcinfo, void **cache, const LqModel **m,
+						  double *score);
+extern bool EvaluateQualified(FunctionCallInfo fcinfo, void **cache, bool *qualified);
+extern bool EvaluateTally(FunctionCallInfo fcinfo, void **cache, LqEvaluation *ev,
+						  LqTally *t);
 
 #endif							/* LQ_EVALUATE_H */

@@ -40,25 +40,6 @@
 #include "registry/registry.h"
 #include "scoring/evidence.h"
 
-typedef enum ColKind
-{
-	COL_BOOL,
-	COL_INT2,
-	COL_INT4,
-	COL_INT8,
-	COL_FLOAT4,
-	COL_FLOAT8,
-	COL_NUMERIC,
-	COL_TEXT,					/* text, varchar, char(n) */
-	COL_NAME,
-	COL_DATE,
-	COL_TIMESTAMP,
-	COL_TIMESTAMPTZ,
-	COL_JSONB,
-	COL_ENUM,
-	COL_OTHER					/* read through the type's output function */
-} ColKind;
-
 typedef struct EnumLabel
 {
 	Oid			oid;
@@ -69,9 +50,9 @@ typedef struct LqColumn
 {
 	int			attno;			/* 0-based */
 	bool		by_key;			/* the column the criterion's key names */
-	ColKind		kind;
-	FmgrInfo	output;			/* COL_OTHER, COL_ENUM (fallback) */
-	int			nlabels;		/* COL_ENUM */
+	LqColKind	kind;
+	FmgrInfo	output;			/* LQ_COL_OTHER, LQ_COL_ENUM (fallback) */
+	int			nlabels;		/* LQ_COL_ENUM */
 	EnumLabel  *labels;			/* sorted by oid */
 } LqColumn;
 
@@ -82,6 +63,7 @@ struct LqRowBinding
 	uint64		generation;		/* SchemaGeneration() when bound */
 	TupleDesc	tupdesc;
 	TupleTableSlot *slot;
+	HeapTupleData tuple;		/* the row in slot */
 	int			natts_needed;	/* deform up to this many columns */
 	LqColumn   *cols;			/* one per criterion */
 };
@@ -91,41 +73,41 @@ struct LqRowBinding
  * ---------------------------------------------------------------------
  */
 
-static ColKind
+static LqColKind
 col_kind(Oid typid)
 {
 	switch (typid)
 	{
 		case BOOLOID:
-			return COL_BOOL;
+			return LQ_COL_BOOL;
 		case INT2OID:
-			return COL_INT2;
+			return LQ_COL_INT2;
 		case INT4OID:
-			return COL_INT4;
+			return LQ_COL_INT4;
 		case INT8OID:
-			return COL_INT8;
+			return LQ_COL_INT8;
 		case FLOAT4OID:
-			return COL_FLOAT4;
+			return LQ_COL_FLOAT4;
 		case FLOAT8OID:
-			return COL_FLOAT8;
+			return LQ_COL_FLOAT8;
 		case NUMERICOID:
-			return COL_NUMERIC;
+			return LQ_COL_NUMERIC;
 		case TEXTOID:
 		case VARCHAROID:
 		case BPCHAROID:
-			return COL_TEXT;
+			return LQ_COL_TEXT;
 		case NAMEOID:
-			return COL_NAME;
+			return LQ_COL_NAME;
 		case DATEOID:
-			return COL_DATE;
+			return LQ_COL_DATE;
 		case TIMESTAMPOID:
-			return COL_TIMESTAMP;
+			return LQ_COL_TIMESTAMP;
 		case TIMESTAMPTZOID:
-			return COL_TIMESTAMPTZ;
+			return LQ_COL_TIMESTAMPTZ;
 		case JSONBOID:
-			return COL_JSONB;
+			return LQ_COL_JSONB;
 		default:
-			return type_is_enum(typid) ? COL_ENUM : COL_OTHER;
+			return type_is_enum(typid) ? LQ_COL_ENUM : LQ_COL_OTHER;
 	}
 }
 
@@ -150,26 +132,26 @@ text_form_is_stable(Oid typid)
 
 /* Can a column of this kind feed this rule?  Text can feed any rule. */
 static bool
-col_fits_rule(ColKind kind, LqRuleKind rule)
+col_fits_rule(LqColKind kind, LqRuleKind rule)
 {
 	if (rule == LQ_RULE_ONE_OF || rule == LQ_RULE_SCALE)
 		return true;
 	switch (kind)
 	{
-		case COL_BOOL:
+		case LQ_COL_BOOL:
 			return rule == LQ_RULE_BOOLEAN || rule == LQ_RULE_GRADE;
-		case COL_INT2:
-		case COL_INT4:
-		case COL_INT8:
-		case COL_FLOAT4:
-		case COL_FLOAT8:
-		case COL_NUMERIC:
+		case LQ_COL_INT2:
+		case LQ_COL_INT4:
+		case LQ_COL_INT8:
+		case LQ_COL_FLOAT4:
+		case LQ_COL_FLOAT8:
+		case LQ_COL_NUMERIC:
 			return rule == LQ_RULE_GRADE || rule == LQ_RULE_AT_LEAST ||
 				rule == LQ_RULE_AT_MOST || rule == LQ_RULE_BETWEEN ||
 				rule == LQ_RULE_BANDS;
-		case COL_DATE:
-		case COL_TIMESTAMP:
-		case COL_TIMESTAMPTZ:
+		case LQ_COL_DATE:
+		case LQ_COL_TIMESTAMP:
+		case LQ_COL_TIMESTAMPTZ:
 			return rule == LQ_RULE_WITHIN_DAYS;
 		default:
 			return true;
@@ -236,21 +218,21 @@ bind_column(const LqModel *m, const LqCriterion *c, LqColumn *col, Oid coltype,
 						colname, format_type_be(atttype), c->key, m->name),
 				 errdetail("A rule of type %s needs %s.", RuleTypeName(c->rule),
 						   rule_needs(c->rule))));
-	if (col->kind == COL_OTHER && !text_form_is_stable(atttype))
+	if (col->kind == LQ_COL_OTHER && !text_form_is_stable(atttype))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("column \"%s\" of type %s cannot feed criterion \"%s\" of model \"%s\"",
 						colname, format_type_be(atttype), c->key, m->name),
 				 errdetail("Columns are read as booleans, numbers, text, dates, timestamps, jsonb, enums, or types whose text does not depend on settings."),
 				 errhint("Cast the column in a view, or pass the evidence as jsonb.")));
-	if (col->kind == COL_ENUM || col->kind == COL_OTHER)
+	if (col->kind == LQ_COL_ENUM || col->kind == LQ_COL_OTHER)
 	{
 		Oid			outfn;
 		bool		varlena;
 
 		getTypeOutputInfo(atttype, &outfn, &varlena);
 		fmgr_info_cxt(outfn, &col->output, mcxt);
-		if (col->kind == COL_ENUM)
+		if (col->kind == LQ_COL_ENUM)
 			load_enum_labels(col, atttype);
 	}
 }
@@ -418,24 +400,6 @@ EvidenceFromArgs(const LqModel *m, LqRowBinding *b, FunctionCallInfo fcinfo,
 	}
 }
 
-static void
-set_days_from_timestamp(LqValue *v, int64 ts)
-{
-	v->kind = LQV_DAYS;
-	if (ts == DT_NOBEGIN)
-		v->days = DATEVAL_NOBEGIN;
-	else if (ts == DT_NOEND)
-		v->days = DATEVAL_NOEND;
-	else
-	{
-		int64		d = ts / USECS_PER_DAY;
-
-		if (ts % USECS_PER_DAY < 0)
-			d--;				/* floor, for times before 2000 */
-		v->days = (int32) d;
-	}
-}
-
 static void value_from_jsonb_value(const JsonbValue *jv, LqValue *v);
 
 /*
@@ -447,23 +411,23 @@ value_from_datum(LqColumn *col, Datum d, LqValue *v)
 {
 	switch (col->kind)
 	{
-		case COL_BOOL:
+		case LQ_COL_BOOL:
 			v->kind = LQV_BOOL;
 			v->b = DatumGetBool(d);
 			break;
-		case COL_INT2:
+		case LQ_COL_INT2:
 			v->kind = LQV_NUMBER;
 			v->num = DatumGetInt16(d);
 			break;
-		case COL_INT4:
+		case LQ_COL_INT4:
 			v->kind = LQV_NUMBER;
 			v->num = DatumGetInt32(d);
 			break;
-		case COL_INT8:
+		case LQ_COL_INT8:
 			v->kind = LQV_NUMBER;
 			v->num = (double) DatumGetInt64(d);
 			break;
-		case COL_FLOAT4:
+		case LQ_COL_FLOAT4:
 			{
 				/* the decimal a user sees (0.3), not its widening (0.30000001...) */
 				char		buf[FLOAT_SHORTEST_DECIMAL_LEN];
@@ -473,11 +437,11 @@ value_from_datum(LqColumn *col, Datum d, LqValue *v)
 				v->num = strtod(buf, NULL);
 				break;
 			}
-		case COL_FLOAT8:
+		case LQ_COL_FLOAT8:
 			v->kind = LQV_NUMBER;
 			v->num = DatumGetFloat8(d);
 			break;
-		case COL_NUMERIC:
+		case LQ_COL_NUMERIC:
 			{
 				struct varlena *p = (struct varlena *) DatumGetPointer(d);
 
@@ -496,7 +460,7 @@ value_from_datum(LqColumn *col, Datum d, LqValue *v)
 					v->numeric = DatumGetNumeric(d);
 				break;
 			}
-		case COL_TEXT:
+		case LQ_COL_TEXT:
 			{
 				text	   *t = DatumGetTextPP(d);
 
@@ -505,22 +469,24 @@ value_from_datum(LqColumn *col, Datum d, LqValue *v)
 				v->len = VARSIZE_ANY_EXHDR(t);
 				break;
 			}
-		case COL_NAME:
+		case LQ_COL_NAME:
 			v->kind = LQV_TEXT;
 			v->str = NameStr(*DatumGetName(d));
 			v->len = strlen(v->str);
 			break;
-		case COL_DATE:
+		case LQ_COL_DATE:
 			v->kind = LQV_DAYS;
 			v->days = DatumGetDateADT(d);
 			break;
-		case COL_TIMESTAMP:
-			set_days_from_timestamp(v, DatumGetTimestamp(d));
+		case LQ_COL_TIMESTAMP:
+			v->kind = LQV_DAYS;
+			v->days = EvidenceTimestampDays(DatumGetTimestamp(d));
 			break;
-		case COL_TIMESTAMPTZ:
-			set_days_from_timestamp(v, DatumGetTimestampTz(d));
+		case LQ_COL_TIMESTAMPTZ:
+			v->kind = LQV_DAYS;
+			v->days = EvidenceTimestampDays(DatumGetTimestampTz(d));
 			break;
-		case COL_JSONB:
+		case LQ_COL_JSONB:
 			{
 				Jsonb	   *jb = DatumGetJsonbP(d);
 				JsonbValue	jv;
@@ -531,7 +497,7 @@ value_from_datum(LqColumn *col, Datum d, LqValue *v)
 					v->kind = LQV_NESTED;
 				break;
 			}
-		case COL_ENUM:
+		case LQ_COL_ENUM:
 			{
 				Oid			oid = DatumGetObjectId(d);
 				int			lo = 0,
@@ -556,7 +522,7 @@ value_from_datum(LqColumn *col, Datum d, LqValue *v)
 			}
 			/* a label added since we looked: ask the type */
 			/* FALLTHROUGH */
-		case COL_OTHER:
+		case LQ_COL_OTHER:
 			v->kind = LQV_TEXT;
 			v->str = OutputFunctionCall(&col->output, d);
 			v->len = strlen(v->str);
@@ -564,19 +530,31 @@ value_from_datum(LqColumn *col, Datum d, LqValue *v)
 	}
 }
 
+/*
+ * The binding's slot holding the row (of the bound type), taken apart up to
+ * the last column a criterion reads.  The row must outlive the slot's use;
+ * ExecClearTuple() the slot after.
+ */
+TupleTableSlot *
+EvidenceRowSlot(LqRowBinding *b, HeapTupleHeader row)
+{
+	TupleTableSlot *slot = b->slot;
+
+	b->tuple.t_len = HeapTupleHeaderGetDatumLength(row);
+	ItemPointerSetInvalid(&b->tuple.t_self);
+	b->tuple.t_tableOid = InvalidOid;
+	b->tuple.t_data = row;
+	ExecStoreHeapTuple(&b->tuple, slot, false);
+	slot_getsomeattrs(slot, b->natts_needed);
+	return slot;
+}
+
 void
 EvidenceFromRow(const LqModel *m, LqRowBinding *b, HeapTupleHeader row,
 				LqValue *values)
 {
-	HeapTupleData tuple;
-	TupleTableSlot *slot = b->slot;
+	TupleTableSlot *slot = EvidenceRowSlot(b, row);
 
-	tuple.t_len = HeapTupleHeaderGetDatumLength(row);
-	ItemPointerSetInvalid(&tuple.t_self);
-	tuple.t_tableOid = InvalidOid;
-	tuple.t_data = row;
-
-	ExecStoreHeapTuple(&tuple, slot, false);
 	EvidenceFromSlot(m, b, slot, values);
 	ExecClearTuple(slot);
 }
@@ -600,11 +578,37 @@ EvidenceFromSlot(const LqModel *m, LqRowBinding *b, TupleTableSlot *slot,
 	}
 }
 
-/* The column (0-based) that criterion i reads in the bound row type. */
+/*
+ * The column (0-based) that criterion i reads in the bound row type; for
+ * the arguments of a *_columns call, the argument.
+ */
 int
 EvidenceBoundColumn(const LqRowBinding *b, int i)
 {
 	return b->cols[i].attno;
+}
+
+/* What the column criterion i reads holds. */
+LqColKind
+EvidenceBoundKind(const LqRowBinding *b, int i)
+{
+	return b->cols[i].kind;
+}
+
+/* How many columns of a row the criteria read: up to the last one. */
+int
+EvidenceBoundWidth(const LqRowBinding *b)
+{
+	return b->natts_needed;
+}
+
+/* The value of criterion i from d, a value of the column it reads (not NULL). */
+void
+EvidenceFromDatum(LqRowBinding *b, int i, Datum d, LqValue *v)
+{
+	v->str = NULL;
+	v->by_key = b->cols[i].by_key;
+	value_from_datum(&b->cols[i], d, v);
 }
 
 /* ---------------------------------------------------------------------

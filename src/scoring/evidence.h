@@ -21,8 +21,10 @@
 
 #include "postgres.h"
 
+#include "datatype/timestamp.h"
 #include "executor/tuptable.h"
 #include "fmgr.h"
+#include "utils/date.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 
@@ -59,6 +61,26 @@ typedef struct LqValue
 	}			numbuf;
 } LqValue;
 
+/* What a column a criterion reads holds, and so how it is read. */
+typedef enum LqColKind
+{
+	LQ_COL_BOOL,
+	LQ_COL_INT2,
+	LQ_COL_INT4,
+	LQ_COL_INT8,
+	LQ_COL_FLOAT4,
+	LQ_COL_FLOAT8,
+	LQ_COL_NUMERIC,
+	LQ_COL_TEXT,				/* text, varchar, char(n) */
+	LQ_COL_NAME,
+	LQ_COL_DATE,
+	LQ_COL_TIMESTAMP,
+	LQ_COL_TIMESTAMPTZ,
+	LQ_COL_JSONB,
+	LQ_COL_ENUM,
+	LQ_COL_OTHER				/* read through the type's output function */
+} LqColKind;
+
 /*
  * How the criteria of one model read rows of one type (or the columns of a
  * *_columns call): which column each reads, and how.  Made once per row
@@ -73,6 +95,10 @@ extern LqRowBinding *EvidenceBindArgs(const LqModel *m, FunctionCallInfo fcinfo,
 									  MemoryContext mcxt);
 extern bool EvidenceBindingMatches(const LqRowBinding *b, Oid typid, int32 typmod);
 extern int	EvidenceBoundColumn(const LqRowBinding *b, int i);
+extern LqColKind EvidenceBoundKind(const LqRowBinding *b, int i);
+extern int	EvidenceBoundWidth(const LqRowBinding *b);
+extern TupleTableSlot *EvidenceRowSlot(LqRowBinding *b, HeapTupleHeader row);
+extern void EvidenceFromDatum(LqRowBinding *b, int i, Datum d, LqValue *v);
 
 extern void EvidenceFromRow(const LqModel *m, LqRowBinding *b, HeapTupleHeader row,
 							LqValue *values);
@@ -91,6 +117,26 @@ extern char *EvidenceReadList(const LqModel *m);
 
 pg_noreturn extern void EvidenceNotObject(Jsonb *jb);
 extern char *EvidenceValueText(const LqValue *v);
+
+/*
+ * The day a timestamp (or timestamptz, in UTC) falls on, in days since
+ * 2000-01-01: the floor, also before 2000; infinities become the infinite
+ * dates.
+ */
+static inline int32
+EvidenceTimestampDays(int64 ts)
+{
+	int64		d;
+
+	if (ts == DT_NOBEGIN)
+		return DATEVAL_NOBEGIN;
+	if (ts == DT_NOEND)
+		return DATEVAL_NOEND;
+	d = ts / USECS_PER_DAY;
+	if (ts % USECS_PER_DAY < 0)
+		d--;
+	return (int32) d;
+}
 
 /* The member or column the value of criterion c was read from. */
 static inline const char *

@@ -308,10 +308,7 @@ GradeCriterion(const LqModel *m, int i, const LqValue *v,
 						(!check_hi || numeric_cmp_datum(v->numeric, c->hi_num) <= 0);
 				}
 				else
-				{
-					x = as_number(m, c, v);
-					met = (!check_lo || x >= c->lo) && (!check_hi || x <= c->hi);
-				}
+					met = GradeInRange(c, as_number(m, c, v));
 				set_grade(g, met ? 10 : 0, met);
 				break;
 			}
@@ -345,7 +342,6 @@ GradeCriterion(const LqModel *m, int i, const LqValue *v,
 
 		case LQ_RULE_WITHIN_DAYS:
 			{
-				int64		diff;
 				bool		met;
 
 				if (!asof->finite)
@@ -353,13 +349,7 @@ GradeCriterion(const LqModel *m, int i, const LqValue *v,
 							(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 							 errmsg("as_of must be a finite timestamp for criterion \"%s\" of model \"%s\"",
 									c->key, m->name)));
-				diff = (int64) as_days(m, c, v) - asof->days;
-				if (c->direction == LQ_DIR_AHEAD)
-					met = diff >= 0 && diff <= c->days;
-				else if (c->direction == LQ_DIR_BEHIND)
-					met = diff <= 0 && -diff <= c->days;
-				else
-					met = diff >= -c->days && diff <= c->days;
+				met = GradeWithinDays(c, as_days(m, c, v), asof->days);
 				set_grade(g, met ? 10 : 0, met);
 				break;
 			}
@@ -383,76 +373,81 @@ GradeScore(const LqModel *m, const LqGrade *grades)
 {
 	double		sum = 0;
 
+	/* in model order, as GradeTallyAdd() adds them */
 	for (int i = 0; i < m->ncriteria; i++)
 		sum += m->criteria[i].share * grades[i].grade;
-	return Round6(10.0 * sum);
+	return GradeScoreOfSum(sum);
 }
 
+/* What the grades add up to. */
+void
+GradeTally(const LqModel *m, const LqGrade *grades, LqTally *t)
+{
+	GradeTallyStart(t, m);
+	for (int i = 0; i < m->ncriteria; i++)
+		GradeTallyAdd(t, i, &m->criteria[i], grades[i].state == LQ_UNKNOWN,
+					  grades[i].state == LQ_MET, grades[i].grade);
+}
+
+/* The outcome of the grades: score, counts, status and tier. */
 void
 GradeOutcome(const LqModel *m, const LqGrade *grades, LqOutcome *out)
 {
-	double		sum = 0,
-				known_sum = 0,
-				unknown_share = 0;
-	int			unknown = 0;
-	bool		knockout_failed = false;
-	bool		knockouts_met = true;
-	double		best;
+	LqTally		t;
 
-	out->met = 0;
-	out->known = 0;
+	GradeTally(m, grades, &t);
+	GradeTallyOutcome(m, &t, out);
+}
+
+/*
+ * The outcome of what the grades added up to.  The conditions are worked
+ * out first and chosen between after, rather than tested one after the
+ * other: status and tier vary from lead to lead, and branches on them would
+ * be mispredicted (see GradeChoose).
+ */
+void
+GradeTallyOutcome(const LqModel *m, const LqTally *t, LqOutcome *out)
+{
+	double		score = GradeScoreOfSum(t->sum);
+	bool		could = true;
+	int			qualified,
+				needs_info,
+				rest,
+				below_a,
+				below_b,
+				below_c;
+
+	out->met = t->met;
+	out->known = m->ncriteria - t->unknown;
 	out->total = m->ncriteria;
-	for (int i = 0; i < m->ncriteria; i++)
-	{
-		const LqCriterion *c = &m->criteria[i];
-		const LqGrade *g = &grades[i];
+	out->score = score;
 
-		/* in model order, as GradeScore() adds them */
-		sum += c->share * g->grade;
-		if (g->state == LQ_UNKNOWN)
-		{
-			unknown++;
-			unknown_share += c->share;
-			if (c->knockout)
-				knockouts_met = false;
-			continue;
-		}
-		out->known++;
-		known_sum += c->share * g->grade;
-		if (g->state == LQ_MET)
-			out->met++;
-		else if (c->knockout)
-		{
-			knockout_failed = true;
-			knockouts_met = false;
-		}
-	}
-	out->score = Round6(10.0 * sum);
 	/*
-	 * the score if every unknown criterion turned out fully met (instead of
-	 * earning its unknown_grade)
+	 * Needs info: it could still qualify, with the unknown criteria known;
+	 * with a pass score, if the score when every unknown criterion turned
+	 * out fully met (instead of earning its unknown_grade) would pass.
 	 */
-	best = Round6(10.0 * known_sum + 100.0 * unknown_share);
+	if (m->has_pass_score)
+		could = Round6(10.0 * t->known_sum + 100.0 * t->unknown_share) >= m->pass_score;
+	qualified = GradeTallyQualified(m, t, score);
+	needs_info = (t->met + t->unknown >= m->min_met) & (t->unknown > 0) & could;
 
-	if (knockout_failed)
-		out->status = LQ_STATUS_DISQUALIFIED;
-	else if (out->met >= m->min_met && knockouts_met &&
-			 (!m->has_pass_score || out->score >= m->pass_score))
-		out->status = LQ_STATUS_QUALIFIED;
-	else if (out->met + unknown >= m->min_met && unknown > 0 &&
-			 (!m->has_pass_score || best >= m->pass_score))
-		out->status = LQ_STATUS_NEEDS_INFO;
-	else
-		out->status = LQ_STATUS_NURTURE;
+	/*
+	 * Disqualified by a failed knockout, else qualified, else needs info,
+	 * else nurture: chosen by arithmetic, which compilers do not turn into
+	 * branches again.
+	 */
+	StaticAssertStmt(LQ_STATUS_QUALIFIED == 0 && LQ_STATUS_NEEDS_INFO == 1 &&
+					 LQ_STATUS_NURTURE == 2 && LQ_STATUS_DISQUALIFIED == 3,
+					 "the statuses in the order chosen below");
+	rest = !qualified * (2 - needs_info);
+	out->status = (LqStatus) (rest + t->knockout_failed * (3 - rest));
 
-	if (out->score >= m->tier_a)
-		out->tier = 'A';
-	else if (out->score >= m->tier_b)
-		out->tier = 'B';
-	else if (out->score >= m->tier_c)
-		out->tier = 'C';
-	else
-		out->tier = 'D';
+	/* the first tier whose threshold the score reaches, the same way */
+	below_a = score < m->tier_a;
+	below_b = below_a & (score < m->tier_b);
+	below_c = below_b & (score < m->tier_c);
+	out->tier = (char) ('A' + below_a + below_b + below_c);
 }
 
 const char *

@@ -7,13 +7,20 @@
  * A qualification is made for every row a scoring function or the
  * autoscore trigger sees, so the maker prepares once per model what does
  * not change from row to row: the texts of the model's name, statuses and
- * tiers, and (for small models) the arrays of missing and failed keys.
+ * tiers, and (for small models) the arrays of missing and failed keys and
+ * templates of whole qualifications.  Of a lead's qualification only the
+ * score and the tier (one letter) are not fixed by which criteria are met,
+ * unmet and unknown and its status: for models of at most
+ * QUAL_KEY_ARRAY_CACHE criteria, the first qualification of each such
+ * combination is kept as a template, and the next ones are copies of it
+ * with their own score and tier written in.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/tupmacs.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
@@ -21,7 +28,17 @@
 #include "utils/typcache.h"
 
 #include "base/fmgr_util.h"
+#include "base/text_util.h"
 #include "scoring/qualification.h"
+
+/* A whole qualification (a row value), and where its score and tier are. */
+struct QualTemplate
+{
+	uint32		len;
+	uint32		score_at;		/* the score's offset in the value */
+	uint32		tier_at;		/* the offset of the tier's letter */
+	HeapTupleHeader value;
+};
 
 /* The fields as the extension's script declares them, by QualField. */
 static const struct
@@ -92,6 +109,10 @@ QualMakerInit(QualMaker *qm, const LqModel *m, TupleDesc desc, MemoryContext cxt
 	qm->desc = desc;
 	qm->cxt = cxt;
 	qm->key_arrays[0] = qm->key_arrays[1] = NULL;
+	qm->key_lists[0] = qm->key_lists[1] = NULL;
+	qm->templates = NULL;
+	qm->ntemplates = 0;
+	qm->base3 = NULL;
 	qm->name_text = CStringGetTextDatum(m->name);
 	qm->key_texts = palloc(sizeof(Datum) * m->ncriteria);
 	for (int i = 0; i < m->ncriteria; i++)
@@ -108,71 +129,281 @@ QualMakerInit(QualMaker *qm, const LqModel *m, TupleDesc desc, MemoryContext cxt
 	MemoryContextSwitchTo(old);
 }
 
-static Datum
-key_array(QualMaker *qm, const LqModel *m, const LqGrade *grades, bool unknown)
+/*
+ * The slot of the cache which (NULL until used) for the set of criteria
+ * set, in maker memory: room for one Datum per set of the model's
+ * criteria.  NULL when the model has too many criteria to cache sets.
+ */
+static Datum *
+set_slot(QualMaker *qm, const LqModel *m, Datum **which, uint64 set)
 {
-	LqState		want = unknown ? LQ_UNKNOWN : LQ_UNMET;
-	Datum	   *cached = NULL;
-	uint32		set = 0;
-	int			n = 0;
-	Datum		array;
+	if (m->ncriteria > QUAL_KEY_ARRAY_CACHE)
+		return NULL;
+	if (*which == NULL)
+		*which = MemoryContextAllocZero(qm->cxt, sizeof(Datum) << m->ncriteria);
+	return &(*which)[set];
+}
 
-	if (m->ncriteria <= QUAL_KEY_ARRAY_CACHE)
-	{
-		for (int i = 0; i < m->ncriteria; i++)
-			if (grades[i].state == want)
-				set |= (uint32) 1 << i;
-		if (qm->key_arrays[unknown ? 0 : 1] == NULL)
-			qm->key_arrays[unknown ? 0 : 1] =
-				MemoryContextAllocZero(qm->cxt, sizeof(Datum) << m->ncriteria);
-		cached = &qm->key_arrays[unknown ? 0 : 1][set];
-		if (*cached != (Datum) 0)
-			return *cached;
-	}
+/*
+ * The criteria in set, in qm->scratch as their numbers: unknown ones in
+ * the order to ask them, failed ones in model order.  Returns how many.
+ */
+static int
+set_members(QualMaker *qm, const LqModel *m, uint64 set, bool unknown)
+{
+	int			n = 0;
 
 	for (int k = 0; k < m->ncriteria; k++)
 	{
-		/* unknown ones in the order to ask them, failed ones in model order */
 		int			i = unknown ? m->ask_order[k] : k;
 
-		if (grades[i].state == want)
-			qm->scratch[n++] = qm->key_texts[i];
+		if (set & ((uint64) 1 << i))
+			qm->scratch[n++] = Int32GetDatum(i);
 	}
-	if (cached == NULL)
-		return n == 0 ? PointerGetDatum(construct_empty_array(TEXTOID)) :
-			PointerGetDatum(construct_array(qm->scratch, n, TEXTOID, -1, false, TYPALIGN_INT));
+	return n;
+}
 
-	{
-		MemoryContext old = MemoryContextSwitchTo(qm->cxt);
+/* The text[] of the keys of the criteria in set (missing or failed). */
+static Datum
+key_array(QualMaker *qm, const LqModel *m, uint64 set, bool unknown)
+{
+	Datum	   *cached = set_slot(qm, m, &qm->key_arrays[unknown ? 0 : 1], set);
+	MemoryContext old;
+	int			n;
+	Datum		array;
 
-		array = n == 0 ? PointerGetDatum(construct_empty_array(TEXTOID)) :
-			PointerGetDatum(construct_array(qm->scratch, n, TEXTOID, -1, false, TYPALIGN_INT));
-		MemoryContextSwitchTo(old);
-	}
-	*cached = array;
+	if (cached != NULL && *cached != (Datum) 0)
+		return *cached;
+	n = set_members(qm, m, set, unknown);
+	for (int k = 0; k < n; k++)
+		qm->scratch[k] = qm->key_texts[DatumGetInt32(qm->scratch[k])];
+	old = MemoryContextSwitchTo(cached != NULL ? qm->cxt : CurrentMemoryContext);
+	array = n == 0 ? PointerGetDatum(construct_empty_array(TEXTOID)) :
+		PointerGetDatum(construct_array(qm->scratch, n, TEXTOID, -1, false, TYPALIGN_INT));
+	MemoryContextSwitchTo(old);
+	if (cached != NULL)
+		*cached = array;
 	return array;
+}
+
+/*
+ * The same keys as one text, separated by ", " (empty when there are none),
+ * as the views of create_view() show them.
+ */
+static Datum
+key_list(QualMaker *qm, const LqModel *m, uint64 set, bool unknown)
+{
+	Datum	   *cached = set_slot(qm, m, &qm->key_lists[unknown ? 0 : 1], set);
+	StringInfoData list;
+	MemoryContext old;
+	int			n;
+	Datum		joined;
+
+	if (cached != NULL && *cached != (Datum) 0)
+		return *cached;
+	n = set_members(qm, m, set, unknown);
+	old = MemoryContextSwitchTo(cached != NULL ? qm->cxt : CurrentMemoryContext);
+	initStringInfo(&list);
+	for (int k = 0; k < n; k++)
+		appendStringInfo(&list, "%s%s", k > 0 ? ", " : "",
+						 m->criteria[DatumGetInt32(qm->scratch[k])].key);
+	joined = CStringGetTextDatum(list.data);
+	pfree(list.data);
+	MemoryContextSwitchTo(old);
+	if (cached != NULL)
+		*cached = joined;
+	return joined;
+}
+
+/* The outcome of what the grades added up to, with its sets of criteria. */
+void
+QualOutcomeOf(const LqModel *m, const LqTally *t, QualOutcome *qo)
+{
+	GradeTallyOutcome(m, t, &qo->out);
+	qo->unknown = t->unknown_set;
+	qo->unmet = t->unmet_set;
+}
+
+/* The value of field f of the qualification; missing and failed as text when as_text. */
+Datum
+QualFieldValue(QualMaker *qm, const LqModel *m, const QualOutcome *qo, QualField f,
+			   bool as_text)
+{
+	switch (f)
+	{
+		case QF_MODEL:
+			return qm->name_text;
+		case QF_SCORE:
+			return Float8GetDatum(qo->out.score);
+		case QF_QUALIFIED:
+			return BoolGetDatum(qo->out.status == LQ_STATUS_QUALIFIED);
+		case QF_STATUS:
+			return qm->status_text[qo->out.status];
+		case QF_TIER:
+			return qm->tier_text[qo->out.tier - 'A'];
+		case QF_MET:
+			return Int32GetDatum(qo->out.met);
+		case QF_KNOWN:
+			return Int32GetDatum(qo->out.known);
+		case QF_TOTAL:
+			return Int32GetDatum(qo->out.total);
+		case QF_MISSING:
+			return as_text ? key_list(qm, m, qo->unknown, true) :
+				key_array(qm, m, qo->unknown, true);
+		case QF_FAILED:
+			return as_text ? key_list(qm, m, qo->unmet, false) :
+				key_array(qm, m, qo->unmet, false);
+	}
+	elog(ERROR, "lead_qual.qualification has no field %d", (int) f);
+	return (Datum) 0;			/* keep the compiler quiet */
+}
+
+/* The qualification, made field by field, in the current memory context. */
+static HeapTupleHeader
+form_qualification(QualMaker *qm, const LqModel *m, const QualOutcome *qo)
+{
+	Datum		values[QF_NFIELDS];
+	bool		nulls[QF_NFIELDS] = {0};
+
+	for (int f = 1; f <= QF_NFIELDS; f++)
+		values[f - 1] = QualFieldValue(qm, m, qo, (QualField) f, false);
+	return DatumGetHeapTupleHeader(HeapTupleGetDatum(heap_form_tuple(qm->desc, values, nulls)));
+}
+
+/*
+ * The offset of field f in qualification q, which has no NULL field: the
+ * fields before it taken apart as heap_deform_tuple() would.
+ */
+static uint32
+field_offset(TupleDesc desc, HeapTupleHeader q, QualField f)
+{
+	char	   *data = (char *) q + q->t_hoff;
+	uint32		off = 0;
+
+	Assert(!(q->t_infomask & HEAP_HASNULL));
+	for (int k = 0; k < (int) f - 1; k++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, k);
+
+		off = att_align_pointer(off, att->attalign, att->attlen, data + off);
+		off = att_addlength_pointer(off, att->attlen, data + off);
+	}
+	off = att_align_pointer(off, TupleDescAttr(desc, f - 1)->attalign,
+							TupleDescAttr(desc, f - 1)->attlen, data + off);
+	return q->t_hoff + off;
+}
+
+/*
+ * Make qualification q, of outcome out, the template t of those like it:
+ * where the score and the tier's letter are, so that the next ones copy it
+ * and write theirs in; an error if they are not there.
+ */
+static void
+make_template(QualTemplate *t, TupleDesc desc, HeapTupleHeader q, const LqOutcome *out)
+{
+	char	   *tier;
+
+	if (q->t_infomask & HEAP_HASNULL)
+		elog(ERROR, "a lead_qual.qualification has a NULL field");
+	t->len = HeapTupleHeaderGetDatumLength(q);
+	t->score_at = field_offset(desc, q, QF_SCORE);
+	tier = (char *) q + field_offset(desc, q, QF_TIER);
+	t->tier_at = (tier - (char *) q) + VARHDRSZ_SHORT;
+	if (memcmp((char *) q + t->score_at, &out->score, sizeof(double)) != 0 ||
+		!VARATT_IS_SHORT(tier) || VARSIZE_SHORT(tier) != VARHDRSZ_SHORT + 1 ||
+		*VARDATA_SHORT(tier) != out->tier)
+		elog(ERROR, "the score or the tier of a lead_qual.qualification is not where it was expected");
+}
+
+/*
+ * The template for the lead's combination of states and status (NULL when
+ * there is none yet, or the model has too many criteria), and in *slot
+ * where to keep a new one (NULL when none may be kept).  The tier is not
+ * part of what it is found by: that depends on the score, which is worked
+ * out at the same time (a division), and waiting for it would hold up the
+ * copying.
+ */
+static QualTemplate *
+find_template(QualMaker *qm, const LqModel *m, const QualOutcome *qo, QualTemplate ***slot)
+{
+	QualTemplate **by_pattern;
+	uint64		met;
+	int			pattern;
+
+	*slot = NULL;
+	if (m->ncriteria > QUAL_KEY_ARRAY_CACHE)
+		return NULL;
+	if (qm->templates == NULL)
+	{
+		int			npatterns = 1;
+
+		/* base3[set]: the sum of 3^i over the criteria i of the set */
+		qm->base3 = MemoryContextAlloc(qm->cxt, sizeof(uint16) << m->ncriteria);
+		qm->base3[0] = 0;
+		for (int i = 0; i < m->ncriteria; i++)
+		{
+			for (int set = 0; set < (1 << i); set++)
+				qm->base3[set | (1 << i)] = qm->base3[set] + npatterns;
+			npatterns *= 3;
+		}
+		qm->templates = MemoryContextAllocZero(qm->cxt, sizeof(QualTemplate **) * npatterns);
+	}
+	/* the state of every criterion in base 3: unknown 0, met 1, unmet 2 */
+	met = ~(qo->unknown | qo->unmet) & (((uint64) 1 << m->ncriteria) - 1);
+	pattern = qm->base3[met] + 2 * qm->base3[qo->unmet];
+	by_pattern = qm->templates[pattern];
+	if (by_pattern == NULL)
+	{
+		if (qm->ntemplates >= QUAL_MAX_TEMPLATES)
+			return NULL;
+		by_pattern = qm->templates[pattern] =
+			MemoryContextAllocZero(qm->cxt, sizeof(QualTemplate *) * LQ_NSTATUS);
+	}
+	*slot = &by_pattern[qo->out.status];
+	if (**slot == NULL && qm->ntemplates >= QUAL_MAX_TEMPLATES)
+		*slot = NULL;
+	return *slot ? **slot : NULL;
+}
+
+/* The qualification of the outcome, in the current memory context. */
+Datum
+QualMakeFrom(QualMaker *qm, const LqModel *m, const QualOutcome *qo)
+{
+	QualTemplate **slot;
+	QualTemplate *t = find_template(qm, m, qo, &slot);
+	HeapTupleHeader q;
+
+	if (t == NULL)
+	{
+		q = form_qualification(qm, m, qo);
+		if (slot == NULL)
+			return PointerGetDatum(q);
+		/* the first of its kind: kept as the template of the next ones */
+		t = MemoryContextAlloc(qm->cxt, sizeof(QualTemplate));
+		make_template(t, qm->desc, q, &qo->out);
+		t->value = MemoryContextAlloc(qm->cxt, t->len);
+		memcpy(t->value, q, t->len);
+		*slot = t;
+		qm->ntemplates++;
+		return PointerGetDatum(q);
+	}
+	q = palloc(t->len);
+	memcpy(q, t->value, t->len);
+	memcpy((char *) q + t->score_at, &qo->out.score, sizeof(double));
+	((char *) q)[t->tier_at] = qo->out.tier;
+	return PointerGetDatum(q);
 }
 
 /* The qualification the grades make, in the current memory context. */
 Datum
 QualMake(QualMaker *qm, const LqModel *m, const LqGrade *grades)
 {
-	LqOutcome	out;
-	Datum		values[QF_NFIELDS];
-	bool		nulls[QF_NFIELDS] = {0};
+	LqTally		t;
+	QualOutcome qo;
 
-	GradeOutcome(m, grades, &out);
-	values[QF_MODEL - 1] = qm->name_text;
-	values[QF_SCORE - 1] = Float8GetDatum(out.score);
-	values[QF_QUALIFIED - 1] = BoolGetDatum(out.status == LQ_STATUS_QUALIFIED);
-	values[QF_STATUS - 1] = qm->status_text[out.status];
-	values[QF_TIER - 1] = qm->tier_text[out.tier - 'A'];
-	values[QF_MET - 1] = Int32GetDatum(out.met);
-	values[QF_KNOWN - 1] = Int32GetDatum(out.known);
-	values[QF_TOTAL - 1] = Int32GetDatum(out.total);
-	values[QF_MISSING - 1] = key_array(qm, m, grades, true);
-	values[QF_FAILED - 1] = key_array(qm, m, grades, false);
-	return HeapTupleGetDatum(heap_form_tuple(qm->desc, values, nulls));
+	GradeTally(m, grades, &t);
+	QualOutcomeOf(m, &t, &qo);
+	return QualMakeFrom(qm, m, &qo);
 }
 
 void

@@ -42,12 +42,17 @@ typedef enum QualField
 
 /*
  * What makes qualifications of one model: its name and criterion keys as
- * text, and the arrays of keys (missing, failed) made so far, by which
- * criteria they hold (bit i: criterion i), for models of at most
- * QUAL_KEY_ARRAY_CACHE criteria: there are few such sets, and a lead's
- * arrays are then copied rather than built.
+ * text, and for models of at most QUAL_KEY_ARRAY_CACHE criteria what was
+ * made so far: the arrays of keys (missing, failed) and their texts (for
+ * flat targets), by which criteria they hold (bit i: criterion i), and
+ * whole qualifications as templates, by the state of each criterion and
+ * status, which leave only the score and the tier to fill in.  There are few
+ * such sets, and a lead's qualification is then copied rather than built.
  */
 #define QUAL_KEY_ARRAY_CACHE	8
+#define QUAL_MAX_TEMPLATES		4096	/* kept per maker at most */
+
+typedef struct QualTemplate QualTemplate;
 
 typedef struct QualMaker
 {
@@ -59,7 +64,23 @@ typedef struct QualMaker
 	Datum		status_text[LQ_NSTATUS];
 	Datum		tier_text[4];
 	Datum	   *key_arrays[2];	/* [0] missing, [1] failed; NULL until used */
+	Datum	   *key_lists[2];	/* the same as text, "a, b"; NULL until used */
+	QualTemplate ***templates;	/* [states][status]; NULL until used */
+	int			ntemplates;
+	uint16	   *base3;			/* a set of criteria as a number in base 3 */
 } QualMaker;
+
+/*
+ * What a lead's grades come to, from which every field of its
+ * qualification follows: the outcome, and the criteria unknown and unmet
+ * (bit i: criterion i).
+ */
+typedef struct QualOutcome
+{
+	LqOutcome	out;
+	uint64		unknown;
+	uint64		unmet;
+} QualOutcome;
 
 /*
  * A stored qualification, as far as readers care.  The texts point into
@@ -81,6 +102,10 @@ extern TupleDesc QualCallResultDesc(FunctionCallInfo fcinfo);
 extern TupleDesc QualTypeDesc(Oid typid);
 extern void QualMakerInit(QualMaker *qm, const LqModel *m, TupleDesc desc, MemoryContext cxt);
 extern Datum QualMake(QualMaker *qm, const LqModel *m, const LqGrade *grades);
+extern void QualOutcomeOf(const LqModel *m, const LqTally *t, QualOutcome *qo);
+extern Datum QualMakeFrom(QualMaker *qm, const LqModel *m, const QualOutcome *qo);
+extern Datum QualFieldValue(QualMaker *qm, const LqModel *m, const QualOutcome *qo,
+							QualField f, bool as_text);
 /* Reads stored qualifications, with the descriptor of their row type kept. */
 typedef struct QualReader
 {

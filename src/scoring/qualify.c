@@ -46,6 +46,8 @@ lq_qualify(PG_FUNCTION_ARGS)
 {
 	QualifyCache *qc = (QualifyCache *) fcinfo->flinfo->fn_extra;
 	LqEvaluation ev;
+	LqTally		tally;
+	QualOutcome qo;
 
 	if (qc == NULL)
 	{
@@ -53,25 +55,27 @@ lq_qualify(PG_FUNCTION_ARGS)
 		qc->desc = QualCallResultDesc(fcinfo);
 		fcinfo->flinfo->fn_extra = qc;
 	}
-	if (!Evaluate(fcinfo, &qc->eval, &ev))
+	if (!EvaluateTally(fcinfo, &qc->eval, &ev, &tally))
 		PG_RETURN_NULL();
 	if (qc->maker_for != ev.model_loads)
 	{
 		QualMakerInit(&qc->maker, ev.model, qc->desc, ev.model_cxt);
 		qc->maker_for = ev.model_loads;
 	}
-	PG_RETURN_DATUM(QualMake(&qc->maker, ev.model, ev.grades));
+	QualOutcomeOf(ev.model, &tally, &qo);
+	PG_RETURN_DATUM(QualMakeFrom(&qc->maker, ev.model, &qo));
 }
 
 PG_FUNCTION_INFO_V1(lq_score);
 Datum
 lq_score(PG_FUNCTION_ARGS)
 {
-	LqEvaluation ev;
+	const LqModel *m;
+	double		score;
 
-	if (!Evaluate(fcinfo, &fcinfo->flinfo->fn_extra, &ev))
+	if (!EvaluateScore(fcinfo, &fcinfo->flinfo->fn_extra, &m, &score))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(GradeScore(ev.model, ev.grades));
+	PG_RETURN_FLOAT8(score);
 }
 
 /*
@@ -84,16 +88,17 @@ PG_FUNCTION_INFO_V1(lq_win_probability);
 Datum
 lq_win_probability(PG_FUNCTION_ARGS)
 {
-	LqEvaluation ev;
+	const LqModel *m;
+	double		score;
 	double		z;
 	double		e;
 
-	if (!Evaluate(fcinfo, &fcinfo->flinfo->fn_extra, &ev))
+	if (!EvaluateScore(fcinfo, &fcinfo->flinfo->fn_extra, &m, &score))
 		PG_RETURN_NULL();
-	if (!ev.model->has_calibration)
+	if (!m->has_calibration)
 		PG_RETURN_NULL();
 	/* never NaN: the intercept is finite, the score 0-100 */
-	z = ev.model->cal_intercept + ev.model->cal_slope * GradeScore(ev.model, ev.grades);
+	z = m->cal_intercept + m->cal_slope * score;
 	/* exp() of what is not positive only: no overflow, whatever the calibration */
 	e = exp(-fabs(z));
 	PG_RETURN_FLOAT8(z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e));
@@ -103,13 +108,11 @@ PG_FUNCTION_INFO_V1(lq_is_qualified);
 Datum
 lq_is_qualified(PG_FUNCTION_ARGS)
 {
-	LqEvaluation ev;
-	LqOutcome	out;
+	bool		qualified;
 
-	if (!Evaluate(fcinfo, &fcinfo->flinfo->fn_extra, &ev))
+	if (!EvaluateQualified(fcinfo, &fcinfo->flinfo->fn_extra, &qualified))
 		PG_RETURN_NULL();
-	GradeOutcome(ev.model, ev.grades, &out);
-	PG_RETURN_BOOL(out.status == LQ_STATUS_QUALIFIED);
+	PG_RETURN_BOOL(qualified);
 }
 
 /*

@@ -203,8 +203,12 @@ ScorerModel(Scorer *sc, TriggerData *td)
 	sc->grades = MemoryContextAllocZero(cxt, sizeof(LqGrade) * m->ncriteria);
 	QualMakerInit(&sc->maker, m, sc->qual_desc, cxt);
 	sc->binding = NULL;
+	sc->reader = NULL;
 	if (sc->evidence == 0)
+	{
 		sc->binding = EvidenceBindRow(m, RelationGetForm(td->tg_relation)->reltype, -1, cxt);
+		sc->reader = ReaderMake(m, sc->binding, cxt);
+	}
 
 	/*
 	 * An UPDATE that changes no input gives the same result, except when the
@@ -305,7 +309,10 @@ ScorerGrade(Scorer *sc, const LqModel *m, TupleTableSlot *slot)
 			EvidenceFromJsonb(m, DatumGetJsonbP(d), sc->values);
 	}
 	else
-		EvidenceFromSlot(m, sc->binding, slot, sc->values);
+	{
+		ReaderGradeSlot(sc->reader, slot, &asof, sc->grades);
+		return true;
+	}
 	for (int i = 0; i < m->ncriteria; i++)
 		GradeCriterion(m, i, &sc->values[i], &asof, &sc->grades[i]);
 	return true;

@@ -22,6 +22,7 @@
 #include "scoring/evidence.h"
 #include "scoring/grade.h"
 #include "scoring/qualification.h"
+#include "scoring/reader.h"
 
 typedef struct Scorer
 {
@@ -40,6 +41,7 @@ typedef struct Scorer
 	LqRef		model;
 	uint64		model_loads;	/* model.loads when what follows was made */
 	LqRowBinding *binding;		/* row evidence */
+	LqReader   *reader;			/* grades it from the row's columns */
 	LqValue    *values;
 	LqGrade    *grades;
 	QualMaker	maker;

@@ -586,3 +586,39 @@ END
 $$;
 
 COMMENT ON FUNCTION lead_qual.make_view(regclass, text, text, name, name, name, text) IS 'Creates a view of a table with flat qualification columns, computed with a model or read from a stored column (used by create_view and create_stored_view)';
+
+-- ---------------------------------------------------------------------
+-- 0.4.0: a model or rules named by a constant are looked up when the
+-- query is planned (src/scoring/support.c): the forms that take a name
+-- get the planner support function.
+-- ---------------------------------------------------------------------
+
+ALTER FUNCTION lead_qual.qualify(text, jsonb, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.qualify(text, text, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.qualify(text, record, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.score(text, jsonb, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.score(text, text, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.score(text, record, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.win_probability(text, jsonb, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.win_probability(text, text, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.win_probability(text, record, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.is_qualified(text, jsonb, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.is_qualified(text, text, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.is_qualified(text, record, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.qualify_columns(text, timestamptz, regtype, text[], VARIADIC "any") SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.score_columns(text, timestamptz, regtype, text[], VARIADIC "any") SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.win_probability_columns(text, timestamptz, regtype, text[], VARIADIC "any") SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.is_qualified_columns(text, timestamptz, regtype, text[], VARIADIC "any") SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.explain(text, jsonb, timestamptz, text) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.explain(text, text, timestamptz, text) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.explain(text, record, timestamptz, text) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.unmatched_keys(text, jsonb) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.unmatched_keys(text, text) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.check_evidence(text, jsonb) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.check_evidence(text, text) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.engagement_kind(text, text) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.next_action(text, jsonb, timestamptz, text, jsonb) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.next_action(text, text, timestamptz, text, jsonb) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.next_action(text, record, timestamptz, text, jsonb) SUPPORT lead_qual.row_support;
+COMMENT ON FUNCTION lead_qual.row_support(internal) IS 'Planner support: looks up a model or rules named by a constant when the query is planned, and rewrites the row forms of qualify, score, win_probability and is_qualified over a table to their *_columns twins';
+

@@ -282,9 +282,11 @@ CREATE FUNCTION lead_qual.qualify(model lead_qual.model, evidence record, as_of 
     RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C IMMUTABLE PARALLEL SAFE
     SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.qualify(model text, evidence jsonb, as_of timestamptz DEFAULT now())
-    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.qualify(model text, evidence text, as_of timestamptz DEFAULT now())
-    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.qualify(model text, evidence record, as_of timestamptz DEFAULT now())
     RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE
     SUPPORT lead_qual.row_support;
@@ -297,9 +299,11 @@ CREATE FUNCTION lead_qual.score(model lead_qual.model, evidence record, as_of ti
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C IMMUTABLE PARALLEL SAFE
     SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.score(model text, evidence jsonb, as_of timestamptz DEFAULT now())
-    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.score(model text, evidence text, as_of timestamptz DEFAULT now())
-    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.score(model text, evidence record, as_of timestamptz DEFAULT now())
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE
     SUPPORT lead_qual.row_support;
@@ -314,9 +318,11 @@ CREATE FUNCTION lead_qual.win_probability(model lead_qual.model, evidence record
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C IMMUTABLE PARALLEL SAFE
     SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.win_probability(model text, evidence jsonb, as_of timestamptz DEFAULT now())
-    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.win_probability(model text, evidence text, as_of timestamptz DEFAULT now())
-    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.win_probability(model text, evidence record, as_of timestamptz DEFAULT now())
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C STABLE PARALLEL SAFE
     SUPPORT lead_qual.row_support;
@@ -329,9 +335,11 @@ CREATE FUNCTION lead_qual.is_qualified(model lead_qual.model, evidence record, a
     RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C IMMUTABLE PARALLEL SAFE
     SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.is_qualified(model text, evidence jsonb, as_of timestamptz DEFAULT now())
-    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.is_qualified(model text, evidence text, as_of timestamptz DEFAULT now())
-    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.is_qualified(model text, evidence record, as_of timestamptz DEFAULT now())
     RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE
     SUPPORT lead_qual.row_support;
@@ -341,19 +349,23 @@ CREATE FUNCTION lead_qual.is_qualified(model text, evidence record, as_of timest
 CREATE FUNCTION lead_qual.qualify_columns(model lead_qual.model, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
     RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.qualify_columns(model text, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
-    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.score_columns(model lead_qual.model, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.score_columns(model text, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
-    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.win_probability_columns(model lead_qual.model, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.win_probability_columns(model text, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
-    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.is_qualified_columns(model lead_qual.model, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
     RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.is_qualified_columns(model text, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
-    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 
 CREATE FUNCTION lead_qual.explain(model lead_qual.model, evidence jsonb, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
     RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 6;
@@ -362,11 +374,14 @@ CREATE FUNCTION lead_qual.explain(model lead_qual.model, evidence text, as_of ti
 CREATE FUNCTION lead_qual.explain(model lead_qual.model, evidence record, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
     RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 6;
 CREATE FUNCTION lead_qual.explain(model text, evidence jsonb, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
-    RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C STABLE PARALLEL SAFE ROWS 6;
+    RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C STABLE PARALLEL SAFE ROWS 6
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.explain(model text, evidence text, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
-    RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C STABLE PARALLEL SAFE ROWS 6;
+    RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C STABLE PARALLEL SAFE ROWS 6
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.explain(model text, evidence record, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
-    RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C STABLE PARALLEL SAFE ROWS 6;
+    RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C STABLE PARALLEL SAFE ROWS 6
+    SUPPORT lead_qual.row_support;
 
 -- The keys of evidence that no criterion reads.
 CREATE FUNCTION lead_qual.unmatched_keys(model lead_qual.model, evidence jsonb)
@@ -374,17 +389,21 @@ CREATE FUNCTION lead_qual.unmatched_keys(model lead_qual.model, evidence jsonb)
 CREATE FUNCTION lead_qual.unmatched_keys(model lead_qual.model, evidence text)
     RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION lead_qual.unmatched_keys(model text, evidence jsonb)
-    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C STABLE STRICT PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.unmatched_keys(model text, evidence text)
-    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C STABLE STRICT PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.check_evidence(model lead_qual.model, evidence jsonb)
     RETURNS jsonb AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION lead_qual.check_evidence(model lead_qual.model, evidence text)
     RETURNS text AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION lead_qual.check_evidence(model text, evidence jsonb)
-    RETURNS jsonb AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    RETURNS jsonb AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C STABLE STRICT PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.check_evidence(model text, evidence text)
-    RETURNS text AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    RETURNS text AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C STABLE STRICT PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 
 COMMENT ON TYPE lead_qual.qualification IS 'Result of qualify(): model, score 0-100, qualified, status, tier A-D, criteria met/known/total, missing (ask next) and failed criteria';
 COMMENT ON TYPE lead_qual.explanation IS 'One row of explain(): how one criterion contributed to the score';
@@ -413,7 +432,7 @@ COMMENT ON FUNCTION lead_qual.is_qualified(lead_qual.model, record, timestamptz)
 COMMENT ON FUNCTION lead_qual.is_qualified(text, jsonb, timestamptz) IS 'True when the lead is qualified under a registered model: evidence as a jsonb object';
 COMMENT ON FUNCTION lead_qual.is_qualified(text, text, timestamptz) IS 'True when the lead is qualified under a registered model: evidence as JSON text';
 COMMENT ON FUNCTION lead_qual.is_qualified(text, record, timestamptz) IS 'True when the lead is qualified under a registered model: evidence read from a row';
-COMMENT ON FUNCTION lead_qual.row_support(internal) IS 'Planner support: rewrites the row forms of qualify, score, win_probability and is_qualified over a table to their *_columns twins';
+COMMENT ON FUNCTION lead_qual.row_support(internal) IS 'Planner support: looks up a model or rules named by a constant when the query is planned, and rewrites the row forms of qualify, score, win_probability and is_qualified over a table to their *_columns twins';
 COMMENT ON FUNCTION lead_qual.qualify_columns(lead_qual.model, timestamptz, regtype, text[], "any") IS 'qualify() with the row given as its columns (what the planner rewrites qualify(model, row) into)';
 COMMENT ON FUNCTION lead_qual.qualify_columns(text, timestamptz, regtype, text[], "any") IS 'qualify() by model name with the row given as its columns (what the planner rewrites qualify(name, row) into)';
 COMMENT ON FUNCTION lead_qual.score_columns(lead_qual.model, timestamptz, regtype, text[], "any") IS 'score() with the row given as its columns (what the planner rewrites score(model, row) into)';
@@ -1513,7 +1532,8 @@ CREATE FUNCTION lead_qual.engagement_kinds(rules lead_qual.engagement_rules)
 CREATE FUNCTION lead_qual.engagement_kind(rules lead_qual.engagement_rules, kind text)
     RETURNS text AS 'MODULE_PATHNAME', 'lq_engagement_kind' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION lead_qual.engagement_kind(rules text, kind text)
-    RETURNS text AS 'MODULE_PATHNAME', 'lq_engagement_kind' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    RETURNS text AS 'MODULE_PATHNAME', 'lq_engagement_kind' LANGUAGE C STABLE STRICT PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 
 -- The registry of named rules.
 CREATE TABLE lead_qual.engagement_rule_sets (
@@ -1768,13 +1788,16 @@ CREATE FUNCTION lead_qual.next_action(model lead_qual.model, evidence record, as
     RETURNS lead_qual.next_step AS 'MODULE_PATHNAME', 'lq_next_action' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.next_action(model text, evidence jsonb, as_of timestamptz DEFAULT now(),
                                       lang text DEFAULT 'en', config jsonb DEFAULT NULL)
-    RETURNS lead_qual.next_step AS 'MODULE_PATHNAME', 'lq_next_action' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS lead_qual.next_step AS 'MODULE_PATHNAME', 'lq_next_action' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.next_action(model text, evidence text, as_of timestamptz DEFAULT now(),
                                       lang text DEFAULT 'en', config jsonb DEFAULT NULL)
-    RETURNS lead_qual.next_step AS 'MODULE_PATHNAME', 'lq_next_action' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS lead_qual.next_step AS 'MODULE_PATHNAME', 'lq_next_action' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.next_action(model text, evidence record, as_of timestamptz DEFAULT now(),
                                       lang text DEFAULT 'en', config jsonb DEFAULT NULL)
-    RETURNS lead_qual.next_step AS 'MODULE_PATHNAME', 'lq_next_action' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS lead_qual.next_step AS 'MODULE_PATHNAME', 'lq_next_action' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 COMMENT ON FUNCTION lead_qual.next_action(lead_qual.model, jsonb, timestamptz, text, jsonb) IS 'What to do with a lead (hand_to_sales, ask, nurture, drop), what to ask, and when to follow up';
 COMMENT ON FUNCTION lead_qual.next_action(lead_qual.model, text, timestamptz, text, jsonb) IS 'What to do with a lead, and when to follow up (evidence as JSON text)';
 COMMENT ON FUNCTION lead_qual.next_action(lead_qual.model, record, timestamptz, text, jsonb) IS 'What to do with a lead, and when to follow up (evidence read from a row)';

@@ -332,10 +332,10 @@ SELECT l.id, lead_qual.score('sec_path', l, '2026-01-01') AS score,
        round(lead_qual.win_probability('sec_path', l, '2026-01-01')::numeric, 6) AS won,
        round(lead_qual.win_probability(lead_qual.model('sec_path'), l, '2026-01-01')::numeric, 6) AS won2
   FROM regress_modeler.leads l ORDER BY l.id;
-EXPLAIN (VERBOSE, COSTS OFF)
+SELECT * FROM regress.plan($$
 SELECT lead_qual.score('sec_path', l, '2026-01-01'), lead_qual.qualify('sec_path', l, '2026-01-01'),
        lead_qual.is_qualified('sec_path', l, '2026-01-01'), lead_qual.win_probability('sec_path', l, '2026-01-01')
-  FROM regress_modeler.leads l;
+  FROM regress_modeler.leads l$$);
 SELECT count(*) AS explained FROM regress_modeler.leads l,
        LATERAL (SELECT * FROM lead_qual.explain('sec_path', l, '2026-01-01')
                 UNION ALL SELECT * FROM lead_qual.explain(lead_qual.model('sec_path'), l, '2026-01-01')) e;

@@ -289,6 +289,33 @@ RefStoredFromText(RegistryKind kind, const char *s, int len)
 }
 
 /*
+ * A registered model or rules named by the text, in the stored form, in
+ * the current memory context; NULL when the text is JSON, empty, not a
+ * name, or a name nothing is registered under (no error: the caller leaves
+ * the text to be read when the call runs).
+ */
+struct varlena *
+RefStoredFromName(RegistryKind kind, const char *s, int len)
+{
+	const char *p = s;
+	int			n = len;
+	char		name[LQ_MAX_NAME_LEN + 1];
+
+	TrimBlanks(&p, &n);
+	if (n == 0 || n > LQ_MAX_NAME_LEN || (p[0] >= '0' && p[0] <= '9'))
+		return NULL;
+	for (int i = 0; i < n; i++)
+	{
+		if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
+			  (p[i] >= '0' && p[i] <= '9') || p[i] == '_'))
+			return NULL;
+		name[i] = AsciiLower(p[i]);
+	}
+	name[n] = '\0';
+	return RegistryFetch(kind, name, true);
+}
+
+/*
  * The input function of type lead_qual.model or lead_qual.engagement_rules
  * (argument 0, a cstring): as RefStoredFromText, which is what makes
  * lead_qual.model('bant') work, since PostgreSQL reads a type name applied

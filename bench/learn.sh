@@ -18,6 +18,7 @@ set -euo pipefail
 
 bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$bench")
+. "$bench/common.sh"
 # Debian's python3, with python3-sklearn (another python3 may come first on the PATH)
 python=/usr/bin/python3
 # the criteria of bench/learn.sql, and the columns of the export
@@ -112,6 +113,7 @@ variant() {
 variant learn_serial "learn(), serial" "SELECT '@model|' || md5($(learn learn_leads)::text)"
 variant learn_parallel "learn(), 2 workers" "SELECT '@model|' || md5($(learn learn_leads)::text)" \
     "$parallel_settings"
+no_warmup=([learn_serial]=1 [learn_parallel]=1)     # the profiles below are their warm-up
 # A scan of the table: the rows alone, and every column learn() reads.
 variant scan_count "scan: count(*)" "SELECT count(*) FROM learn_leads"
 variant scan_columns "scan: the criteria and won" \
@@ -206,30 +208,10 @@ SELECT '@auc|learned_train|' || lead_qual.auc(lead_qual.score(l.m, t), t.won)
 SELECT '@auc|planted_train|' || lead_qual.auc($planted_logodds, won) FROM learn_leads;
 EOF
 
-    # Round 0 warms up with EXPLAIN ANALYZE (the workers launched), rounds
-    # 1 to runs are timed; each round runs every variant once, so that
-    # load from elsewhere on the machine spreads over all of them.
-    for ((r = 0; r <= runs; r++)); do
-        if ((r == 0)); then
-            echo "\\warn 'warm-up round (EXPLAIN ANALYZE)'"
-        else
-            echo "\\warn 'round $r of $runs'"
-        fi
-        for key in "${keys[@]}"; do
-            echo "$serial_settings"
-            [[ -z ${setup[$key]} ]] || echo "${setup[$key]}"
-            if ((r == 0)); then
-                [[ $key != learn_* ]] || continue    # the profiles were its warm-up
-                echo "\\echo '@plan|$key'"
-                echo "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${query[$key]};"
-            else
-                echo "\\echo '@run|$key|$r'"
-                echo '\timing on'
-                echo "${query[$key]};"
-                echo '\timing off'
-            fi
-        done
-    done
+    # Round 0 warms up with EXPLAIN ANALYZE (the workers launched, the
+    # scoring query's hash table), rounds 1 to runs are timed
+    # (bench/common.sh).
+    timed_rounds "$runs" "$serial_settings" "ANALYZE, COSTS OFF, TIMING OFF"
     echo "$serial_settings"
 
     # Memory: learn() in a new backend for each size, serial.  The backend
@@ -265,10 +247,7 @@ EOF
 # Run on a throwaway cluster (test/with-pg: in a temporary directory, so that
 # no cluster of the machine is touched), then report.
 # ---------------------------------------------------------------------------
-pg_options=()
-for s in "${settings[@]}"; do
-    pg_options+=(-o "$s")
-done
+with_pg_options "${settings[@]}"
 
 echo "bench/learn.sh: $rows rows ($holdout held out), $runs runs, auc over $auc_rows rows;" \
     "progress below, raw output in $log" >&2

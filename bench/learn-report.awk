@@ -250,11 +250,10 @@ END {
     }
     printf "(planned: the workers planned for the queries of the pass, in all; the timed runs of learn(): median\n"
     printf " %.1f ms serial, %.1f ms with 2 workers)\n", med["learn_serial"], med["learn_parallel"]
-    score_serial = pms["serial", "scoring with the model"]
-    printf "%-44s %12.1f ms (median; learn()'s scoring query, serial: %.1f ms)\n", label["score_const"],
-        med["score_const"], score_serial
-    fixed = pms["serial", "total"] - score_serial + med["score_const"]
-    printf "the serial profile with its scoring pass at that cost: about %.0f ms, %.2fx export + fit\n", fixed, fixed / pipeline
+    printf "%-44s %12.1f ms (median; in the serial profile: %.1f ms)\n", label["score_pass"],
+        med["score_pass"], pms["serial", "scoring with the model"]
+    fit_pass = pms["serial", "fit (bins, Newton, final)"] / pn["serial", "fit (bins, Newton, final)"]
+    printf "a fit pass: %.1f ms in the serial profile, %.1f scans\n", fit_pass, fit_pass / med["scan_columns"]
     print ""
 
     # --- 4. parallel ---
@@ -275,8 +274,8 @@ END {
     printf "(peak added: VmHWM after learn(), its peak reset just before, less VmRSS before; the table was read\n"
     printf " first, so its pages in shared buffers count before; anon and shmem: RssAnon, RssShmem after less before)\n"
     printf "learn()'s scoring query (GROUP BY score in hundredths, criteria met, qualified) over %d rows: a hash\n", tr[1]
-    printf "table of %d groups, %.1f MB (EXPLAIN ANALYZE of \"%s\")\n", hash_groups["score_const"],
-        mb(hash_kb["score_const"]), label["score_const"]
+    printf "table of %d groups, %.1f MB (EXPLAIN ANALYZE of \"%s\")\n", hash_groups["score_pass"],
+        mb(hash_kb["score_pass"]), label["score_pass"]
     flat = peak[nmem] <= 1.25 * peak[1] + 1
     printf "target: flat as the rows grow %.0fx: peak added %.1f MB at %d rows, %.1f MB at %d (at most 1.25x + 1 MB) %s\n",
         msize[nmem] / msize[1], peak[1], msize[1], peak[nmem], msize[nmem], verdict(flat)

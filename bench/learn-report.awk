@@ -117,6 +117,7 @@ file == 4 && pending != "" && /Query Text: / {
     next
 }
 file == 4 && (pmode == "serial" || pmode == "parallel") && /Workers Planned: / { pplanned[pmode, kind] += $NF; next }
+file == 4 && (pmode == "serial" || pmode == "parallel") && /Workers Launched: / { plaunched[pmode, kind] += $NF; next }
 
 END {
     if (!ended)
@@ -231,7 +232,7 @@ END {
 
     # --- 3. where the time goes ---
     printf "3. where learn()'s time goes (one profiled run each, auto_explain: each query's duration)\n"
-    printf "%-30s %7s %11s %6s %13s %8s %8s\n", "pass", "queries", "serial ms", "share", "2 workers ms", "speed-up", "planned"
+    printf "%-30s %7s %11s %6s %13s %8s %8s\n", "pass", "queries", "serial ms", "share", "2 workers ms", "speed-up", "workers"
     for (m = 1; m <= 2; m++) {
         pm = m == 1 ? "serial" : "parallel"
         inside[pm] = 0
@@ -246,10 +247,11 @@ END {
         printf "%-30s %7s %11.1f %5.1f%% %13.1f %8.2f %8s\n", p, (pn["serial", p] == "" ? "" : pn["serial", p]),
             pms["serial", p], 100 * pms["serial", p] / pms["serial", "total"], pms["parallel", p],
             (pms["parallel", p] > 0 ? pms["serial", p] / pms["parallel", p] : 0),
-            (pplanned["parallel", p] ? pplanned["parallel", p] : "")
+            (pplanned["parallel", p] ? plaunched["parallel", p] + 0 "/" pplanned["parallel", p] : "")
     }
-    printf "(planned: the workers planned for the queries of the pass, in all; the timed runs of learn(): median\n"
-    printf " %.1f ms serial, %.1f ms with 2 workers)\n", med["learn_serial"], med["learn_parallel"]
+    printf "(workers: launched / planned for the queries of the pass, in all; the profiles count the rows of\n"
+    printf " every plan node, the timed runs do not: median %.1f ms serial, %.1f ms with 2 workers)\n",
+        med["learn_serial"], med["learn_parallel"]
     printf "%-44s %12.1f ms (median; in the serial profile: %.1f ms)\n", label["score_pass"],
         med["score_pass"], pms["serial", "scoring with the model"]
     fit_pass = pms["serial", "fit (bins, Newton, final)"] / pn["serial", "fit (bins, Newton, final)"]

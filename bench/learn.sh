@@ -8,7 +8,7 @@
 # same column.  On a throwaway cluster (test/with-pg).
 #
 # Usage: bench/learn.sh [rows] [runs] [auc_rows]
-#        (defaults: 1000000 training rows, 3 runs, 10000000 rows for auc)
+#        (defaults: 1000000 training rows, 5 runs, 10000000 rows for auc)
 #
 # The server is the one PG_CONFIG names (default: the pg_config on the PATH).
 # Writes the generated SQL, the raw psql output, the server's log, the
@@ -49,7 +49,7 @@ if [[ ${1:-} == --sklearn ]]; then
 fi
 
 rows=${1:-1000000}
-runs=${2:-3}
+runs=${2:-5}
 auc_rows=${3:-10000000}
 if ! [[ $rows =~ ^[1-9][0-9]*$ && $runs =~ ^[1-9][0-9]*$ && $auc_rows =~ ^[1-9][0-9]*$ ]] ||
     ((rows < 50000)); then
@@ -170,12 +170,15 @@ planted_logodds="planted_logodds($(printf '%s, ' "${criteria[@]}" | sed 's/, $//
 
     # Profiles (also the warm-up): one learn() serial and one with 2
     # workers, each query learn() runs logged by auto_explain with its
-    # duration and plan (not analyzed: that would slow the rows down).
+    # duration and plan, analyzed for the workers launched (rows counted,
+    # no timing of the nodes).
     cat <<EOF
 CREATE TABLE learned (run text PRIMARY KEY, m lead_qual.model);
 LOAD 'auto_explain';
 SET auto_explain.log_min_duration = 0;
 SET auto_explain.log_nested_statements = on;
+SET auto_explain.log_analyze = on;
+SET auto_explain.log_timing = off;
 EOF
     for mode in serial parallel; do
         if [[ $mode == serial ]]; then echo "$serial_settings"; else echo "$parallel_settings"; fi

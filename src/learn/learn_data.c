@@ -238,11 +238,7 @@ new_value(LearnCriterion *c)
 	return &c->values[c->nvalues++];
 }
 
-/*
- * The text values of the values and boolean criteria: one query, read
- * through a cursor a batch at a time, so that a criterion with too many
- * values is refused before its values fill the memory.
- */
+/* The text values of the values and boolean criteria: one query. */
 static void
 count_values(Learn *l)
 {
@@ -250,7 +246,6 @@ count_values(Learn *l)
 	StringInfoData vals;
 	int			n = 0;
 	char	   *o = outcome_sql(l);
-	Portal		portal;
 
 	initStringInfo(&cols);
 	initStringInfo(&vals);
@@ -266,44 +261,42 @@ count_values(Learn *l)
 	}
 	if (n == 0)
 		return;
-	SPI_freetuptable(SPI_tuptable);
-	portal = SPI_cursor_open_with_args(NULL,
-									   psprintf("SELECT x.k, x.v, pg_catalog.min(x.raw COLLATE pg_catalog.\"C\"), "
-												"pg_catalog.count(*) FILTER (WHERE s.o), pg_catalog.count(*) FILTER (WHERE NOT s.o) "
-												"FROM (%s) s, LATERAL (VALUES %s) x(k, v, raw) GROUP BY x.k, x.v",
-												LearnRowSql(l, psprintf("%s AS o%s", o, cols.data)), vals.data),
-									   0, NULL, NULL, NULL, true, CURSOR_OPT_PARALLEL_OK);
-	for (;;)
+	/*
+	 * At most LEARN_MAX_DISTINCT + 1 values of each criterion come back (and
+	 * its unknown, first): enough to tell one with too many, and the memory
+	 * here bounded, with the query free to use parallel workers.
+	 */
+	run(psprintf("SELECT g.k, g.v, g.raw, g.won, g.lost FROM ("
+				 "SELECT x.k, x.v, pg_catalog.min(x.raw COLLATE pg_catalog.\"C\") AS raw, "
+				 "pg_catalog.count(*) FILTER (WHERE s.o) AS won, pg_catalog.count(*) FILTER (WHERE NOT s.o) AS lost, "
+				 "pg_catalog.row_number() OVER (PARTITION BY x.k ORDER BY x.v COLLATE pg_catalog.\"C\" NULLS FIRST) AS n "
+				 "FROM (%s) s, LATERAL (VALUES %s) x(k, v, raw) GROUP BY x.k, x.v) g "
+				 "WHERE g.n OPERATOR(pg_catalog.<=) %d",
+				 LearnRowSql(l, psprintf("%s AS o%s", o, cols.data)), vals.data, LEARN_MAX_DISTINCT + 2),
+		0, NULL, NULL);
+	/* every distinct value (NULL: unknown) of each criterion */
+	for (uint64 r = 0; r < SPI_processed; r++)
 	{
-		SPI_cursor_fetch(portal, true, 1000);
-		if (SPI_processed == 0)
-			break;
-		/* every distinct value (NULL: unknown) of each criterion */
-		for (uint64 r = 0; r < SPI_processed; r++)
-		{
-			bool		isnull;
-			int			k = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
-			LearnCriterion *c = &l->criteria[k];
-			char	   *folded = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
-			int64		won = get_int64(r, 4, &isnull);
-			int64		lost = get_int64(r, 5, &isnull);
-			LearnValue *v;
+		bool		isnull;
+		int			k = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
+		LearnCriterion *c = &l->criteria[k];
+		char	   *folded = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
+		int64		won = get_int64(r, 4, &isnull);
+		int64		lost = get_int64(r, 5, &isnull);
+		LearnValue *v;
 
-			if (folded == NULL)
-			{
-				c->unknown_won = won;
-				c->unknown_lost = lost;
-				continue;
-			}
-			v = new_value(c);
-			v->folded = folded;
-			v->shown = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 3);
-			v->won = won;
-			v->lost = lost;
+		if (folded == NULL)
+		{
+			c->unknown_won = won;
+			c->unknown_lost = lost;
+			continue;
 		}
-		SPI_freetuptable(SPI_tuptable);
+		v = new_value(c);
+		v->folded = folded;
+		v->shown = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 3);
+		v->won = won;
+		v->lost = lost;
 	}
-	SPI_cursor_close(portal);
 
 	/* keep the values seen min_rows times (the most frequent, if too many) */
 	for (int i = 0; i < l->ncriteria; i++)
@@ -567,31 +560,27 @@ LearnFitPass(Learn *l, const char *spec, const double *theta, double *grad, doub
  * score in hundredths, criteria met and that: won and lost (weighted) in
  * each group.  A row's hundredth is the largest k with k / 100 <= score, in
  * double precision as a pass_score of k / 100 is compared with the score:
- * a pass_score of k / 100 qualifies exactly the groups of k and above.  The
- * sums of weights are numeric: exact in any order.
+ * a pass_score of k / 100 qualifies exactly the groups of k and above.  Rows
+ * are counted, weights summed as numeric: exact in any order.
  */
 LearnGroup *
 LearnScorePass(Learn *l, const struct varlena *model, int *ngroups)
 {
 	char	   *o = outcome_sql(l);
-	char	   *w = l->opt.weight ? psprintf("(%s)::pg_catalog.numeric", weight_sql(l))
-		: pstrdup("1::pg_catalog.numeric");
+	char	   *w = l->opt.weight ? psprintf("(%s)::pg_catalog.numeric", weight_sql(l)) : NULL;
+	/* rows are counted; weights summed as numeric */
+	char	   *won = w ? psprintf("pg_catalog.sum(%s) FILTER (WHERE %s)", w, o)
+		: psprintf("pg_catalog.count(*) FILTER (WHERE %s)", o);
+	char	   *lost = w ? psprintf("pg_catalog.sum(%s) FILTER (WHERE NOT %s)", w, o)
+		: psprintf("pg_catalog.count(*) FILTER (WHERE NOT %s)", o);
 	Oid			types[2] = {ModelTypeOid(), TIMESTAMPTZOID};
 	Datum		args[2] = {PointerGetDatum(model), TimestampTzGetDatum(l->opt.as_of)};
 	LearnGroup *g;
 	MemoryContext caller = CurrentMemoryContext;
 
-	run(psprintf("SELECT f.f OPERATOR(pg_catalog.+) CASE "
-				 "WHEN ((f.f OPERATOR(pg_catalog.+) 1)::pg_catalog.float8 OPERATOR(pg_catalog./) 100::pg_catalog.float8) "
-				 "OPERATOR(pg_catalog.<=) q.score THEN 1 "
-				 "WHEN (f.f::pg_catalog.float8 OPERATOR(pg_catalog./) 100::pg_catalog.float8) "
-				 "OPERATOR(pg_catalog.>) q.score THEN -1 ELSE 0 END, q.met, q.qualified, "
-				 "pg_catalog.sum(%s) FILTER (WHERE %s)::pg_catalog.float8, "
-				 "pg_catalog.sum(%s) FILTER (WHERE NOT %s)::pg_catalog.float8 "
-				 "FROM %s %s CROSS JOIN LATERAL lead_qual.qualify($1, %s, $2) q "
-				 "CROSS JOIN LATERAL (SELECT pg_catalog.floor(q.score OPERATOR(pg_catalog.*) 100)::pg_catalog.int8) f(f) "
-				 "WHERE %s IS NOT NULL GROUP BY 1, 2, 3",
-				 w, o, w, o, l->source_sql, l->alias, evidence_sql(l), o),
+	run(psprintf("SELECT lead_qual.learn_group($1, %s, $2), (%s)::pg_catalog.float8, (%s)::pg_catalog.float8 "
+				 "FROM %s %s WHERE %s IS NOT NULL GROUP BY 1",
+				 evidence_sql(l), won, lost, l->source_sql, l->alias, o),
 		2, types, args);
 	g = MemoryContextAlloc(caller, sizeof(LearnGroup) * Max(SPI_processed, 1));
 	for (uint64 r = 0; r < SPI_processed; r++)
@@ -601,12 +590,14 @@ LearnScorePass(Learn *l, const struct varlena *model, int *ngroups)
 		bool		isnull;
 		Datum		d;
 
-		g[r].score100 = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
-		g[r].met = DatumGetInt32(SPI_getbinval(tup, desc, 2, &isnull));
-		g[r].gate = DatumGetBool(SPI_getbinval(tup, desc, 3, &isnull));
-		d = SPI_getbinval(tup, desc, 4, &isnull);
+		int64		key = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+
+		g[r].score100 = key / LEARN_GROUP_K;
+		g[r].met = (int) (key % LEARN_GROUP_K) / 2;
+		g[r].gate = (key % 2) == 1;
+		d = SPI_getbinval(tup, desc, 2, &isnull);
 		g[r].won = isnull ? 0 : DatumGetFloat8(d);
-		d = SPI_getbinval(tup, desc, 5, &isnull);
+		d = SPI_getbinval(tup, desc, 3, &isnull);
 		g[r].lost = isnull ? 0 : DatumGetFloat8(d);
 	}
 	*ngroups = (int) SPI_processed;

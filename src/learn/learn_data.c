@@ -31,10 +31,6 @@
 #include "learn/learn.h"
 #include "learn/score_hist.h"
 
-/* Fold text as lead_qual compares values: blanks around dropped, ASCII lower case. */
-#define FOLD_SQL "pg_catalog.translate(pg_catalog.btrim(%s, E' \\t\\n\\r'), " \
-	"'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-
 /* A column of the row of the source, named by the source's alias. */
 static char *
 column_sql(Learn *l, const char *column)
@@ -217,6 +213,17 @@ folded_value_cmp(const void *a, const void *b)
 	return strcmp(((const LearnValue *) a)->folded, ((const LearnValue *) b)->folded);
 }
 
+/* By folded value, then as written (bytewise): the first shows them all. */
+static int
+folded_shown_cmp(const void *a, const void *b)
+{
+	const LearnValue *x = a;
+	const LearnValue *y = b;
+	int			c = strcmp(x->folded, y->folded);
+
+	return c != 0 ? c : strcmp(x->shown, y->shown);
+}
+
 /* Room for one more value of criterion c. */
 static LearnValue *
 new_value(LearnCriterion *c)
@@ -256,46 +263,70 @@ count_values(Learn *l)
 		if (c->kind != FIT_VALUES && c->kind != FIT_BOOLEAN)
 			continue;
 		appendStringInfo(&cols, ", %s AS v%d", value_sql(l, c, false), i);
-		appendStringInfo(&vals, "%s(%d, " FOLD_SQL ", s.v%d)", n++ > 0 ? ", " : "", i,
-						 psprintf("s.v%d", i), i);
+		appendStringInfo(&vals, "%s(%d, s.v%d)", n++ > 0 ? ", " : "", i, i);
 	}
 	if (n == 0)
 		return;
+
 	/*
-	 * At most LEARN_MAX_DISTINCT + 1 values of each criterion come back (and
+	 * Each distinct value as written, counted; folded here, where values
+	 * that fold alike are added up (the first in bytewise order shown).  At
+	 * most LEARN_MAX_DISTINCT + 1 values of each criterion come back (and
 	 * its unknown, first): enough to tell one with too many, and the memory
 	 * here bounded, with the query free to use parallel workers.
 	 */
-	run(psprintf("SELECT g.k, g.v, g.raw, g.won, g.lost FROM ("
-				 "SELECT x.k, x.v, pg_catalog.min(x.raw COLLATE pg_catalog.\"C\") AS raw, "
+	run(psprintf("SELECT g.k, g.v, g.won, g.lost FROM ("
+				 "SELECT x.k, x.v, "
 				 "pg_catalog.count(*) FILTER (WHERE s.o) AS won, pg_catalog.count(*) FILTER (WHERE NOT s.o) AS lost, "
 				 "pg_catalog.row_number() OVER (PARTITION BY x.k ORDER BY x.v COLLATE pg_catalog.\"C\" NULLS FIRST) AS n "
-				 "FROM (%s) s, LATERAL (VALUES %s) x(k, v, raw) GROUP BY x.k, x.v) g "
+				 "FROM (%s) s, LATERAL (VALUES %s) x(k, v) GROUP BY x.k, x.v) g "
 				 "WHERE g.n OPERATOR(pg_catalog.<=) %d",
 				 LearnRowSql(l, psprintf("%s AS o%s", o, cols.data)), vals.data, LEARN_MAX_DISTINCT + 2),
 		0, NULL, NULL);
-	/* every distinct value (NULL: unknown) of each criterion */
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		bool		isnull;
 		int			k = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
 		LearnCriterion *c = &l->criteria[k];
-		char	   *folded = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
-		int64		won = get_int64(r, 4, &isnull);
-		int64		lost = get_int64(r, 5, &isnull);
+		char	   *raw = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
+		int64		won = get_int64(r, 3, &isnull);
+		int64		lost = get_int64(r, 4, &isnull);
 		LearnValue *v;
+		int			flen;
 
-		if (folded == NULL)
+		if (raw == NULL)
 		{
 			c->unknown_won = won;
 			c->unknown_lost = lost;
 			continue;
 		}
 		v = new_value(c);
-		v->folded = folded;
-		v->shown = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 3);
+		v->folded = FoldText(raw, strlen(raw), &flen);
+		v->shown = raw;
 		v->won = won;
 		v->lost = lost;
+	}
+
+	/* the values that fold alike, added up */
+	for (int i = 0; i < l->ncriteria; i++)
+	{
+		LearnCriterion *c = &l->criteria[i];
+		int			m = 0;
+
+		if (c->nvalues < 2)
+			continue;
+		qsort(c->values, c->nvalues, sizeof(LearnValue), folded_shown_cmp);
+		for (int j = 0; j < c->nvalues; j++)
+		{
+			if (m > 0 && strcmp(c->values[m - 1].folded, c->values[j].folded) == 0)
+			{
+				c->values[m - 1].won += c->values[j].won;
+				c->values[m - 1].lost += c->values[j].lost;
+				continue;
+			}
+			c->values[m++] = c->values[j];
+		}
+		c->nvalues = m;
 	}
 
 	/* keep the values seen min_rows times (the most frequent, if too many) */

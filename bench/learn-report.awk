@@ -28,8 +28,8 @@ function verdict(ok) { return ok ? "PASS" : "MISS" }
 # The kind of a query learn() runs, from its text.
 function pass_of(text) {
     if (text ~ /lead_qual\.score_histogram\(/) return "histograms of the numbers"
-    if (text ~ /lead_qual\.learn_fit\(/) return "fit (bins, Newton, final)"
-    if (text ~ /lead_qual\.qualify\(/) return "scoring with the model"
+    if (text ~ /lead_qual\.learn_fit\(/) return "fit (Newton steps)"
+    if (text ~ /lead_qual\.learn_group\(/) return "scoring with the model"
     if (text ~ /SELECT x\.k, x\.v/) return "values of text and booleans"
     if (text ~ /lead_qual\.learn\(/) return "total"
     if (text ~ /count\(\*\) FILTER \(WHERE t\./) return "counting won and lost"
@@ -44,7 +44,7 @@ BEGIN {
     }
     nmem = split(mem_sizes, msize, " ")
     npass = split("counting won and lost|values of text and booleans|histograms of the numbers|" \
-                  "fit (bins, Newton, final)|scoring with the model|other", passes, "|")
+                  "fit (Newton steps)|scoring with the model|other", passes, "|")
     file = 0
 }
 FNR == 1 { file++ }
@@ -254,7 +254,7 @@ END {
         med["learn_serial"], med["learn_parallel"]
     printf "%-44s %12.1f ms (median; in the serial profile: %.1f ms)\n", label["score_pass"],
         med["score_pass"], pms["serial", "scoring with the model"]
-    fit_pass = pms["serial", "fit (bins, Newton, final)"] / pn["serial", "fit (bins, Newton, final)"]
+    fit_pass = pms["serial", "fit (Newton steps)"] / pn["serial", "fit (Newton steps)"]
     printf "a fit pass: %.1f ms in the serial profile, %.1f scans\n", fit_pass, fit_pass / med["scan_columns"]
     print ""
 
@@ -275,7 +275,7 @@ END {
     }
     printf "(peak added: VmHWM after learn(), its peak reset just before, less VmRSS before; the table was read\n"
     printf " first, so its pages in shared buffers count before; anon and shmem: RssAnon, RssShmem after less before)\n"
-    printf "learn()'s scoring query (GROUP BY score in hundredths, criteria met, qualified) over %d rows: a hash\n", tr[1]
+    printf "learn()'s scoring query (GROUP BY learn_group(): score in hundredths, criteria met, qualified) over %d rows: a hash\n", tr[1]
     printf "table of %d groups, %.1f MB (EXPLAIN ANALYZE of \"%s\")\n", hash_groups["score_pass"],
         mb(hash_kb["score_pass"]), label["score_pass"]
     flat = peak[nmem] <= 1.25 * peak[1] + 1

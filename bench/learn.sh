@@ -120,16 +120,15 @@ variant scan_columns "scan: the criteria and won" \
     "SELECT $(printf 'count(%s), ' "${criteria[@]}")count(won) FROM learn_leads"
 # learn()'s scoring query (LearnScorePass in src/learn/learn_data.c) by
 # hand, the learned model a literal: its time alone, and in the warm-up its
-# hash table (the groups of score hundredth, criteria met and qualified).
+# hash table (the groups: score hundredth, criteria met and qualified, as
+# one number from learn_group()).
 variant score_pass "scoring query, by hand" \
     "SELECT count(*), sum(won), sum(lost) FROM (
-SELECT f.f + CASE WHEN ((f.f + 1)::float8 / 100) <= q.score THEN 1
-                  WHEN (f.f::float8 / 100) > q.score THEN -1 ELSE 0 END, q.met, q.qualified,
-       sum(1::numeric) FILTER (WHERE t.won)::float8 AS won,
-       sum(1::numeric) FILTER (WHERE NOT t.won)::float8 AS lost
-  FROM public.learn_leads t CROSS JOIN LATERAL lead_qual.qualify(:'model'::lead_qual.model, t, '-infinity') q
-       CROSS JOIN LATERAL (SELECT floor(q.score * 100)::int8) f(f)
- WHERE t.won IS NOT NULL GROUP BY 1, 2, 3) AS s"
+SELECT lead_qual.learn_group(:'model'::lead_qual.model, t, '-infinity'),
+       (count(*) FILTER (WHERE t.won))::float8 AS won,
+       (count(*) FILTER (WHERE NOT t.won))::float8 AS lost
+  FROM public.learn_leads t
+ WHERE t.won IS NOT NULL GROUP BY 1) AS s"
 # auc() against avg() over the same column, serial and with 2 workers.
 variant avg_serial "avg(score), serial" "SELECT avg(score) FROM auc_scores"
 variant auc_serial "auc(score, won), serial" "SELECT lead_qual.auc(score, won) FROM auc_scores"
@@ -162,7 +161,7 @@ planted_logodds="planted_logodds($(printf '%s, ' "${criteria[@]}" | sed 's/, $//
 
     # The memory series: the first rows of the training table (the last
     # size is the table itself), and a small table to warm a backend up.
-    for n in "${mem_sizes[@]:0:2}" 20000; do
+    for n in $(printf '%s\n' "${mem_sizes[@]:0:2}" 20000 | sort -un); do
         echo "CREATE TABLE learn_leads_$n AS SELECT * FROM learn_leads WHERE id <= $n;"
         echo "VACUUM ANALYZE learn_leads_$n;"
         echo "SELECT pg_prewarm('learn_leads_$n') \\g /dev/null"

@@ -17,6 +17,7 @@
 #include "learn/solve.h"
 
 #define CONVERGED		1e-5	/* the largest step of a coefficient (weights have 3 decimals) */
+#define QUADRATIC_FROM	1e-2	/* steps below this may predict the next (newton()) */
 
 
 typedef struct FitWork
@@ -61,8 +62,9 @@ penalised_factor(Learn *l, FitWork *w)
  * Newton's method on the penalised log-likelihood from l->theta (K of the
  * current spec), one pass per iteration (the first one's sums may be in w
  * already); leaves the last pass's sums in w.  Those are at coefficients
- * less than CONVERGED from the ones found: the covariance for the Wald test
- * is taken from them, without another pass.
+ * one last small step from the ones found (below CONVERGED, or below
+ * QUADRATIC_FROM with the next one predicted below CONVERGED / 10): the
+ * covariance for the Wald test is taken from them, without another pass.
  */
 static void
 newton(Learn *l, const char *spec, FitWork *w)
@@ -72,6 +74,7 @@ newton(Learn *l, const char *spec, FitWork *w)
 	double		prev = -INFINITY;
 	double	   *last = palloc(sizeof(double) * k);
 	double		ll;
+	double		prev_step = 0;
 	bool		converged = false;
 
 	for (int it = 1; it <= LEARN_MAX_ITER; it++)
@@ -120,11 +123,22 @@ newton(Learn *l, const char *spec, FitWork *w)
 			l->theta[i] += w->step[i];
 			largest = Max(largest, fabs(w->step[i]));
 		}
-		if (largest < CONVERGED)
+		elog(DEBUG1, "learn(): Newton iteration %d, log-likelihood %.6f, largest step %g",
+			 it, ll, largest);
+		/*
+		 * Converged when this step was below CONVERGED, or when Newton's
+		 * quadratic convergence (each step about c times the previous one
+		 * squared, c estimated from the last two) puts the next step below
+		 * a tenth of it: then another pass would only confirm it.
+		 */
+		if (largest < CONVERGED ||
+			(prev_step > 0 && largest < QUADRATIC_FROM &&
+			 largest * largest * largest / (prev_step * prev_step) < CONVERGED / 10))
 		{
 			converged = true;
 			break;
 		}
+		prev_step = largest;
 	}
 	if (!converged)
 		ereport(NOTICE,

@@ -502,6 +502,7 @@ DECLARE
     q text;
     joined text := '';
     description text;
+    distributed boolean := false;
     v regclass;
 BEGIN
     IF source IS NULL OR view_name IS NULL OR column_prefix IS NULL THEN
@@ -513,11 +514,24 @@ BEGIN
     ELSIF model IS NULL THEN
         RAISE EXCEPTION 'model must not be null' USING ERRCODE = 'null_value_not_allowed';
     ELSE
-        q := 'q';
-        joined := format('CROSS JOIN LATERAL lead_qual.qualify(%L, %s, %s) AS q', model,
-                         CASE WHEN evidence_column IS NULL THEN 't' ELSE format('t.%I', evidence_column) END,
-                         CASE WHEN as_of_column IS NULL THEN 'pg_catalog.now()' ELSE format('t.%I', as_of_column) END);
+        q := format('lead_qual.qualify(%L, %s, %s)', model,
+                    CASE WHEN evidence_column IS NULL THEN 't' ELSE format('t.%I', evidence_column) END,
+                    CASE WHEN as_of_column IS NULL THEN 'pg_catalog.now()' ELSE format('t.%I', as_of_column) END);
         description := format('lead_qual: rows of %s qualified with model %s, computed when read', source, model);
+        -- A table Citus distributes: each column its own call, which Citus
+        -- runs on the nodes with the filters on them (a query over a view
+        -- whose FROM joins a function, it runs on the coordinator).
+        -- Elsewhere one call per row, joined.
+        IF to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+            EXECUTE 'SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition WHERE logicalrelid = $1)'
+                INTO distributed USING source;
+        END IF;
+        IF distributed THEN
+            q := '(' || q || ')';
+        ELSE
+            joined := 'CROSS JOIN LATERAL ' || q || ' AS q';
+            q := 'q';
+        END IF;
     END IF;
     -- a view without a schema goes next to its table
     SELECT string_agg(quote_ident(p), '.') INTO target FROM unnest(parse_ident(view_name)) AS p;
@@ -586,3 +600,96 @@ END
 $$;
 
 COMMENT ON FUNCTION lead_qual.make_view(regclass, text, text, name, name, name, text) IS 'Creates a view of a table with flat qualification columns, computed with a model or read from a stored column (used by create_view and create_stored_view)';
+
+-- ---------------------------------------------------------------------
+-- 0.4.0: a model or rules named by a constant are looked up when the
+-- query is planned (src/scoring/support.c): the forms that take a name
+-- get the planner support function.
+-- ---------------------------------------------------------------------
+
+ALTER FUNCTION lead_qual.qualify(text, jsonb, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.qualify(text, text, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.qualify(text, record, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.score(text, jsonb, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.score(text, text, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.score(text, record, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.win_probability(text, jsonb, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.win_probability(text, text, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.win_probability(text, record, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.is_qualified(text, jsonb, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.is_qualified(text, text, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.is_qualified(text, record, timestamptz) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.qualify_columns(text, timestamptz, regtype, text[], VARIADIC "any") SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.score_columns(text, timestamptz, regtype, text[], VARIADIC "any") SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.win_probability_columns(text, timestamptz, regtype, text[], VARIADIC "any") SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.is_qualified_columns(text, timestamptz, regtype, text[], VARIADIC "any") SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.explain(text, jsonb, timestamptz, text) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.explain(text, text, timestamptz, text) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.explain(text, record, timestamptz, text) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.unmatched_keys(text, jsonb) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.unmatched_keys(text, text) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.check_evidence(text, jsonb) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.check_evidence(text, text) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.engagement_kind(text, text) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.next_action(text, jsonb, timestamptz, text, jsonb) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.next_action(text, text, timestamptz, text, jsonb) SUPPORT lead_qual.row_support;
+ALTER FUNCTION lead_qual.next_action(text, record, timestamptz, text, jsonb) SUPPORT lead_qual.row_support;
+COMMENT ON FUNCTION lead_qual.row_support(internal) IS 'Planner support: looks up a model or rules named by a constant when the query is planned, and rewrites the row forms of qualify, score, win_probability and is_qualified over a table to their *_columns twins';
+
+
+-- The group of a row in learn()'s scoring pass: its score's hundredth,
+-- the criteria it meets and whether its knockouts let it through, as one
+-- number (learn() groups the rows by it).
+CREATE FUNCTION lead_qual.learn_group(model lead_qual.model, evidence record, as_of timestamptz)
+    RETURNS bigint AS 'MODULE_PATHNAME', 'lq_learn_group' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.learn_group(model lead_qual.model, evidence jsonb, as_of timestamptz)
+    RETURNS bigint AS 'MODULE_PATHNAME', 'lq_learn_group' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION lead_qual.learn_group(lead_qual.model, record, timestamptz) IS 'learn()''s scoring pass: a row''s score in hundredths times 256, plus twice the criteria it meets, plus 1 when its knockouts let it through (evidence from the row)';
+COMMENT ON FUNCTION lead_qual.learn_group(lead_qual.model, jsonb, timestamptz) IS 'learn()''s scoring pass: a row''s score in hundredths times 256, plus twice the criteria it meets, plus 1 when its knockouts let it through (evidence as a jsonb object)';
+
+-- On the coordinator of a Citus cluster: make every worker's registries
+-- of models and engagement rules the coordinator's (define_model() and the
+-- others do it as they go; this catches up after a transaction that rolled
+-- back, or a worker added since).  Returns how many workers it reached.
+CREATE FUNCTION lead_qual.sync_registry() RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    model_names text[];
+    rule_names text[];
+    statement text;
+    failed text;
+    reached integer;
+    coordinator boolean;
+BEGIN
+    IF to_regclass('pg_catalog.pg_dist_node') IS NULL THEN
+        RAISE EXCEPTION 'lead_qual.sync_registry() is for the coordinator of a Citus cluster'
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'Citus is not installed in this database.';
+    END IF;
+    EXECUTE 'SELECT pg_catalog.citus_is_coordinator()' INTO STRICT coordinator;
+    IF NOT coordinator THEN
+        RAISE EXCEPTION 'lead_qual.sync_registry() runs on the coordinator of the Citus cluster'
+            USING ERRCODE = 'feature_not_supported';
+    END IF;
+    SELECT coalesce(array_agg(name ORDER BY name), '{}') INTO model_names FROM lead_qual.models WHERE NOT builtin;
+    SELECT coalesce(array_agg(name ORDER BY name), '{}') INTO rule_names FROM lead_qual.engagement_rule_sets WHERE NOT builtin;
+    statement := format('DELETE FROM lead_qual.models WHERE NOT builtin AND name <> ALL (%L::text[]); ', model_names)
+              || format('DELETE FROM lead_qual.engagement_rule_sets WHERE NOT builtin AND name <> ALL (%L::text[]); ', rule_names)
+              || coalesce((SELECT string_agg(format('SELECT lead_qual.define_model(%L, %L::jsonb);', m.name, m.model::jsonb), ' ' ORDER BY m.name)
+                             FROM lead_qual.models m WHERE NOT m.builtin), '')
+              || coalesce((SELECT string_agg(format('SELECT lead_qual.define_engagement_rules(%L, %L::jsonb);', r.name, r.rules::jsonb), ' ' ORDER BY r.name)
+                             FROM lead_qual.engagement_rule_sets r WHERE NOT r.builtin), '');
+    EXECUTE 'SELECT count(*) FILTER (WHERE success), string_agg(nodename || '':'' || nodeport || '': '' || result, ''; '') FILTER (WHERE NOT success)
+               FROM pg_catalog.run_command_on_workers($1)'
+        INTO reached, failed USING statement;
+    IF failed IS NOT NULL THEN
+        RAISE EXCEPTION 'lead_qual.sync_registry(): not every worker could be reached'
+            USING ERRCODE = 'connection_failure', DETAIL = failed;
+    END IF;
+    RETURN reached;
+END
+$$;
+
+COMMENT ON FUNCTION lead_qual.sync_registry() IS 'On the coordinator of a Citus cluster: make every worker''s registries of models and engagement rules the coordinator''s; returns how many workers it reached';

@@ -282,9 +282,11 @@ CREATE FUNCTION lead_qual.qualify(model lead_qual.model, evidence record, as_of 
     RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C IMMUTABLE PARALLEL SAFE
     SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.qualify(model text, evidence jsonb, as_of timestamptz DEFAULT now())
-    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.qualify(model text, evidence text, as_of timestamptz DEFAULT now())
-    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.qualify(model text, evidence record, as_of timestamptz DEFAULT now())
     RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE
     SUPPORT lead_qual.row_support;
@@ -297,9 +299,11 @@ CREATE FUNCTION lead_qual.score(model lead_qual.model, evidence record, as_of ti
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C IMMUTABLE PARALLEL SAFE
     SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.score(model text, evidence jsonb, as_of timestamptz DEFAULT now())
-    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.score(model text, evidence text, as_of timestamptz DEFAULT now())
-    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.score(model text, evidence record, as_of timestamptz DEFAULT now())
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE
     SUPPORT lead_qual.row_support;
@@ -314,9 +318,11 @@ CREATE FUNCTION lead_qual.win_probability(model lead_qual.model, evidence record
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C IMMUTABLE PARALLEL SAFE
     SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.win_probability(model text, evidence jsonb, as_of timestamptz DEFAULT now())
-    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.win_probability(model text, evidence text, as_of timestamptz DEFAULT now())
-    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.win_probability(model text, evidence record, as_of timestamptz DEFAULT now())
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C STABLE PARALLEL SAFE
     SUPPORT lead_qual.row_support;
@@ -329,9 +335,11 @@ CREATE FUNCTION lead_qual.is_qualified(model lead_qual.model, evidence record, a
     RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C IMMUTABLE PARALLEL SAFE
     SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.is_qualified(model text, evidence jsonb, as_of timestamptz DEFAULT now())
-    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.is_qualified(model text, evidence text, as_of timestamptz DEFAULT now())
-    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.is_qualified(model text, evidence record, as_of timestamptz DEFAULT now())
     RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE
     SUPPORT lead_qual.row_support;
@@ -341,19 +349,23 @@ CREATE FUNCTION lead_qual.is_qualified(model text, evidence record, as_of timest
 CREATE FUNCTION lead_qual.qualify_columns(model lead_qual.model, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
     RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.qualify_columns(model text, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
-    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS lead_qual.qualification AS 'MODULE_PATHNAME', 'lq_qualify' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.score_columns(model lead_qual.model, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.score_columns(model text, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
-    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_score' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.win_probability_columns(model lead_qual.model, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
     RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.win_probability_columns(model text, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
-    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS double precision AS 'MODULE_PATHNAME', 'lq_win_probability' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.is_qualified_columns(model lead_qual.model, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
     RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.is_qualified_columns(model text, as_of timestamptz, row_type regtype, columns text[], VARIADIC "any")
-    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS boolean AS 'MODULE_PATHNAME', 'lq_is_qualified' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 
 CREATE FUNCTION lead_qual.explain(model lead_qual.model, evidence jsonb, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
     RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 6;
@@ -362,11 +374,14 @@ CREATE FUNCTION lead_qual.explain(model lead_qual.model, evidence text, as_of ti
 CREATE FUNCTION lead_qual.explain(model lead_qual.model, evidence record, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
     RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 6;
 CREATE FUNCTION lead_qual.explain(model text, evidence jsonb, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
-    RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C STABLE PARALLEL SAFE ROWS 6;
+    RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C STABLE PARALLEL SAFE ROWS 6
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.explain(model text, evidence text, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
-    RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C STABLE PARALLEL SAFE ROWS 6;
+    RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C STABLE PARALLEL SAFE ROWS 6
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.explain(model text, evidence record, as_of timestamptz DEFAULT now(), lang text DEFAULT 'en')
-    RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C STABLE PARALLEL SAFE ROWS 6;
+    RETURNS SETOF lead_qual.explanation AS 'MODULE_PATHNAME', 'lq_explain' LANGUAGE C STABLE PARALLEL SAFE ROWS 6
+    SUPPORT lead_qual.row_support;
 
 -- The keys of evidence that no criterion reads.
 CREATE FUNCTION lead_qual.unmatched_keys(model lead_qual.model, evidence jsonb)
@@ -374,17 +389,21 @@ CREATE FUNCTION lead_qual.unmatched_keys(model lead_qual.model, evidence jsonb)
 CREATE FUNCTION lead_qual.unmatched_keys(model lead_qual.model, evidence text)
     RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION lead_qual.unmatched_keys(model text, evidence jsonb)
-    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C STABLE STRICT PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.unmatched_keys(model text, evidence text)
-    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    RETURNS text[] AS 'MODULE_PATHNAME', 'lq_unmatched_keys' LANGUAGE C STABLE STRICT PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.check_evidence(model lead_qual.model, evidence jsonb)
     RETURNS jsonb AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION lead_qual.check_evidence(model lead_qual.model, evidence text)
     RETURNS text AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION lead_qual.check_evidence(model text, evidence jsonb)
-    RETURNS jsonb AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    RETURNS jsonb AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C STABLE STRICT PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.check_evidence(model text, evidence text)
-    RETURNS text AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    RETURNS text AS 'MODULE_PATHNAME', 'lq_check_evidence' LANGUAGE C STABLE STRICT PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 
 COMMENT ON TYPE lead_qual.qualification IS 'Result of qualify(): model, score 0-100, qualified, status, tier A-D, criteria met/known/total, missing (ask next) and failed criteria';
 COMMENT ON TYPE lead_qual.explanation IS 'One row of explain(): how one criterion contributed to the score';
@@ -413,7 +432,7 @@ COMMENT ON FUNCTION lead_qual.is_qualified(lead_qual.model, record, timestamptz)
 COMMENT ON FUNCTION lead_qual.is_qualified(text, jsonb, timestamptz) IS 'True when the lead is qualified under a registered model: evidence as a jsonb object';
 COMMENT ON FUNCTION lead_qual.is_qualified(text, text, timestamptz) IS 'True when the lead is qualified under a registered model: evidence as JSON text';
 COMMENT ON FUNCTION lead_qual.is_qualified(text, record, timestamptz) IS 'True when the lead is qualified under a registered model: evidence read from a row';
-COMMENT ON FUNCTION lead_qual.row_support(internal) IS 'Planner support: rewrites the row forms of qualify, score, win_probability and is_qualified over a table to their *_columns twins';
+COMMENT ON FUNCTION lead_qual.row_support(internal) IS 'Planner support: looks up a model or rules named by a constant when the query is planned, and rewrites the row forms of qualify, score, win_probability and is_qualified over a table to their *_columns twins';
 COMMENT ON FUNCTION lead_qual.qualify_columns(lead_qual.model, timestamptz, regtype, text[], "any") IS 'qualify() with the row given as its columns (what the planner rewrites qualify(model, row) into)';
 COMMENT ON FUNCTION lead_qual.qualify_columns(text, timestamptz, regtype, text[], "any") IS 'qualify() by model name with the row given as its columns (what the planner rewrites qualify(name, row) into)';
 COMMENT ON FUNCTION lead_qual.score_columns(lead_qual.model, timestamptz, regtype, text[], "any") IS 'score() with the row given as its columns (what the planner rewrites score(model, row) into)';
@@ -1220,6 +1239,7 @@ DECLARE
     q text;
     joined text := '';
     description text;
+    distributed boolean := false;
     v regclass;
 BEGIN
     IF source IS NULL OR view_name IS NULL OR column_prefix IS NULL THEN
@@ -1231,11 +1251,24 @@ BEGIN
     ELSIF model IS NULL THEN
         RAISE EXCEPTION 'model must not be null' USING ERRCODE = 'null_value_not_allowed';
     ELSE
-        q := 'q';
-        joined := format('CROSS JOIN LATERAL lead_qual.qualify(%L, %s, %s) AS q', model,
-                         CASE WHEN evidence_column IS NULL THEN 't' ELSE format('t.%I', evidence_column) END,
-                         CASE WHEN as_of_column IS NULL THEN 'pg_catalog.now()' ELSE format('t.%I', as_of_column) END);
+        q := format('lead_qual.qualify(%L, %s, %s)', model,
+                    CASE WHEN evidence_column IS NULL THEN 't' ELSE format('t.%I', evidence_column) END,
+                    CASE WHEN as_of_column IS NULL THEN 'pg_catalog.now()' ELSE format('t.%I', as_of_column) END);
         description := format('lead_qual: rows of %s qualified with model %s, computed when read', source, model);
+        -- A table Citus distributes: each column its own call, which Citus
+        -- runs on the nodes with the filters on them (a query over a view
+        -- whose FROM joins a function, it runs on the coordinator).
+        -- Elsewhere one call per row, joined.
+        IF to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+            EXECUTE 'SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition WHERE logicalrelid = $1)'
+                INTO distributed USING source;
+        END IF;
+        IF distributed THEN
+            q := '(' || q || ')';
+        ELSE
+            joined := 'CROSS JOIN LATERAL ' || q || ' AS q';
+            q := 'q';
+        END IF;
     END IF;
     -- a view without a schema goes next to its table
     SELECT string_agg(quote_ident(p), '.') INTO target FROM unnest(parse_ident(view_name)) AS p;
@@ -1513,7 +1546,8 @@ CREATE FUNCTION lead_qual.engagement_kinds(rules lead_qual.engagement_rules)
 CREATE FUNCTION lead_qual.engagement_kind(rules lead_qual.engagement_rules, kind text)
     RETURNS text AS 'MODULE_PATHNAME', 'lq_engagement_kind' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION lead_qual.engagement_kind(rules text, kind text)
-    RETURNS text AS 'MODULE_PATHNAME', 'lq_engagement_kind' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+    RETURNS text AS 'MODULE_PATHNAME', 'lq_engagement_kind' LANGUAGE C STABLE STRICT PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 
 -- The registry of named rules.
 CREATE TABLE lead_qual.engagement_rule_sets (
@@ -1768,13 +1802,16 @@ CREATE FUNCTION lead_qual.next_action(model lead_qual.model, evidence record, as
     RETURNS lead_qual.next_step AS 'MODULE_PATHNAME', 'lq_next_action' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.next_action(model text, evidence jsonb, as_of timestamptz DEFAULT now(),
                                       lang text DEFAULT 'en', config jsonb DEFAULT NULL)
-    RETURNS lead_qual.next_step AS 'MODULE_PATHNAME', 'lq_next_action' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS lead_qual.next_step AS 'MODULE_PATHNAME', 'lq_next_action' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.next_action(model text, evidence text, as_of timestamptz DEFAULT now(),
                                       lang text DEFAULT 'en', config jsonb DEFAULT NULL)
-    RETURNS lead_qual.next_step AS 'MODULE_PATHNAME', 'lq_next_action' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS lead_qual.next_step AS 'MODULE_PATHNAME', 'lq_next_action' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 CREATE FUNCTION lead_qual.next_action(model text, evidence record, as_of timestamptz DEFAULT now(),
                                       lang text DEFAULT 'en', config jsonb DEFAULT NULL)
-    RETURNS lead_qual.next_step AS 'MODULE_PATHNAME', 'lq_next_action' LANGUAGE C STABLE PARALLEL SAFE;
+    RETURNS lead_qual.next_step AS 'MODULE_PATHNAME', 'lq_next_action' LANGUAGE C STABLE PARALLEL SAFE
+    SUPPORT lead_qual.row_support;
 COMMENT ON FUNCTION lead_qual.next_action(lead_qual.model, jsonb, timestamptz, text, jsonb) IS 'What to do with a lead (hand_to_sales, ask, nurture, drop), what to ask, and when to follow up';
 COMMENT ON FUNCTION lead_qual.next_action(lead_qual.model, text, timestamptz, text, jsonb) IS 'What to do with a lead, and when to follow up (evidence as JSON text)';
 COMMENT ON FUNCTION lead_qual.next_action(lead_qual.model, record, timestamptz, text, jsonb) IS 'What to do with a lead, and when to follow up (evidence read from a row)';
@@ -2101,3 +2138,60 @@ COMMENT ON FUNCTION lead_qual.report_rows(regclass, text, jsonb) IS 'The query o
 COMMENT ON FUNCTION lead_qual.model_report(regclass, text, lead_qual.model, jsonb) IS 'A model against history: rows, win rate, AUC, log loss and Brier score of its probability, and precision and recall of qualified';
 COMMENT ON FUNCTION lead_qual.decile_report(regclass, text, lead_qual.model, jsonb) IS 'A model against history: conversion per score decile (1 = the highest scores), its lift and the cumulative share of the won';
 COMMENT ON FUNCTION lead_qual.criterion_report(regclass, text, lead_qual.model, jsonb) IS 'A model against history, per criterion: the win rate when met, unmet and unknown, the lift when met, weight of evidence and information value';
+
+-- The group of a row in learn()'s scoring pass: its score's hundredth,
+-- the criteria it meets and whether its knockouts let it through, as one
+-- number (learn() groups the rows by it).
+CREATE FUNCTION lead_qual.learn_group(model lead_qual.model, evidence record, as_of timestamptz)
+    RETURNS bigint AS 'MODULE_PATHNAME', 'lq_learn_group' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.learn_group(model lead_qual.model, evidence jsonb, as_of timestamptz)
+    RETURNS bigint AS 'MODULE_PATHNAME', 'lq_learn_group' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION lead_qual.learn_group(lead_qual.model, record, timestamptz) IS 'learn()''s scoring pass: a row''s score in hundredths times 256, plus twice the criteria it meets, plus 1 when its knockouts let it through (evidence from the row)';
+COMMENT ON FUNCTION lead_qual.learn_group(lead_qual.model, jsonb, timestamptz) IS 'learn()''s scoring pass: a row''s score in hundredths times 256, plus twice the criteria it meets, plus 1 when its knockouts let it through (evidence as a jsonb object)';
+
+-- On the coordinator of a Citus cluster: make every worker's registries
+-- of models and engagement rules the coordinator's (define_model() and the
+-- others do it as they go; this catches up after a transaction that rolled
+-- back, or a worker added since).  Returns how many workers it reached.
+CREATE FUNCTION lead_qual.sync_registry() RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    model_names text[];
+    rule_names text[];
+    statement text;
+    failed text;
+    reached integer;
+    coordinator boolean;
+BEGIN
+    IF to_regclass('pg_catalog.pg_dist_node') IS NULL THEN
+        RAISE EXCEPTION 'lead_qual.sync_registry() is for the coordinator of a Citus cluster'
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'Citus is not installed in this database.';
+    END IF;
+    EXECUTE 'SELECT pg_catalog.citus_is_coordinator()' INTO STRICT coordinator;
+    IF NOT coordinator THEN
+        RAISE EXCEPTION 'lead_qual.sync_registry() runs on the coordinator of the Citus cluster'
+            USING ERRCODE = 'feature_not_supported';
+    END IF;
+    SELECT coalesce(array_agg(name ORDER BY name), '{}') INTO model_names FROM lead_qual.models WHERE NOT builtin;
+    SELECT coalesce(array_agg(name ORDER BY name), '{}') INTO rule_names FROM lead_qual.engagement_rule_sets WHERE NOT builtin;
+    statement := format('DELETE FROM lead_qual.models WHERE NOT builtin AND name <> ALL (%L::text[]); ', model_names)
+              || format('DELETE FROM lead_qual.engagement_rule_sets WHERE NOT builtin AND name <> ALL (%L::text[]); ', rule_names)
+              || coalesce((SELECT string_agg(format('SELECT lead_qual.define_model(%L, %L::jsonb);', m.name, m.model::jsonb), ' ' ORDER BY m.name)
+                             FROM lead_qual.models m WHERE NOT m.builtin), '')
+              || coalesce((SELECT string_agg(format('SELECT lead_qual.define_engagement_rules(%L, %L::jsonb);', r.name, r.rules::jsonb), ' ' ORDER BY r.name)
+                             FROM lead_qual.engagement_rule_sets r WHERE NOT r.builtin), '');
+    EXECUTE 'SELECT count(*) FILTER (WHERE success), string_agg(nodename || '':'' || nodeport || '': '' || result, ''; '') FILTER (WHERE NOT success)
+               FROM pg_catalog.run_command_on_workers($1)'
+        INTO reached, failed USING statement;
+    IF failed IS NOT NULL THEN
+        RAISE EXCEPTION 'lead_qual.sync_registry(): not every worker could be reached'
+            USING ERRCODE = 'connection_failure', DETAIL = failed;
+    END IF;
+    RETURN reached;
+END
+$$;
+
+COMMENT ON FUNCTION lead_qual.sync_registry() IS 'On the coordinator of a Citus cluster: make every worker''s registries of models and engagement rules the coordinator''s; returns how many workers it reached';

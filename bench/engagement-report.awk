@@ -16,14 +16,8 @@
 # rows|groups", groups empty for the sorted series), load, elapsed, target
 # (engagement / sum, at most).
 # Exits 1 if a check fails.  Run with bench/stats.awk, which has the
-# statistics.
+# statistics and the helpers after() and fail().
 
-function fail(msg) { printf "FAIL: %s\n", msg; failed = 1 }
-function after(line, n,    i) {    # the text after the n-th "|"
-    for (i = 0; i < n; i++)
-        line = substr(line, index(line, "|") + 1)
-    return line
-}
 function mb(kb) { return kb / 1024 }
 # "Batches: 1  Memory Usage: 123kB  Disk Usage: 4kB" -> "batches|memory kB|disk kB"
 function hash_usage(line,    b, m, d) {

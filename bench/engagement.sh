@@ -38,6 +38,7 @@ fi
 bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$bench")
 pg_config=/usr/lib/postgresql/15/bin/pg_config
+. "$bench/common.sh"
 
 # lead_qual with the engagement aggregate (0.3.0) installed?
 if ! grep -qs 'AGGREGATE lead_qual.engagement' "$("$pg_config" --sharedir)"/extension/lead_qual--*.sql; then
@@ -256,29 +257,9 @@ CHECKPOINT;
 EOF
 
     # Round 0 warms up with EXPLAIN ANALYZE (the plans, the hash tables'
-    # memory and the workers launched), rounds 1 to runs are timed; each
-    # round runs every variant once, so that load from elsewhere on the
-    # machine spreads over all variants.
-    for ((r = 0; r <= runs; r++)); do
-        if ((r == 0)); then
-            echo "\\warn 'warm-up round (EXPLAIN ANALYZE)'"
-        else
-            echo "\\warn 'round $r of $runs'"
-        fi
-        for key in "${keys[@]}"; do
-            echo "$serial_settings RESET work_mem;"
-            [[ -z ${setup[$key]} ]] || echo "${setup[$key]}"
-            if ((r == 0)); then
-                echo "\\echo '@plan|$key'"
-                echo "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF) $(timed_query "${query[$key]}");"
-            else
-                echo "\\echo '@run|$key|$r'"
-                echo '\timing on'
-                echo "$(timed_query "${query[$key]}");"
-                echo '\timing off'
-            fi
-        done
-    done
+    # memory and the workers launched), rounds 1 to runs are timed
+    # (bench/common.sh).
+    timed_rounds "$runs" "$serial_settings RESET work_mem;" "ANALYZE, VERBOSE, COSTS OFF, TIMING OFF" timed_query
     echo "$serial_settings RESET work_mem;"
 
     # Memory: each case in a new backend (\connect), with a warm-up over
@@ -318,10 +299,7 @@ EOF
 # Run on a throwaway cluster (test/with-pg: in a temporary directory, so that
 # no cluster of the machine is touched), then report.
 # ---------------------------------------------------------------------------
-pg_options=()
-for s in "${settings[@]}"; do
-    pg_options+=(-o "$s")
-done
+with_pg_options "${settings[@]}"
 
 echo "bench/engagement.sh: $rows events over $leads leads, $runs runs; progress below, raw output in $log" >&2
 : >"$samples"

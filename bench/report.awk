@@ -10,13 +10,7 @@
 # "label|variant|compared with|ratio <= or speed-up >=|limit"), extras (lines
 # of "label|slower variant|faster variant").
 # Exits 1 if the variants do not return the same result.  Run with
-# bench/stats.awk, which has the statistics.
-
-function after(line, n,    i) {    # the text after the n-th "|"
-    for (i = 0; i < n; i++)
-        line = substr(line, index(line, "|") + 1)
-    return line
-}
+# bench/stats.awk, which has the statistics and the helper after().
 
 /^@info\|/ {
     split($0, f, "|")

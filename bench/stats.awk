@@ -1,4 +1,5 @@
-# Statistics shared by the reports of bench/qualify.sh and bench/trigger.sh.
+# What the reports of the benchmarks share: statistics of times, reading
+# the "@marker|field|field" lines of their raw output, and failing a check.
 # The times of variant v are times[v, 1..ntimes[v]], in ms.
 
 function sort(a, n,    i, j, x) {  # insertion sort of a[1..n]
@@ -27,3 +28,12 @@ function minimum(v,    i, m) {
 }
 
 function abs(x) { return x < 0 ? -x : x }
+
+function after(line, n,    i) {    # the text after the n-th "|"
+    for (i = 0; i < n; i++)
+        line = substr(line, index(line, "|") + 1)
+    return line
+}
+
+# A failed check: said in the report; the report then exits 1.
+function fail(msg) { printf "FAIL: %s\n", msg; failed = 1 }

@@ -10,9 +10,8 @@
 # checkpoints, targets (lines of "section|name|baseline section|baseline
 # name|limit": the variant held to at most limit times the baseline).
 # Exits 1 if a check fails.  Run with bench/stats.awk, which has the
-# statistics.
+# statistics and the helpers after() and fail().
 
-function fail(msg) { printf "FAIL: %s\n", msg; failed = 1 }
 # Two results "rows|scored|noted|sum|qualified" alike: the sum of scores
 # (double precision, added up in table order) within 1e-9 relative, the
 # counts exactly.

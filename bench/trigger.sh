@@ -19,6 +19,7 @@ fi
 
 bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$bench")
+. "$bench/common.sh"
 pg_config=/usr/lib/postgresql/15/bin/pg_config
 
 # PG_CONFIG names another server to run on (test/with-pg reads it too).
@@ -280,10 +281,7 @@ EOF
 # Run on a throwaway cluster (test/with-pg: in a temporary directory, so that
 # no cluster of the machine is touched).
 # ---------------------------------------------------------------------------
-pg_options=()
-for s in "${settings[@]}"; do
-    pg_options+=(-o "$s")
-done
+with_pg_options "${settings[@]}"
 
 echo "bench/trigger.sh: $rows rows, $runs runs; progress below, raw output in $log" >&2
 # The load of the machine before and after (1, 5 and 15 minute averages):

@@ -24,6 +24,30 @@ BEGIN
     END LOOP;
 END
 $$;
+-- Calls set up anew for every row (as Citus's worker_partial_agg does, and
+-- as EXECUTE here does): the backend keeps the values it decoded, by their
+-- bytes, and names with the registry's generation, so a redefinition is
+-- seen at once there too, and a model given by value is read right.
+DO $$
+DECLARE
+    s double precision;
+    by_value double precision;
+    seen text := '';
+BEGIN
+    FOR i IN 1..3 LOOP
+        PERFORM lead_qual.define_model('acme', format('{"criteria": [{"key": "budget", "weight": %s}, {"key": "need"}]}', i)::jsonb);
+        FOR j IN 1..4 LOOP
+            EXECUTE 'SELECT lead_qual.score($1, $2::jsonb)' INTO s USING 'acme', '{"budget": 10}';
+            EXECUTE 'SELECT lead_qual.score($1, $2::jsonb)' INTO by_value
+                USING format('{"name": "v", "criteria": [{"key": "need", "weight": %s}, {"key": "budget"}]}', i)::lead_qual.model,
+                      '{"budget": 10}';
+            seen := seen || format(' %s/%s', round(s::numeric, 1), round(by_value::numeric, 1));
+        END LOOP;
+        RAISE NOTICE 'weight %:%', i, seen;
+        seen := '';
+    END LOOP;
+END
+$$;
 -- Copy a built-in to make your own version.
 SELECT define_model('my_bant', model('bant')::jsonb - 'name') IS NOT NULL AS copied;
 SELECT model('my_bant')::jsonb - 'name' = model('bant')::jsonb - 'name' AS same_content;

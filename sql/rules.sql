@@ -229,11 +229,15 @@ SELECT qualify('{"name": "src", "criteria": [{"key": "budget", "source": "Budget
 SELECT qualify('{"name": "src", "criteria": [{"key": "budget", "source": "Budget (EUR)", "rule": {"type": "at_least", "value": 100}}]}'::model,
                '{"budget": 1000}'::jsonb);
 
--- Volatility: by value the functions fold to constants, by name they do not.
+-- Volatility: by value the functions fold to constants; by name too, once
+-- the name (a constant) is looked up when the query is planned; a name
+-- given by a column is read when the call runs.
 EXPLAIN (COSTS OFF, VERBOSE)
 SELECT score('{"name": "k", "criteria": [{"key": "a"}]}'::model, '{"a": 7}'::jsonb, '2026-01-01');
 EXPLAIN (COSTS OFF, VERBOSE)
 SELECT score('bant', '{"budget": 7}'::jsonb, '2026-01-01');
+EXPLAIN (COSTS OFF, VERBOSE)
+SELECT score(m, '{"budget": 7}'::jsonb, '2026-01-01') FROM (VALUES ('bant'), ('anum')) v(m);
 
 -- unknown_grade: an unknown value earns these points toward the score,
 -- and the criterion stays unknown for everything else: not met, not known,
@@ -322,8 +326,7 @@ SELECT l.id, round(win_probability('cal', l)::numeric, 6) AS by_name,
        round(win_probability(lead_qual.model('cal'), l)::numeric, 6) AS by_value,
        round(win_probability('cal', to_jsonb(l))::numeric, 6) AS as_jsonb
   FROM cal_leads l ORDER BY l.id;
-EXPLAIN (VERBOSE, COSTS OFF)
-SELECT win_probability('cal', l, '2026-01-01') FROM cal_leads l;
+SELECT * FROM regress.plan($$SELECT win_probability('cal', l, '2026-01-01') FROM cal_leads l$$);
 -- By value with constant arguments the call is folded when planned.
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT win_probability('{"name": "k", "calibration": {"intercept": -5, "slope": 0.1}, "criteria": [{"key": "a"}]}'::model, '{"a": 5}'::jsonb, '2026-01-01');

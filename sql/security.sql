@@ -332,10 +332,10 @@ SELECT l.id, lead_qual.score('sec_path', l, '2026-01-01') AS score,
        round(lead_qual.win_probability('sec_path', l, '2026-01-01')::numeric, 6) AS won,
        round(lead_qual.win_probability(lead_qual.model('sec_path'), l, '2026-01-01')::numeric, 6) AS won2
   FROM regress_modeler.leads l ORDER BY l.id;
-EXPLAIN (VERBOSE, COSTS OFF)
+SELECT * FROM regress.plan($$
 SELECT lead_qual.score('sec_path', l, '2026-01-01'), lead_qual.qualify('sec_path', l, '2026-01-01'),
        lead_qual.is_qualified('sec_path', l, '2026-01-01'), lead_qual.win_probability('sec_path', l, '2026-01-01')
-  FROM regress_modeler.leads l;
+  FROM regress_modeler.leads l$$);
 SELECT count(*) AS explained FROM regress_modeler.leads l,
        LATERAL (SELECT * FROM lead_qual.explain('sec_path', l, '2026-01-01')
                 UNION ALL SELECT * FROM lead_qual.explain(lead_qual.model('sec_path'), l, '2026-01-01')) e;
@@ -422,6 +422,11 @@ SELECT t.min_met, t.pass_score, round(r.auc::numeric, 2) AS auc, d.deciles, k.cr
        (SELECT count(*) AS deciles FROM lead_qual.decile_report('regress_modeler.closed', 'won', lead_qual.model('bant'), '{"evidence": "ev"}')) d,
        (SELECT count(*) AS criteria FROM lead_qual.criterion_report('regress_modeler.closed', 'won', lead_qual.model('bant'), '{"evidence": "ev"}')) k;
 SELECT lead_qual.report_rows('regress_modeler.closed', 'won', '{}') IS NOT NULL AS report_rows;
+-- (learn_group: the score's hundredth times 256, twice the criteria met, and 1 when qualified)
+SELECT lead_qual.learn_group('{"name": "g", "min_met": 0, "criteria": [{"key": "budget", "rule": {"type": "at_least", "value": 5}}, {"key": "role", "rule": {"type": "one_of", "values": ["cfo"]}}]}', c, '2026-01-01') AS by_row,
+       lead_qual.learn_group(lead_qual.model('bant'), c.ev, '2026-01-01') AS by_jsonb
+  FROM regress_modeler.closed c WHERE c.id = 7;
+SELECT * FROM regress.err($$SELECT lead_qual.sync_registry()$$);
 SELECT s::text = lead_qual.fit_state_out(lead_qual.fit_state_in(lead_qual.fit_state_out(s)))::text AS fit_state_text,
        length(lead_qual.fit_state_send(s)) > 0 AS fit_state_send,
        lead_qual.learn_fit_combine(s, s)::text <> s::text AS combined,
@@ -497,7 +502,8 @@ SELECT p.oid::regprocedure AS not_called_above
        'engagement_unstep', 'engagement_combine', 'engagement_final', 'engagement',
        'auc_state_in', 'auc_state_out', 'auc_state_send', 'auc_step', 'auc_combine', 'auc_final', 'auc',
        'score_histogram', 'fit_state_in', 'fit_state_out', 'fit_state_send', 'learn_fit_step',
-       'learn_fit_combine', 'learn_fit', 'learn', 'choose_thresholds', 'report_rows', 'model_report',
+       'learn_fit_combine', 'learn_fit', 'learn', 'learn_group', 'sync_registry', 'choose_thresholds',
+       'report_rows', 'model_report',
        'decile_report', 'criterion_report',
        'readiness', 'next_action', 'history_of_dropped_tables',
        'model_recv', 'touch_state_recv', 'engagement_rules_recv', 'engagement_state_recv',

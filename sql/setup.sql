@@ -54,5 +54,20 @@ BEGIN
 END
 $$;
 
+-- regress.plan(query): EXPLAIN (VERBOSE, COSTS OFF) of the query, with
+-- every model constant shown as <model name> rather than its whole JSON (a
+-- model named by a constant is looked up when the query is planned).
+CREATE FUNCTION regress.plan(query text) RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+DECLARE
+    line text;
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || query LOOP
+        RETURN NEXT regexp_replace(line, $re$'\{"name": "([^"]+)"(?:[^']|'')*'::(?:lead_qual\.)?model$re$,
+                                   '<model \1>', 'g');
+    END LOOP;
+END
+$$;
+
 SELECT * FROM regress.err('SELECT 1/0');
 SELECT * FROM regress.err('SELECT 1');

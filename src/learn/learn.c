@@ -15,6 +15,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -23,6 +25,7 @@
 #include "utils/lsyscache.h"
 
 #include "base/fmgr_util.h"
+#include "scoring/evaluate.h"
 #include "learn/learn.h"
 
 /* Run the steps of learn.h; the model's JSON text, in the caller's context. */
@@ -158,4 +161,33 @@ lq_choose_thresholds(PG_FUNCTION_ARGS)
 	values[CT_AUC] = Float8GetDatum(r.auc);
 	values[CT_MODEL] = PointerGetDatum(ModelEncode(m));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+PG_FUNCTION_INFO_V1(lq_learn_group);
+
+/*
+ * learn_group(model, evidence, as_of): the group of a row in learn()'s
+ * scoring pass (thresholds.h), as one number: its score's hundredth k
+ * (the largest k with k / 100 <= score, as a pass_score of k / 100 is
+ * compared with it) times LEARN_GROUP_K, plus twice the criteria it meets,
+ * plus 1 when its knockouts let it through (the model given has min_met 0
+ * and no pass_score: qualified says just that).  What qualify() computes,
+ * without making its row.
+ */
+Datum
+lq_learn_group(PG_FUNCTION_ARGS)
+{
+	LqEvaluation ev;
+	LqOutcome	out;
+	int64		k;
+
+	if (!Evaluate(fcinfo, &fcinfo->flinfo->fn_extra, &ev))
+		PG_RETURN_NULL();
+	GradeOutcome(ev.model, ev.grades, &out);
+	k = (int64) floor(out.score * 100);
+	if ((double) (k + 1) / 100.0 <= out.score)
+		k++;
+	else if ((double) k / 100.0 > out.score)
+		k--;
+	PG_RETURN_INT64(k * LEARN_GROUP_K + 2 * out.met + (out.status == LQ_STATUS_QUALIFIED ? 1 : 0));
 }

@@ -31,10 +31,6 @@
 #include "learn/learn.h"
 #include "learn/score_hist.h"
 
-/* Fold text as lead_qual compares values: blanks around dropped, ASCII lower case. */
-#define FOLD_SQL "pg_catalog.translate(pg_catalog.btrim(%s, E' \\t\\n\\r'), " \
-	"'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-
 /* A column of the row of the source, named by the source's alias. */
 static char *
 column_sql(Learn *l, const char *column)
@@ -217,6 +213,17 @@ folded_value_cmp(const void *a, const void *b)
 	return strcmp(((const LearnValue *) a)->folded, ((const LearnValue *) b)->folded);
 }
 
+/* By folded value, then as written (bytewise): the first shows them all. */
+static int
+folded_shown_cmp(const void *a, const void *b)
+{
+	const LearnValue *x = a;
+	const LearnValue *y = b;
+	int			c = strcmp(x->folded, y->folded);
+
+	return c != 0 ? c : strcmp(x->shown, y->shown);
+}
+
 /* Room for one more value of criterion c. */
 static LearnValue *
 new_value(LearnCriterion *c)
@@ -238,11 +245,7 @@ new_value(LearnCriterion *c)
 	return &c->values[c->nvalues++];
 }
 
-/*
- * The text values of the values and boolean criteria: one query, read
- * through a cursor a batch at a time, so that a criterion with too many
- * values is refused before its values fill the memory.
- */
+/* The text values of the values and boolean criteria: one query. */
 static void
 count_values(Learn *l)
 {
@@ -250,7 +253,6 @@ count_values(Learn *l)
 	StringInfoData vals;
 	int			n = 0;
 	char	   *o = outcome_sql(l);
-	Portal		portal;
 
 	initStringInfo(&cols);
 	initStringInfo(&vals);
@@ -261,49 +263,71 @@ count_values(Learn *l)
 		if (c->kind != FIT_VALUES && c->kind != FIT_BOOLEAN)
 			continue;
 		appendStringInfo(&cols, ", %s AS v%d", value_sql(l, c, false), i);
-		appendStringInfo(&vals, "%s(%d, " FOLD_SQL ", s.v%d)", n++ > 0 ? ", " : "", i,
-						 psprintf("s.v%d", i), i);
+		appendStringInfo(&vals, "%s(%d, s.v%d)", n++ > 0 ? ", " : "", i, i);
 	}
 	if (n == 0)
 		return;
-	SPI_freetuptable(SPI_tuptable);
-	portal = SPI_cursor_open_with_args(NULL,
-									   psprintf("SELECT x.k, x.v, pg_catalog.min(x.raw COLLATE pg_catalog.\"C\"), "
-												"pg_catalog.count(*) FILTER (WHERE s.o), pg_catalog.count(*) FILTER (WHERE NOT s.o) "
-												"FROM (%s) s, LATERAL (VALUES %s) x(k, v, raw) GROUP BY x.k, x.v",
-												LearnRowSql(l, psprintf("%s AS o%s", o, cols.data)), vals.data),
-									   0, NULL, NULL, NULL, true, CURSOR_OPT_PARALLEL_OK);
-	for (;;)
-	{
-		SPI_cursor_fetch(portal, true, 1000);
-		if (SPI_processed == 0)
-			break;
-		/* every distinct value (NULL: unknown) of each criterion */
-		for (uint64 r = 0; r < SPI_processed; r++)
-		{
-			bool		isnull;
-			int			k = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
-			LearnCriterion *c = &l->criteria[k];
-			char	   *folded = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
-			int64		won = get_int64(r, 4, &isnull);
-			int64		lost = get_int64(r, 5, &isnull);
-			LearnValue *v;
 
-			if (folded == NULL)
+	/*
+	 * Each distinct value as written, counted; folded here, where values
+	 * that fold alike are added up (the first in bytewise order shown).  At
+	 * most LEARN_MAX_DISTINCT + 1 values of each criterion come back (and
+	 * its unknown, first): enough to tell one with too many, and the memory
+	 * here bounded, with the query free to use parallel workers.
+	 */
+	run(psprintf("SELECT g.k, g.v, g.won, g.lost FROM ("
+				 "SELECT x.k, x.v, "
+				 "pg_catalog.count(*) FILTER (WHERE s.o) AS won, pg_catalog.count(*) FILTER (WHERE NOT s.o) AS lost, "
+				 "pg_catalog.row_number() OVER (PARTITION BY x.k ORDER BY x.v COLLATE pg_catalog.\"C\" NULLS FIRST) AS n "
+				 "FROM (%s) s, LATERAL (VALUES %s) x(k, v) GROUP BY x.k, x.v) g "
+				 "WHERE g.n OPERATOR(pg_catalog.<=) %d",
+				 LearnRowSql(l, psprintf("%s AS o%s", o, cols.data)), vals.data, LEARN_MAX_DISTINCT + 2),
+		0, NULL, NULL);
+	for (uint64 r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		int			k = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
+		LearnCriterion *c = &l->criteria[k];
+		char	   *raw = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
+		int64		won = get_int64(r, 3, &isnull);
+		int64		lost = get_int64(r, 4, &isnull);
+		LearnValue *v;
+		int			flen;
+
+		if (raw == NULL)
+		{
+			c->unknown_won = won;
+			c->unknown_lost = lost;
+			continue;
+		}
+		v = new_value(c);
+		v->folded = FoldText(raw, strlen(raw), &flen);
+		v->shown = raw;
+		v->won = won;
+		v->lost = lost;
+	}
+
+	/* the values that fold alike, added up */
+	for (int i = 0; i < l->ncriteria; i++)
+	{
+		LearnCriterion *c = &l->criteria[i];
+		int			m = 0;
+
+		if (c->nvalues < 2)
+			continue;
+		qsort(c->values, c->nvalues, sizeof(LearnValue), folded_shown_cmp);
+		for (int j = 0; j < c->nvalues; j++)
+		{
+			if (m > 0 && strcmp(c->values[m - 1].folded, c->values[j].folded) == 0)
 			{
-				c->unknown_won = won;
-				c->unknown_lost = lost;
+				c->values[m - 1].won += c->values[j].won;
+				c->values[m - 1].lost += c->values[j].lost;
 				continue;
 			}
-			v = new_value(c);
-			v->folded = folded;
-			v->shown = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 3);
-			v->won = won;
-			v->lost = lost;
+			c->values[m++] = c->values[j];
 		}
-		SPI_freetuptable(SPI_tuptable);
+		c->nvalues = m;
 	}
-	SPI_cursor_close(portal);
 
 	/* keep the values seen min_rows times (the most frequent, if too many) */
 	for (int i = 0; i < l->ncriteria; i++)
@@ -567,31 +591,27 @@ LearnFitPass(Learn *l, const char *spec, const double *theta, double *grad, doub
  * score in hundredths, criteria met and that: won and lost (weighted) in
  * each group.  A row's hundredth is the largest k with k / 100 <= score, in
  * double precision as a pass_score of k / 100 is compared with the score:
- * a pass_score of k / 100 qualifies exactly the groups of k and above.  The
- * sums of weights are numeric: exact in any order.
+ * a pass_score of k / 100 qualifies exactly the groups of k and above.  Rows
+ * are counted, weights summed as numeric: exact in any order.
  */
 LearnGroup *
 LearnScorePass(Learn *l, const struct varlena *model, int *ngroups)
 {
 	char	   *o = outcome_sql(l);
-	char	   *w = l->opt.weight ? psprintf("(%s)::pg_catalog.numeric", weight_sql(l))
-		: pstrdup("1::pg_catalog.numeric");
+	char	   *w = l->opt.weight ? psprintf("(%s)::pg_catalog.numeric", weight_sql(l)) : NULL;
+	/* rows are counted; weights summed as numeric */
+	char	   *won = w ? psprintf("pg_catalog.sum(%s) FILTER (WHERE %s)", w, o)
+		: psprintf("pg_catalog.count(*) FILTER (WHERE %s)", o);
+	char	   *lost = w ? psprintf("pg_catalog.sum(%s) FILTER (WHERE NOT %s)", w, o)
+		: psprintf("pg_catalog.count(*) FILTER (WHERE NOT %s)", o);
 	Oid			types[2] = {ModelTypeOid(), TIMESTAMPTZOID};
 	Datum		args[2] = {PointerGetDatum(model), TimestampTzGetDatum(l->opt.as_of)};
 	LearnGroup *g;
 	MemoryContext caller = CurrentMemoryContext;
 
-	run(psprintf("SELECT f.f OPERATOR(pg_catalog.+) CASE "
-				 "WHEN ((f.f OPERATOR(pg_catalog.+) 1)::pg_catalog.float8 OPERATOR(pg_catalog./) 100::pg_catalog.float8) "
-				 "OPERATOR(pg_catalog.<=) q.score THEN 1 "
-				 "WHEN (f.f::pg_catalog.float8 OPERATOR(pg_catalog./) 100::pg_catalog.float8) "
-				 "OPERATOR(pg_catalog.>) q.score THEN -1 ELSE 0 END, q.met, q.qualified, "
-				 "pg_catalog.sum(%s) FILTER (WHERE %s)::pg_catalog.float8, "
-				 "pg_catalog.sum(%s) FILTER (WHERE NOT %s)::pg_catalog.float8 "
-				 "FROM %s %s CROSS JOIN LATERAL lead_qual.qualify($1, %s, $2) q "
-				 "CROSS JOIN LATERAL (SELECT pg_catalog.floor(q.score OPERATOR(pg_catalog.*) 100)::pg_catalog.int8) f(f) "
-				 "WHERE %s IS NOT NULL GROUP BY 1, 2, 3",
-				 w, o, w, o, l->source_sql, l->alias, evidence_sql(l), o),
+	run(psprintf("SELECT lead_qual.learn_group($1, %s, $2), (%s)::pg_catalog.float8, (%s)::pg_catalog.float8 "
+				 "FROM %s %s WHERE %s IS NOT NULL GROUP BY 1",
+				 evidence_sql(l), won, lost, l->source_sql, l->alias, o),
 		2, types, args);
 	g = MemoryContextAlloc(caller, sizeof(LearnGroup) * Max(SPI_processed, 1));
 	for (uint64 r = 0; r < SPI_processed; r++)
@@ -601,12 +621,14 @@ LearnScorePass(Learn *l, const struct varlena *model, int *ngroups)
 		bool		isnull;
 		Datum		d;
 
-		g[r].score100 = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
-		g[r].met = DatumGetInt32(SPI_getbinval(tup, desc, 2, &isnull));
-		g[r].gate = DatumGetBool(SPI_getbinval(tup, desc, 3, &isnull));
-		d = SPI_getbinval(tup, desc, 4, &isnull);
+		int64		key = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+
+		g[r].score100 = key / LEARN_GROUP_K;
+		g[r].met = (int) (key % LEARN_GROUP_K) / 2;
+		g[r].gate = (key % 2) == 1;
+		d = SPI_getbinval(tup, desc, 2, &isnull);
 		g[r].won = isnull ? 0 : DatumGetFloat8(d);
-		d = SPI_getbinval(tup, desc, 5, &isnull);
+		d = SPI_getbinval(tup, desc, 3, &isnull);
 		g[r].lost = isnull ? 0 : DatumGetFloat8(d);
 	}
 	*ngroups = (int) SPI_processed;

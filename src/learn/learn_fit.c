@@ -16,7 +16,8 @@
 #include "learn/learn.h"
 #include "learn/solve.h"
 
-#define CONVERGED		1e-7	/* the largest step of a coefficient */
+#define CONVERGED		1e-5	/* the largest step of a coefficient (weights have 3 decimals) */
+#define QUADRATIC_FROM	1e-2	/* steps below this may predict the next (newton()) */
 
 
 typedef struct FitWork
@@ -26,6 +27,8 @@ typedef struct FitWork
 	double	   *hess;
 	double	   *a;				/* the system solved */
 	double	   *step;
+	double		ll;				/* the log-likelihood of the last pass */
+	bool		have_pass;		/* the sums of a pass at l->theta are there */
 } FitWork;
 
 static void
@@ -36,6 +39,7 @@ work_init(FitWork *w, int k)
 	w->hess = palloc(sizeof(double) * k * k);
 	w->a = palloc(sizeof(double) * k * k);
 	w->step = palloc(sizeof(double) * k);
+	w->have_pass = false;
 }
 
 /* The penalised matrix H + lambda I (not on the intercept), in w->a, factored. */
@@ -56,7 +60,11 @@ penalised_factor(Learn *l, FitWork *w)
 
 /*
  * Newton's method on the penalised log-likelihood from l->theta (K of the
- * current spec), one pass per iteration; leaves the last pass's sums in w.
+ * current spec), one pass per iteration (the first one's sums may be in w
+ * already); leaves the last pass's sums in w.  Those are at coefficients
+ * one last small step from the ones found (below CONVERGED, or below
+ * QUADRATIC_FROM with the next one predicted below CONVERGED / 10): the
+ * covariance for the Wald test is taken from them, without another pass.
  */
 static void
 newton(Learn *l, const char *spec, FitWork *w)
@@ -66,6 +74,7 @@ newton(Learn *l, const char *spec, FitWork *w)
 	double		prev = -INFINITY;
 	double	   *last = palloc(sizeof(double) * k);
 	double		ll;
+	double		prev_step = 0;
 	bool		converged = false;
 
 	for (int it = 1; it <= LEARN_MAX_ITER; it++)
@@ -73,7 +82,11 @@ newton(Learn *l, const char *spec, FitWork *w)
 		double		penalised;
 		double		largest = 0;
 
-		LearnFitPass(l, spec, l->theta, w->grad, w->hess, &ll);
+		if (w->have_pass)
+			ll = w->ll;
+		else
+			LearnFitPass(l, spec, l->theta, w->grad, w->hess, &ll);
+		w->have_pass = false;
 		penalised = ll;
 		for (int i = 1; i < k; i++)
 			penalised -= 0.5 * lambda * l->theta[i] * l->theta[i];
@@ -110,20 +123,28 @@ newton(Learn *l, const char *spec, FitWork *w)
 			l->theta[i] += w->step[i];
 			largest = Max(largest, fabs(w->step[i]));
 		}
-		if (largest < CONVERGED)
+		elog(DEBUG1, "learn(): Newton iteration %d, log-likelihood %.6f, largest step %g",
+			 it, ll, largest);
+		/*
+		 * Converged when this step was below CONVERGED, or when Newton's
+		 * quadratic convergence (each step about c times the previous one
+		 * squared, c estimated from the last two) puts the next step below
+		 * a tenth of it: then another pass would only confirm it.
+		 */
+		if (largest < CONVERGED ||
+			(prev_step > 0 && largest < QUADRATIC_FROM &&
+			 largest * largest * largest / (prev_step * prev_step) < CONVERGED / 10))
 		{
 			converged = true;
 			break;
 		}
+		prev_step = largest;
 	}
 	if (!converged)
 		ereport(NOTICE,
 				(errmsg("learn(): the fit did not converge in %d passes; the model is the last step's",
 						LEARN_MAX_ITER),
 				 errhint("A larger \"regularization\" makes the fit converge sooner.")));
-	/* the sums at the coefficients found: for the covariance */
-	LearnFitPass(l, spec, l->theta, w->grad, w->hess, &ll);
-	l->loglik = ll;
 	pfree(last);
 }
 
@@ -187,6 +208,8 @@ count_bins_and_leaks(Learn *l, const char *spec, FitWork *w)
 	double		ll;
 
 	LearnFitPass(l, spec, l->theta, w->grad, w->hess, &ll);
+	w->ll = ll;
+	w->have_pass = true;
 	for (int i = 0; i < l->ncriteria; i++)
 	{
 		LearnCriterion *c = &l->criteria[i];
@@ -284,6 +307,7 @@ LearnFit(Learn *l)
 	int		   *old_offset = palloc(sizeof(int) * l->ncriteria);
 	double	   *inv;
 	bool		any_noise = false;
+	bool		any_leak = false;
 	int			left = 0;
 
 	/* every criterion, at the intercept alone: bins and leaks */
@@ -293,16 +317,22 @@ LearnFit(Learn *l)
 	work_init(&w, l->nbins);
 	count_bins_and_leaks(l, spec, &w);
 
-	/* without the leaks */
+	/* without the leaks (without any: that pass was Newton's first) */
 	for (int i = 0; i < l->ncriteria; i++)
+	{
 		old_offset[i] = l->criteria[i].offset;
-	spec = LearnFitSpec(l);
-	if (l->ninfit == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("learn(): every criterion was left out as a leak")));
-	l->theta = carry_theta(l, old_offset, l->theta);
-	work_init(&w, l->nbins);
+		any_leak |= l->criteria[i].leak;
+	}
+	if (any_leak)
+	{
+		spec = LearnFitSpec(l);
+		if (l->ninfit == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("learn(): every criterion was left out as a leak")));
+		l->theta = carry_theta(l, old_offset, l->theta);
+		work_init(&w, l->nbins);
+	}
 	newton(l, spec, &w);
 
 	/* noise: criteria that say no more than their degrees of freedom */

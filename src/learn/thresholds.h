@@ -29,6 +29,9 @@ typedef struct LearnGoalSpec
 } LearnGoalSpec;
 
 /* The rows of one score, in hundredths, met count and knockouts: won and lost. */
+/* learn_group(): k * LEARN_GROUP_K + 2 met + gate (met <= 64) */
+#define LEARN_GROUP_K	256
+
 typedef struct LearnGroup
 {
 	int64		score100;		/* floor(score * 100) */

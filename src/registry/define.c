@@ -17,6 +17,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
@@ -94,6 +95,41 @@ run(const char *sql, int nargs, Oid *types, Datum *values)
 	}
 	PG_END_TRY();
 	return processed;
+}
+
+/*
+ * On the coordinator of a Citus cluster, run the statement (a call of a
+ * registry function, with its arguments written in) on every worker too,
+ * so that a name written in a query the nodes run (an aggregate's, say)
+ * means the same there.  Citus runs it on its own connections, committed
+ * on each worker as it ends: lead_qual.sync_registry() makes the workers'
+ * registries the coordinator's again after a transaction that rolled back.
+ * Inside SPI.
+ */
+static void
+propagate(const char *statement)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(statement)};
+	uint64		n;
+
+	if (!OidIsValid(get_relname_relid("pg_dist_node", PG_CATALOG_NAMESPACE)))
+		return;
+	run("SELECT pg_catalog.citus_is_coordinator()", 0, NULL, NULL);
+	if (SPI_processed == 0 ||
+		!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &(bool){false})))
+		return;
+	run("SELECT w.nodename OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) w.nodeport, w.result "
+		"FROM pg_catalog.run_command_on_workers($1) w WHERE NOT w.success",
+		1, types, values);
+	n = SPI_processed;
+	if (n > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("the lead_qual registry could not be changed on the Citus worker %s: %s",
+						SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1),
+						SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2)),
+				 errhint("Run SELECT lead_qual.sync_registry(); once the workers can be reached.")));
 }
 
 /* The name argument, checked: a name that a registry can hold. */
@@ -181,6 +217,9 @@ define(FunctionCallInfo fcinfo, RegistryKind kind)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	run(reg->upsert, 2, types, values);
+	propagate(psprintf("SELECT %s(%s, %s)", reg->define, quote_literal_cstr(name),
+					   quote_literal_cstr(JsonbToCString(NULL, &PG_GETARG_JSONB_P(1)->root,
+														 VARSIZE(PG_GETARG_JSONB_P(1))))));
 	SPI_finish();
 	PG_RETURN_POINTER(compiled);
 }
@@ -258,6 +297,8 @@ drop(FunctionCallInfo fcinfo, RegistryKind kind)
 	dropped = run(reg->delete, 1, types, values);
 	if (dropped > 0 && kind == REGISTRY_MODELS)
 		drop_model_users(name, cascade);
+	if (dropped > 0)
+		propagate(psprintf("SELECT %s(%s, true)", reg->drop, quote_literal_cstr(name)));
 	SPI_finish();
 	if (dropped > 0)
 		PG_RETURN_BOOL(true);

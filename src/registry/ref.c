@@ -22,11 +22,21 @@
  * can tell.  A value is published last: after an error half way (caught
  * by a PL/pgSQL exception block, say) the cache holds none and starts over.
  *
+ * Behind the LqRefs, the backend keeps the last values decoded (a few,
+ * by kind and bytes, names with the registry's generation), so that a
+ * caller whose fn_extra starts empty for every row (Citus's
+ * worker_partial_agg sets the transition function up anew each time) does
+ * not look the name up and decode the value every row.  Those values are
+ * never changed; one pushed out is freed only when the transaction ends,
+ * as an LqRef of this transaction may still point to it (and while too
+ * many wait for that, new values are not kept).
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "access/xact.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
@@ -116,6 +126,93 @@ holds(LqRef *ref, const char *key, int keylen)
 	return ref->keylen == keylen && memcmp(ref->key, key, keylen) == 0;
 }
 
+#define CACHED_VALUES	16		/* values the backend keeps */
+#define RETIRED_MAX		16		/* pushed out, waiting for the transaction's end */
+
+typedef struct CachedValue
+{
+	MemoryContext cxt;			/* this entry's; NULL: a free slot */
+	RegistryKind kind;
+	bool		by_text;
+	uint64		generation;		/* of the registry, for text */
+	char	   *key;
+	int			keylen;
+	struct varlena *stored;
+	void	   *decoded;
+	uint64		used;			/* when last used, for pushing out */
+	bool		ready;			/* filled in completely */
+} CachedValue;
+
+static CachedValue cache[CACHED_VALUES];
+static MemoryContext retired[RETIRED_MAX];
+static int	nretired;
+static uint64 cache_clock;
+static bool xact_callback_set;
+
+/* At the end of a transaction, free the values pushed out during it. */
+static void
+cache_xact_end(XactEvent event, void *arg)
+{
+	if (event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT &&
+		event != XACT_EVENT_PARALLEL_COMMIT && event != XACT_EVENT_PARALLEL_ABORT)
+		return;
+	for (int i = 0; i < nretired; i++)
+		MemoryContextDelete(retired[i]);
+	nretired = 0;
+}
+
+static CachedValue *
+cache_find(const LqRef *ref, const char *key, int keylen)
+{
+	for (int i = 0; i < CACHED_VALUES; i++)
+	{
+		CachedValue *e = &cache[i];
+
+		if (e->ready && e->kind == ref->kind && e->by_text == ref->by_text &&
+			e->keylen == keylen && (!e->by_text || e->generation == RegistryGeneration()) &&
+			memcmp(e->key, key, keylen) == 0)
+		{
+			e->used = ++cache_clock;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/* A slot for a new value (its context made), or NULL when none can be had. */
+static CachedValue *
+cache_slot(void)
+{
+	CachedValue *victim = NULL;
+
+	for (int i = 0; i < CACHED_VALUES; i++)
+	{
+		if (cache[i].cxt == NULL)
+		{
+			victim = &cache[i];
+			break;
+		}
+		if (victim == NULL || cache[i].used < victim->used)
+			victim = &cache[i];
+	}
+	if (victim->cxt != NULL)
+	{
+		if (nretired >= RETIRED_MAX)
+			return NULL;
+		if (!xact_callback_set)
+		{
+			RegisterXactCallback(cache_xact_end, NULL);
+			xact_callback_set = true;
+		}
+		MemoryContextSetParent(victim->cxt, TopMemoryContext);
+		retired[nretired++] = victim->cxt;
+	}
+	memset(victim, 0, sizeof(*victim));
+	victim->cxt = AllocSetContextCreate(TopMemoryContext, "lead_qual cached value",
+										ALLOCSET_SMALL_SIZES);
+	return victim;
+}
+
 /*
  * Load a value: forget the last one, remember key (the bytes it is known
  * by), get its stored form (stored, or else the text in key) and decode
@@ -126,6 +223,8 @@ load(LqRef *ref, const char *key, int keylen, const struct varlena *stored)
 {
 	MemoryContext old;
 
+	CachedValue *e;
+
 	ref->valid = false;
 	ref->decoded = NULL;
 	MemoryContextReset(ref->cxt);
@@ -135,6 +234,16 @@ load(LqRef *ref, const char *key, int keylen, const struct varlena *stored)
 	memcpy(ref->key, key, keylen);
 	ref->keylen = keylen;
 	ref->generation = RegistryGeneration();
+
+	/* a value the backend has decoded already */
+	if ((e = cache_find(ref, key, keylen)) != NULL)
+	{
+		ref->stored = e->stored;
+		ref->decoded = e->decoded;
+		MemoryContextSwitchTo(old);
+		ref->valid = true;
+		return ref->decoded;
+	}
 	if (stored == NULL)
 		ref->stored = RefStoredFromText(ref->kind, key, keylen);
 	else if ((const char *) stored == key)
@@ -148,6 +257,24 @@ load(LqRef *ref, const char *key, int keylen, const struct varlena *stored)
 		ref->decoded = ModelDecode(ref->stored);
 	else
 		ref->decoded = RulesDecode(ref->stored);
+
+	/* kept for the next LqRef (decoded again in the entry's own memory) */
+	if ((e = cache_slot()) != NULL)
+	{
+		MemoryContextSwitchTo(e->cxt);
+		e->kind = ref->kind;
+		e->by_text = ref->by_text;
+		e->generation = ref->generation;
+		e->key = palloc(Max(keylen, 1));
+		memcpy(e->key, key, keylen);
+		e->keylen = keylen;
+		e->stored = palloc(VARSIZE_ANY(ref->stored));
+		memcpy(e->stored, ref->stored, VARSIZE_ANY(ref->stored));
+		e->decoded = ref->kind == REGISTRY_MODELS ? (void *) ModelDecode(e->stored)
+			: (void *) RulesDecode(e->stored);
+		e->used = ++cache_clock;
+		e->ready = true;
+	}
 	MemoryContextSwitchTo(old);
 	ref->valid = true;
 	return ref->decoded;
@@ -285,6 +412,33 @@ RefStoredFromText(RegistryKind kind, const char *s, int len)
 	if (!in.valid_name)
 		raise_not_found(&in);
 	return RegistryFetch(kind, in.name, false);
+}
+
+/*
+ * A registered model or rules named by the text, in the stored form, in
+ * the current memory context; NULL when the text is JSON, empty, not a
+ * name, or a name nothing is registered under (no error: the caller leaves
+ * the text to be read when the call runs).
+ */
+struct varlena *
+RefStoredFromName(RegistryKind kind, const char *s, int len)
+{
+	const char *p = s;
+	int			n = len;
+	char		name[LQ_MAX_NAME_LEN + 1];
+
+	TrimBlanks(&p, &n);
+	if (n == 0 || n > LQ_MAX_NAME_LEN || (p[0] >= '0' && p[0] <= '9'))
+		return NULL;
+	for (int i = 0; i < n; i++)
+	{
+		if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
+			  (p[i] >= '0' && p[i] <= '9') || p[i] == '_'))
+			return NULL;
+		name[i] = AsciiLower(p[i]);
+	}
+	name[n] = '\0';
+	return RegistryFetch(kind, name, true);
 }
 
 /*

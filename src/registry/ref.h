@@ -44,6 +44,7 @@ extern const void *RefGet(LqRef *ref, Datum arg);
 extern const void *RefGetStored(LqRef *ref, const struct varlena *value);
 extern const void *RefGetText(LqRef *ref, const char *s, int len);
 extern struct varlena *RefStoredFromText(RegistryKind kind, const char *s, int len);
+extern struct varlena *RefStoredFromName(RegistryKind kind, const char *s, int len);
 extern Datum RefTypeInput(FunctionCallInfo fcinfo, RegistryKind kind);
 
 /* where callers keep what they derive from the value loaded */

@@ -220,6 +220,16 @@ not_found_hint(RegistryKind kind, const char *name)
 }
 
 /*
+ * The OID of a registry table (after a lookup in it), InvalidOid before: a
+ * plan that resolved a name in it depends on it.
+ */
+Oid
+RegistryRelation(RegistryKind kind)
+{
+	return registry_relids[kind];
+}
+
+/*
  * The error for a name nothing is registered under (42704): name as the
  * user wrote it (in lower case, when it is a valid name).  A name that
  * cannot be one is told so, and, when the text could have been JSON

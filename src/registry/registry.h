@@ -23,6 +23,7 @@ typedef enum RegistryKind
 extern void RegistryInit(void);
 extern struct varlena *RegistryFetch(RegistryKind kind, const char *name, bool missing_ok);
 pg_noreturn extern void RegistryNotFound(RegistryKind kind, const char *name, bool or_json);
+extern Oid	RegistryRelation(RegistryKind kind);
 extern uint64 RegistryChanges;
 extern uint64 SchemaChanges;
 

@@ -20,26 +20,151 @@
  * after ALTER TABLE.  Other rows (subqueries, ROW(...), functions) and
  * tables with too many columns keep the row form.
  *
+ * First, a model (or engagement rules) named by a constant text is looked
+ * up once, when the query is planned, and the call becomes the same
+ * function's form that takes the value:
+ *
+ *	 score('acme', l, as_of)  =>  score('{...compiled acme...}'::lead_qual.model, l, as_of)
+ *
+ * The plan then depends on the registry table: when a model is defined or
+ * dropped, the registry's trigger invalidates it, and it is made again.
+ * So a query that names a model runs the same on every node of a Citus
+ * cluster (the model goes to the nodes with the query, where the name
+ * might not be registered), is allowed where Citus refuses STABLE
+ * functions of columns (UPDATE), and reads the registry once per plan.
+ * Text that is JSON, or a name that is not registered, is left to the call
+ * (and its errors to when it runs).
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/pathnodes.h"
 #include "nodes/supportnodes.h"
+#include "optimizer/optimizer.h"
 #include "parser/parse_func.h"
 #include "parser/parsetree.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
+#include "utils/catcache.h"
+#include "utils/syscache.h"
 #include "utils/typcache.h"
 
 #include "fmgr.h"
 
+#include "registry/ref.h"
+#include "registry/registry.h"
+
 #define FIXED_ARGS 4			/* model, as_of, row type, column names */
+
+/* A type's name, without its schema (NULL when there is no such type). */
+static const char *
+type_name(Oid type)
+{
+	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(type));
+	char	   *name;
+
+	if (!HeapTupleIsValid(tup))
+		return NULL;
+	name = pstrdup(NameStr(((Form_pg_type) GETSTRUCT(tup))->typname));
+	ReleaseSysCache(tup);
+	return name;
+}
+
+/*
+ * The overload of call's function (in lead_qual) that takes a model or
+ * rules value where call takes text, the other arguments alike; the kind
+ * of value in *kind.  InvalidOid if there is none.
+ */
+static Oid
+value_overload(FuncExpr *call, RegistryKind *kind, Oid *value_type)
+{
+	HeapTuple	self = SearchSysCache1(PROCOID, ObjectIdGetDatum(call->funcid));
+	Form_pg_proc me;
+	CatCList   *list;
+	Oid			found = InvalidOid;
+
+	if (!HeapTupleIsValid(self))
+		return InvalidOid;
+	me = (Form_pg_proc) GETSTRUCT(self);
+	list = SearchSysCacheList1(PROCNAMEARGSNSP, CStringGetDatum(NameStr(me->proname)));
+	for (int i = 0; i < list->n_members && !OidIsValid(found); i++)
+	{
+		Form_pg_proc p = (Form_pg_proc) GETSTRUCT(&list->members[i]->tuple);
+		const char *type;
+
+		if (p->pronamespace != me->pronamespace || p->pronargs != me->pronargs ||
+			p->pronargs < 1 || p->proargtypes.values[0] == TEXTOID ||
+			memcmp(&p->proargtypes.values[1], &me->proargtypes.values[1],
+				   sizeof(Oid) * (p->pronargs - 1)) != 0)
+			continue;
+		type = type_name(p->proargtypes.values[0]);
+		if (type != NULL && strcmp(type, "model") == 0)
+			*kind = REGISTRY_MODELS;
+		else if (type != NULL && strcmp(type, "engagement_rules") == 0)
+			*kind = REGISTRY_RULES;
+		else
+			continue;
+		found = p->oid;
+		*value_type = p->proargtypes.values[0];
+	}
+	ReleaseSysCacheList(list);
+	ReleaseSysCache(self);
+	return found;
+}
+
+/*
+ * The call with its model (or rules), named by a constant text, looked up
+ * and given as a value (see above); the call itself when it names none.
+ */
+static FuncExpr *
+resolve_name(SupportRequestSimplify *req)
+{
+	FuncExpr   *call = req->fcall;
+	Const	   *name;
+	Oid			target;
+	Oid			value_type = InvalidOid;
+	RegistryKind kind;
+	struct varlena *stored;
+	char	   *written;
+	FuncExpr   *result;
+	Oid			relid;
+
+	if (req->root == NULL || req->root->glob == NULL || call->args == NIL)
+		return call;
+	name = (Const *) linitial(call->args);
+	if (!IsA(name, Const) || name->consttype != TEXTOID || name->constisnull)
+		return call;
+	target = value_overload(call, &kind, &value_type);
+	if (!OidIsValid(target))
+		return call;
+	written = TextDatumGetCString(name->constvalue);
+	/*
+	 * The registry as of now, not as of the snapshot the plan is made under
+	 * (in a function, that of an earlier statement, which might not see a
+	 * model just defined).
+	 */
+	PushActiveSnapshot(GetTransactionSnapshot());
+	stored = RefStoredFromName(kind, written, strlen(written));
+	PopActiveSnapshot();
+	relid = RegistryRelation(kind);
+	if (stored == NULL || !OidIsValid(relid))
+		return call;
+	/* the plan is made again when the registry changes */
+	req->root->glob->relationOids = lappend_oid(req->root->glob->relationOids, relid);
+	result = (FuncExpr *) copyObject(call);
+	result->funcid = target;
+	linitial(result->args) = makeConst(value_type, -1, InvalidOid, -1, PointerGetDatum(stored),
+									   false, false);
+	return result;
+}
 
 static Node *
 rewrite_to_columns(SupportRequestSimplify *req)
@@ -126,6 +251,17 @@ lq_row_support(PG_FUNCTION_ARGS)
 	Node	   *req = (Node *) PG_GETARG_POINTER(0);
 
 	if (IsA(req, SupportRequestSimplify))
-		PG_RETURN_POINTER(rewrite_to_columns((SupportRequestSimplify *) req));
+	{
+		SupportRequestSimplify *simplify = (SupportRequestSimplify *) req;
+		FuncExpr   *resolved = resolve_name(simplify);
+
+		/*
+		 * The form that takes the value, simplified in turn: folded when its
+		 * arguments are constants, its row form rewritten to columns.
+		 */
+		if (resolved != simplify->fcall)
+			PG_RETURN_POINTER(eval_const_expressions(simplify->root, (Node *) resolved));
+		PG_RETURN_POINTER(rewrite_to_columns(simplify));
+	}
 	PG_RETURN_POINTER(NULL);
 }

@@ -245,7 +245,7 @@ asof_differs(void)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("qualify_touches() needs the same as_of in every row of a group"),
-			 errhint("Pass as_of as a constant, such as now() or a fixed timestamp.")));
+			 errhint("Pass as_of as a constant, such as now() or a fixed timestamp; over a table Citus distributes, each node has a now() of its own: give a timestamp (a literal or a parameter).")));
 }
 
 /*

@@ -75,9 +75,8 @@ TriggerLookup(Oid trigoid, Oid *relid, Oid *parentid)
 	return found;
 }
 
-/* The trigger of rel named name, or NULL. */
-Trigger *
-TriggerByName(Relation rel, const char *name)
+static Trigger *
+trigger_named(Relation rel, const char *name)
 {
 	TriggerDesc *trigdesc = rel->trigdesc;
 
@@ -85,6 +84,24 @@ TriggerByName(Relation rel, const char *name)
 		if (strcmp(trigdesc->triggers[i].tgname, name) == 0)
 			return &trigdesc->triggers[i];
 	return NULL;
+}
+
+/*
+ * The trigger of rel named name, or NULL.  On a shard of a table Citus
+ * distributes (named like the table, then _ and the shard's number), the
+ * table's trigger is named with the same ending: that one.
+ */
+Trigger *
+TriggerByName(Relation rel, const char *name)
+{
+	Trigger    *t = trigger_named(rel, name);
+	const char *relname = RelationGetRelationName(rel);
+	const char *end = strrchr(relname, '_');
+
+	if (t != NULL || end == NULL || end[1] == '\0' ||
+		strspn(end + 1, "0123456789") != strlen(end + 1))
+		return t;
+	return trigger_named(rel, psprintf("%s%s", name, end));
 }
 
 /* A trigger created in a way the function cannot work with. */

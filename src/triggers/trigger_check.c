@@ -36,12 +36,14 @@
 #include "catalog/objectaddress.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_trigger.h"
 #include "commands/event_trigger.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
@@ -107,8 +109,34 @@ check_trigger(Relation rel, Trigger *t, const Functions *fn, const char *after)
 }
 
 /*
+ * Is rel a table Citus distributes (the coordinator's table, whose
+ * triggers Citus copies to the shards)?  Citus refuses a trigger that
+ * depends on another there.
+ */
+static bool
+citus_distributed(Relation rel)
+{
+	Oid			types[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(RelationGetRelid(rel))};
+	bool		found;
+
+	if (!OidIsValid(get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE)))
+		return false;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args("SELECT FROM pg_catalog.pg_dist_partition "
+							  "WHERE logicalrelid OPERATOR(pg_catalog.=) $1::pg_catalog.regclass",
+							  1, types, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "reading pg_dist_partition failed");
+	found = SPI_processed > 0;
+	SPI_finish();
+	return found;
+}
+
+/*
  * A new history trigger depends on the autoscore trigger it names, when
- * there is one on the table.  A trigger made by CREATE OR REPLACE TRIGGER
+ * there is one on the table (not on a table Citus distributes, whose
+ * triggers may not depend on each other: its shards' do).  A trigger made by CREATE OR REPLACE TRIGGER
  * keeps its OID: what it depended on before goes first.  (No trigger of
  * PostgreSQL's own depends on another in the normal way: partitions'
  * copies depend on their parents' otherwise.)
@@ -125,7 +153,7 @@ record_dependency(Relation rel, Trigger *t, const Functions *fn)
 	if (t->tgfoid != fn->record_history || t->tgnargs < 1)
 		return;
 	s = TriggerByName(rel, t->tgargs[0]);
-	if (s == NULL || s->tgfoid != fn->autoscore)
+	if (s == NULL || s->tgfoid != fn->autoscore || citus_distributed(rel))
 		return;
 	ObjectAddressSet(history, TriggerRelationId, t->tgoid);
 	ObjectAddressSet(scoring, TriggerRelationId, s->tgoid);

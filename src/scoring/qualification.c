@@ -58,6 +58,32 @@ static const struct
 	[QF_FAILED] = {"failed", TEXTARRAYOID},
 };
 
+/* The field named name (as the type declares it), or 0 when there is none. */
+QualField
+QualFieldByName(const char *name)
+{
+	for (int f = 1; f <= QF_NFIELDS; f++)
+		if (strcmp(fields[f].name, name) == 0)
+			return (QualField) f;
+	return (QualField) 0;
+}
+
+/* The name of field f, as the type declares it. */
+const char *
+QualFieldName(QualField f)
+{
+	Assert(f >= 1 && f <= QF_NFIELDS);
+	return fields[f].name;
+}
+
+/* The type of field f, as the type declares it. */
+Oid
+QualFieldType(QualField f)
+{
+	Assert(f >= 1 && f <= QF_NFIELDS);
+	return fields[f].type;
+}
+
 /* Is desc the row type this file reads and writes?  An error if not. */
 static void
 check_desc(TupleDesc desc)

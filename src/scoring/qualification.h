@@ -98,6 +98,9 @@ typedef struct StoredQual
 	ArrayType  *failed;
 } StoredQual;
 
+extern QualField QualFieldByName(const char *name);
+extern const char *QualFieldName(QualField f);
+extern Oid	QualFieldType(QualField f);
 extern TupleDesc QualCallResultDesc(FunctionCallInfo fcinfo);
 extern TupleDesc QualTypeDesc(Oid typid);
 extern void QualMakerInit(QualMaker *qm, const LqModel *m, TupleDesc desc, MemoryContext cxt);

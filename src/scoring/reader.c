@@ -358,6 +358,16 @@ ReaderGradeSlot(const LqReader *r, TupleTableSlot *slot, const LqAsOf *asof,
 			 NULL, NULL);
 }
 
+/* What the grades from a slot holding a row of the bound type add up to. */
+void
+ReaderTallySlot(const LqReader *r, TupleTableSlot *slot, const LqAsOf *asof,
+				LqTally *tally)
+{
+	slot_getsomeattrs(slot, r->width);
+	read_all(r, NULL, slot->tts_values, slot->tts_isnull, asof, WANT_TALLY, NULL,
+			 NULL, tally);
+}
+
 /* Grade every criterion from a row value of the bound type. */
 void
 ReaderGradeRow(const LqReader *r, HeapTupleHeader row, const LqAsOf *asof,

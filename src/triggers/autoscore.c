@@ -130,19 +130,32 @@ scoring_context(void *arg)
 }
 
 /*
+ * Does column attnum hold a value, the same in oldslot and newslot?  (A
+ * row stored before the trigger came has none yet: any UPDATE fills it
+ * in.)
+ */
+static bool
+kept(TupleTableSlot *oldslot, TupleTableSlot *newslot, AttrNumber attnum)
+{
+	bool		isnull;
+
+	(void) slot_getattr(oldslot, attnum, &isnull);
+	return !isnull && TriggerSameColumn(oldslot, newslot, attnum);
+}
+
+/*
  * Does the UPDATE from oldslot to newslot leave every input as it was, with
- * a qualification already stored?  (A row stored before the trigger came
- * has none yet: any UPDATE fills it in.)
+ * a result already stored in every target?
  */
 static bool
 inputs_unchanged(Scorer *sc, const LqModel *m, TupleTableSlot *oldslot,
 				 TupleTableSlot *newslot)
 {
-	bool		isnull;
-
-	(void) slot_getattr(oldslot, sc->target, &isnull);
-	if (isnull || !TriggerSameColumn(oldslot, newslot, sc->target))
+	if (sc->target != 0 && !kept(oldslot, newslot, sc->target))
 		return false;
+	for (int k = 0; k < sc->nflat; k++)
+		if (!kept(oldslot, newslot, sc->flat[k].column))
+			return false;
 	if (sc->as_of != 0 && !TriggerSameColumn(oldslot, newslot, sc->as_of))
 		return false;
 	if (sc->evidence != 0)
@@ -154,21 +167,34 @@ inputs_unchanged(Scorer *sc, const LqModel *m, TupleTableSlot *oldslot,
 }
 
 /*
- * The row in slot with the qualification q in the target column.  The slot
- * holds the row the trigger was given, its columns already taken apart by
+ * The row in slot with the lead's qualification (qo; NULL when qo is) in
+ * the target column and its fields in the flat targets.  The slot holds
+ * the row the trigger was given, its columns already taken apart by
  * PostgreSQL when it made the tuple (or by reading the evidence): forming
  * the new row from them saves taking the tuple apart again.
  */
 static HeapTuple
-row_with(Autoscore *as, TupleTableSlot *slot, Datum q, bool isnull)
+row_with(Autoscore *as, TupleTableSlot *slot, const LqModel *m, const QualOutcome *qo)
 {
+	Scorer	   *sc = as->scorer;
 	int			natts = slot->tts_tupleDescriptor->natts;
 
 	slot_getallattrs(slot);
 	memcpy(as->row_values, slot->tts_values, sizeof(Datum) * natts);
 	memcpy(as->row_nulls, slot->tts_isnull, sizeof(bool) * natts);
-	as->row_values[as->scorer->target - 1] = q;
-	as->row_nulls[as->scorer->target - 1] = isnull;
+	if (sc->target != 0)
+	{
+		as->row_values[sc->target - 1] = qo ? QualMakeFrom(&sc->maker, m, qo) : (Datum) 0;
+		as->row_nulls[sc->target - 1] = (qo == NULL);
+	}
+	for (int k = 0; k < sc->nflat; k++)
+	{
+		const ScorerFlat *f = &sc->flat[k];
+
+		as->row_values[f->column - 1] = qo ?
+			QualFieldValue(&sc->maker, m, qo, f->field, f->as_text) : (Datum) 0;
+		as->row_nulls[f->column - 1] = (qo == NULL);
+	}
 	return heap_form_tuple(slot->tts_tupleDescriptor, as->row_values, as->row_nulls);
 }
 
@@ -183,8 +209,9 @@ lq_autoscore(PG_FUNCTION_ARGS)
 	TupleTableSlot *slot;
 	HeapTuple	tuple;
 	const LqModel *m;
-	Datum		q = (Datum) 0;
-	bool		isnull = true;
+	LqTally		tally;
+	QualOutcome qo;
+	HeapTuple	result;
 	ErrorContextCallback context;
 
 	if (as == NULL)
@@ -224,11 +251,13 @@ lq_autoscore(PG_FUNCTION_ARGS)
 		error_context_stack = context.previous;
 		return PointerGetDatum(tuple);
 	}
-	if (ScorerGrade(sc, m, slot))
+	if (ScorerTally(sc, m, slot, &tally))
 	{
-		q = QualMake(&sc->maker, m, sc->grades);
-		isnull = false;
+		QualOutcomeOf(m, &tally, &qo);
+		result = row_with(as, slot, m, &qo);
 	}
+	else
+		result = row_with(as, slot, m, NULL);
 	error_context_stack = context.previous;
-	return PointerGetDatum(row_with(as, slot, q, isnull));
+	return PointerGetDatum(result);
 }

@@ -360,6 +360,10 @@ history_setup(TriggerData *td, MemoryContext cxt)
 
 	h = MemoryContextAllocZero(cxt, sizeof(History));
 	h->scorer = ScorerSetup(td, cxt, "record_history", scoring->tgargs, scoring->tgnargs);
+	if (h->scorer->target == 0)
+		TriggerMisuse(td, "record_history",
+					  psprintf("trigger \"%s\" writes no lead_qual.qualification column, which the history is read from",
+							   td->tg_trigger->tgargs[0]));
 	QualReaderInit(&h->quals, cxt);
 	old = MemoryContextSwitchTo(cxt);
 	h->key = TriggerColumnArg(td, "record_history", td->tg_trigger->tgargs, 1, false,

@@ -155,14 +155,14 @@ TriggerCheckType(TriggerData *td, const char *fname, bool before)
 }
 
 /*
- * The column of the trigger's table named by args[argno], or 0 when that is
- * empty and may be; its type (a domain's base type) in *typid.
+ * The column of the trigger's table named name (the role it plays, for
+ * messages), or 0 when name is empty and may be; its type (a domain's base
+ * type) in *typid.
  */
-AttrNumber
-TriggerColumnArg(TriggerData *td, const char *fname, char **args, int argno,
-				 bool optional, const char *role, Oid *typid)
+static AttrNumber
+column_named(TriggerData *td, const char *fname, const char *name, bool optional,
+			 const char *role, Oid *typid)
 {
-	const char *name = args[argno];
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	int			attnum;
 
@@ -181,6 +181,17 @@ TriggerColumnArg(TriggerData *td, const char *fname, char **args, int argno,
 						name, role)));
 	*typid = getBaseType(TupleDescAttr(desc, attnum - 1)->atttypid);
 	return (AttrNumber) attnum;
+}
+
+/*
+ * The column of the trigger's table named by args[argno], or 0 when that is
+ * empty and may be; its type (a domain's base type) in *typid.
+ */
+AttrNumber
+TriggerColumnArg(TriggerData *td, const char *fname, char **args, int argno,
+				 bool optional, const char *role, Oid *typid)
+{
+	return column_named(td, fname, args[argno], optional, role, typid);
 }
 
 static void
@@ -240,10 +251,123 @@ ScorerModel(Scorer *sc, TriggerData *td)
 }
 
 /*
- * The scorer for the autoscore arguments args (model, target
- * [, evidence [, as_of]]) of a trigger on td's table, in cxt (the
- * statement's fn_mcxt): the columns resolved and checked, the model loaded
- * and its criteria bound to the row.
+ * Does a column of type typid (typmod typmod, not a domain's base type: a
+ * domain's constraints would not be checked) suit flat target f?  as_text
+ * says how missing and failed are written.
+ */
+static bool
+flat_type_fits(QualField f, Oid typid, int32 typmod, bool *as_text)
+{
+	Oid			want = QualFieldType(f);
+
+	*as_text = false;
+	if (typid == want)
+		return true;
+	/* text fields: also an unbounded varchar; the lists: also as "a, b" */
+	if (want == TEXTOID || want == TEXTARRAYOID)
+	{
+		*as_text = (want == TEXTARRAYOID);
+		return typid == TEXTOID || (typid == VARCHAROID && typmod < 0);
+	}
+	return false;
+}
+
+/* The words for the types a column of flat target f may have. */
+static const char *
+flat_types(QualField f)
+{
+	Oid			want = QualFieldType(f);
+
+	if (want == TEXTOID)
+		return "text or varchar (without a length)";
+	if (want == TEXTARRAYOID)
+		return "text[], text or varchar (without a length)";
+	return format_type_be(want);
+}
+
+/*
+ * Is column attnum already written or read by the trigger (the target, the
+ * evidence, as_of, a flat target)?  An error if it is: one column, one
+ * role.
+ */
+static void
+check_column_unused(TriggerData *td, Scorer *sc, AttrNumber attnum, const char *arg)
+{
+	bool		used = (attnum == sc->target || attnum == sc->evidence || attnum == sc->as_of);
+
+	for (int k = 0; k < sc->nflat; k++)
+		used |= (attnum == sc->flat[k].column);
+	if (used)
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_COLUMN),
+				 errmsg("trigger \"%s\": column \"%s\" is named twice (in \"%s\")",
+						td->tg_trigger->tgname,
+						NameStr(TupleDescAttr(RelationGetDescr(td->tg_relation), attnum - 1)->attname),
+						arg),
+				 errdetail("Each column of the table is the target, the evidence, as_of or one field of the qualification, not two of them.")));
+}
+
+/*
+ * Add the flat target of argument arg, "field=column": the field checked,
+ * the column resolved and its type checked against the field's.
+ */
+static void
+add_flat_target(TriggerData *td, Scorer *sc, const char *fname, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char	   *name = pnstrdup(arg, eq - arg);
+	QualField	f = QualFieldByName(name);
+	Form_pg_attribute att;
+	ScorerFlat *flat;
+	Oid			typid;
+	AttrNumber	attnum;
+
+	if (f == 0)
+	{
+		const char *names[QF_NFIELDS];
+		StringInfoData list;
+
+		for (int k = 0; k < QF_NFIELDS; k++)
+			names[k] = QualFieldName((QualField) (k + 1));
+		initStringInfo(&list);
+		AppendList(&list, names, QF_NFIELDS, " and ");
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("trigger \"%s\": \"%s\" is not a field of lead_qual.qualification (in \"%s\")",
+						td->tg_trigger->tgname, TextClip(name, 64), TextClip(arg, 128)),
+				 errdetail("An argument field=column writes that field of the qualification into the column."),
+				 errhint("The fields are %s.", list.data)));
+	}
+	for (int k = 0; k < sc->nflat; k++)
+		if (sc->flat[k].field == f)
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("trigger \"%s\": field \"%s\" is written twice (in \"%s\")",
+							td->tg_trigger->tgname, name, TextClip(arg, 128)),
+					 errdetail("Each field of the qualification goes into one column at most.")));
+	attnum = column_named(td, fname, eq + 1, false, psprintf("%s target", name), &typid);
+	check_column_unused(td, sc, attnum, arg);
+	flat = &sc->flat[sc->nflat];
+	flat->field = f;
+	flat->column = attnum;
+	att = TupleDescAttr(RelationGetDescr(td->tg_relation), attnum - 1);
+	if (!flat_type_fits(f, att->atttypid, att->atttypmod, &flat->as_text))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("trigger \"%s\": column \"%s\" (the %s target) has type %s, not %s",
+						td->tg_trigger->tgname, eq + 1, name,
+						format_type_with_typemod(att->atttypid, att->atttypmod), flat_types(f)),
+				 errdetail("Field %s of lead_qual.qualification is written as it is, without a cast.", name)));
+	sc->nflat++;
+}
+
+/*
+ * The scorer for the autoscore arguments args of a trigger on td's table,
+ * in cxt (the statement's fn_mcxt): the columns resolved and checked, the
+ * model loaded and its criteria bound to the row.  The arguments are the
+ * model, then up to three columns (target, evidence, as_of), then any
+ * number of flat targets "field=column" (an argument with "=" is one);
+ * the target may be empty when there are flat targets.
  */
 Scorer *
 ScorerSetup(TriggerData *td, MemoryContext cxt, const char *fname, char **args, int nargs)
@@ -251,29 +375,43 @@ ScorerSetup(TriggerData *td, MemoryContext cxt, const char *fname, char **args, 
 	Scorer	   *sc;
 	Oid			typid;
 	MemoryContext old;
+	int			npositional = 1;
 
-	if (nargs < 2 || nargs > 4)
+	while (npositional < nargs && strchr(args[npositional], '=') == NULL)
+		npositional++;
+	if (nargs < 2 || npositional > 4)
 		TriggerMisuse(td, fname,
-					  psprintf("it takes 2 to 4 arguments (model, target column[, evidence column[, as_of column]]), not %d",
-							   nargs));
+					  psprintf("it takes 2 to 4 arguments (model, target column[, evidence column[, as_of column]]), then any targets written field=column, not %d",
+							   npositional));
+	for (int a = npositional; a < nargs; a++)
+		if (strchr(args[a], '=') == NULL)
+			TriggerMisuse(td, fname,
+						  psprintf("argument \"%s\" follows a target written field=column: the columns target, evidence and as_of come first",
+								   TextClip(args[a], 64)));
 	sc = MemoryContextAllocZero(cxt, sizeof(Scorer));
 	sc->fname = fname;
 	sc->cxt = cxt;
 	old = MemoryContextSwitchTo(sc->cxt);
 	sc->model_text = pstrdup(args[0]);
 
-	sc->target = TriggerColumnArg(td, fname, args, 1, false, "target", &typid);
-	if (typid != qualification_type())
-		column_type_error(td, args[1], "target", typid, "lead_qual.qualification");
-	sc->qual_desc = QualTypeDesc(typid);
+	if (npositional > 1)
+		sc->target = TriggerColumnArg(td, fname, args, 1, npositional < nargs, "target", &typid);
+	else
+		sc->target = 0;
+	if (sc->target != 0)
+	{
+		if (typid != qualification_type())
+			column_type_error(td, args[1], "target", typid, "lead_qual.qualification");
+		sc->qual_desc = QualTypeDesc(typid);
+	}
 
-	if (nargs > 2)
+	if (npositional > 2)
 	{
 		sc->evidence = TriggerColumnArg(td, fname, args, 2, true, "evidence", &typid);
 		if (sc->evidence != 0 && typid != JSONBOID)
 			column_type_error(td, args[2], "evidence", typid, "jsonb");
 	}
-	if (nargs > 3)
+	if (npositional > 3)
 	{
 		sc->as_of = TriggerColumnArg(td, fname, args, 3, true, "as_of", &sc->as_of_type);
 		if (sc->as_of != 0 && sc->as_of_type != TIMESTAMPTZOID &&
@@ -281,6 +419,9 @@ ScorerSetup(TriggerData *td, MemoryContext cxt, const char *fname, char **args, 
 			column_type_error(td, args[3], "as_of", sc->as_of_type,
 							  "timestamptz, timestamp or date");
 	}
+	/* at most one per field (else an error): sc->flat has room for all */
+	for (int a = npositional; a < nargs; a++)
+		add_flat_target(td, sc, fname, args[a]);
 	MemoryContextSwitchTo(old);
 
 	RefInit(&sc->model, REGISTRY_MODELS, sc->cxt, true, true);
@@ -307,15 +448,24 @@ row_as_of(Scorer *sc, TupleTableSlot *slot)
 	return a;
 }
 
-/* Grade the row in slot into sc->grades; false when the qualification is NULL (no as_of). */
+/*
+ * What the grades of the row in slot add up to, in *t; false when the
+ * qualification is NULL (no as_of).
+ */
 bool
-ScorerGrade(Scorer *sc, const LqModel *m, TupleTableSlot *slot)
+ScorerTally(Scorer *sc, const LqModel *m, TupleTableSlot *slot, LqTally *t)
 {
 	LqAsOf		asof = row_as_of(sc, slot);
 
 	if (asof.isnull)
 		return false;
-	if (sc->evidence != 0)
+	if (sc->evidence == 0)
+	{
+		/* the row's columns, straight to the tally */
+		ReaderTallySlot(sc->reader, slot, &asof, t);
+		return true;
+	}
+	else
 	{
 		bool		isnull;
 		Datum		d = slot_getattr(slot, sc->evidence, &isnull);
@@ -325,13 +475,9 @@ ScorerGrade(Scorer *sc, const LqModel *m, TupleTableSlot *slot)
 		else
 			EvidenceFromJsonb(m, DatumGetJsonbP(d), sc->values);
 	}
-	else
-	{
-		ReaderGradeSlot(sc->reader, slot, &asof, sc->grades);
-		return true;
-	}
 	for (int i = 0; i < m->ncriteria; i++)
 		GradeCriterion(m, i, &sc->values[i], &asof, &sc->grades[i]);
+	GradeTally(m, sc->grades, t);
 	return true;
 }
 

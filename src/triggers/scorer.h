@@ -24,6 +24,17 @@
 #include "scoring/qualification.h"
 #include "scoring/reader.h"
 
+/*
+ * A field of the qualification that the trigger writes into a column of its
+ * own ("flat target", an argument field=column).
+ */
+typedef struct ScorerFlat
+{
+	QualField	field;
+	AttrNumber	column;
+	bool		as_text;		/* missing, failed: into a text column, "a, b" */
+} ScorerFlat;
+
 typedef struct Scorer
 {
 	const char *fname;			/* the trigger function, for messages */
@@ -31,18 +42,21 @@ typedef struct Scorer
 
 	/* from the autoscore trigger's arguments */
 	char	   *model_text;
-	AttrNumber	target;
+	AttrNumber	target;			/* the qualification; 0: flat targets only */
 	AttrNumber	evidence;		/* 0: the row is the evidence */
 	AttrNumber	as_of;			/* 0: the transaction's start time */
 	Oid			as_of_type;
-	TupleDesc	qual_desc;		/* lead_qual.qualification, blessed */
+	TupleDesc	qual_desc;		/* lead_qual.qualification, blessed; NULL
+								 * without target */
+	int			nflat;			/* the flat targets, in the arguments' order */
+	ScorerFlat	flat[QF_NFIELDS];
 
 	/* the model, loaded again when the registry changes */
 	LqRef		model;
 	uint64		model_loads;	/* model.loads when what follows was made */
 	LqRowBinding *binding;		/* row evidence */
 	LqReader   *reader;			/* grades it from the row's columns */
-	LqValue    *values;
+	LqValue    *values;			/* jsonb evidence */
 	LqGrade    *grades;
 	QualMaker	maker;
 	bool		can_skip;		/* an unchanged UPDATE need not be evaluated */
@@ -60,7 +74,7 @@ extern AttrNumber TriggerColumnArg(TriggerData *td, const char *fname, char **ar
 extern Scorer *ScorerSetup(TriggerData *td, MemoryContext cxt, const char *fname,
 						   char **args, int nargs);
 extern const LqModel *ScorerModel(Scorer *sc, TriggerData *td);
-extern bool ScorerGrade(Scorer *sc, const LqModel *m, TupleTableSlot *slot);
+extern bool ScorerTally(Scorer *sc, const LqModel *m, TupleTableSlot *slot, LqTally *t);
 extern bool TriggerSameColumn(TupleTableSlot *a, TupleTableSlot *b, AttrNumber attnum);
 
 #endif							/* LQ_SCORER_H */

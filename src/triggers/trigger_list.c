@@ -98,9 +98,11 @@ lq_autoscore_triggers(PG_FUNCTION_ARGS)
 			args = trigger_args(tup, desc, t->tgnargs);
 			values[0] = ObjectIdGetDatum(t->tgrelid);
 			values[1] = NameGetDatum(&t->tgname);
+			/* model, target, evidence, as_of: not the flat targets, field=column */
 			for (int a = 0; a < 4; a++)
 			{
-				if (a < t->tgnargs && args[a][0] != '\0')
+				if (a < t->tgnargs && args[a][0] != '\0' &&
+					(a == 0 || strchr(args[a], '=') == NULL))
 					values[2 + a] = CStringGetTextDatum(args[a]);
 				else
 					nulls[2 + a] = true;

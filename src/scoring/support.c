@@ -14,11 +14,16 @@
  *	 score(m, l, as_of)
  *	   => score_columns(m, as_of, 'leads'::regtype, '{id,budget,...}', l.id, l.budget, ...)
  *
- * All columns are passed, not only those the model reads, so the rewritten
- * call stays right when a registered model is redefined to read others.
- * The planner calls this again whenever the plan is remade, for instance
- * after ALTER TABLE.  Other rows (subqueries, ROW(...), functions) and
- * tables with too many columns keep the row form.
+ * When the model is a constant value (given as one, or looked up by name
+ * when the query is planned: see below), only the columns its criteria
+ * may read are passed (those named like a criterion's source or key),
+ * which saves taking the rest of the row apart; else all columns are, so
+ * that the call stays right whatever model it is given.  A model that
+ * reads a column the table lacks gets all of them, and the error of the
+ * call.  The planner calls this again whenever the plan is remade, for
+ * instance after ALTER TABLE, or when a model is redefined.  Other rows
+ * (subqueries, ROW(...), functions) and tables with too many columns keep
+ * the row form.
  *
  * First, a model (or engagement rules) named by a constant text is looked
  * up once, when the query is planned, and the call becomes the same
@@ -59,6 +64,7 @@
 
 #include "fmgr.h"
 
+#include "model/model.h"
 #include "registry/ref.h"
 #include "registry/registry.h"
 
@@ -166,6 +172,61 @@ resolve_name(SupportRequestSimplify *req)
 	return result;
 }
 
+/*
+ * The model of a constant model argument, or NULL when the argument is not
+ * one (a name, an expression).
+ */
+static const LqModel *
+const_model(Node *arg)
+{
+	Const	   *c = (Const *) arg;
+
+	if (!IsA(c, Const) || c->constisnull || c->consttype != ModelTypeOid())
+		return NULL;
+	return ModelDecode((struct varlena *) PG_DETOAST_DATUM_PACKED(c->constvalue));
+}
+
+/* Does a criterion of m read a column named name, under its source or key? */
+static bool
+model_may_read(const LqModel *m, const char *name)
+{
+	for (int i = 0; i < m->ncriteria; i++)
+	{
+		const LqCriterion *c = &m->criteria[i];
+
+		if (strcmp(c->source, name) == 0 || (c->read_key && strcmp(c->key, name) == 0))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Are the columns of desc that model m may read enough for it: has every
+ * criterion a column under its source or key?  (If not, the call is given
+ * them all, and fails as it would.)
+ */
+static bool
+model_columns_found(const LqModel *m, TupleDesc desc)
+{
+	for (int i = 0; i < m->ncriteria; i++)
+	{
+		const LqCriterion *c = &m->criteria[i];
+		bool		found = false;
+
+		for (int a = 0; a < desc->natts && !found; a++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, a);
+
+			found = !att->attisdropped &&
+				(strcmp(NameStr(att->attname), c->source) == 0 ||
+				 (c->read_key && strcmp(NameStr(att->attname), c->key) == 0));
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
 static Node *
 rewrite_to_columns(SupportRequestSimplify *req)
 {
@@ -182,6 +243,7 @@ rewrite_to_columns(SupportRequestSimplify *req)
 	Oid			target;
 	char	   *fname;
 	FuncExpr   *result;
+	const LqModel *m;
 
 	if (root == NULL || list_length(call->args) != 3)
 		return NULL;
@@ -210,6 +272,9 @@ rewrite_to_columns(SupportRequestSimplify *req)
 		return NULL;
 
 	desc = lookup_rowtype_tupdesc(row->vartype, -1);
+	m = const_model(model_arg);
+	if (m != NULL && !model_columns_found(m, desc))
+		m = NULL;
 	names = palloc(sizeof(Datum) * Max(desc->natts, 1));
 	args = list_make2(model_arg, lthird(call->args));
 	args = lappend(args, makeConst(REGTYPEOID, -1, InvalidOid, sizeof(Oid),
@@ -220,7 +285,7 @@ rewrite_to_columns(SupportRequestSimplify *req)
 		Form_pg_attribute att = TupleDescAttr(desc, a);
 		Var		   *col;
 
-		if (att->attisdropped)
+		if (att->attisdropped || (m != NULL && !model_may_read(m, NameStr(att->attname))))
 			continue;
 		col = makeVar(row->varno, att->attnum, att->atttypid, att->atttypmod,
 					  att->attcollation, 0);

@@ -76,16 +76,17 @@ CREATE TRIGGER noop BEFORE UPDATE ON leads_noop
     FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();
 
 -- The simplest case: the plain leads of common.sql (booleans and 0-10
--- marks) scored with the built-in model bant, stored as a qualification ...
-CREATE TABLE plain_q (
+-- marks, and a note) scored with the built-in model bant, stored as a
+-- qualification ...
+CREATE TABLE plain_lead_columns (
     id int,
     budget boolean,
     authority boolean,
     need int,
     timeframe int,
-    note text,
-    q lead_qual.qualification
+    note text
 );
+CREATE TABLE plain_q (LIKE plain_lead_columns, q lead_qual.qualification);
 CREATE TABLE plain_q_autoscore (LIKE plain_q);
 CREATE TABLE plain_q_plpgsql (LIKE plain_q);
 CREATE TRIGGER score BEFORE INSERT OR UPDATE ON plain_q_autoscore
@@ -104,12 +105,7 @@ CREATE TRIGGER score BEFORE INSERT OR UPDATE ON plain_q_plpgsql
 -- ... or as plain columns of the table (flat targets), which BI tools read
 -- as they are.
 CREATE TABLE plain_flat (
-    id int,
-    budget boolean,
-    authority boolean,
-    need int,
-    timeframe int,
-    note text,
+    LIKE plain_lead_columns,
     score double precision,
     status text,
     tier text,

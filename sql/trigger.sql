@@ -198,6 +198,83 @@ DROP TRIGGER score ON regional;
 ALTER TABLE regional DROP COLUMN timeframe;
 DROP TABLE regional;
 
-DROP TABLE leads, acme_leads, touches, parted, misuse;
+-- Flat targets: arguments field=column write fields of the qualification
+-- into plain columns of the table (missing and failed into text as
+-- "a, b", or into text[]), with or without a qualification column.
+CREATE TABLE flat (id int PRIMARY KEY, budget boolean, authority boolean, need int,
+                   timeframe int, score double precision, status text, tier varchar,
+                   qualified boolean, missing text, failed text[], met int, model text,
+                   known int, total int, note text);
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON flat FOR EACH ROW
+    EXECUTE FUNCTION lead_qual.autoscore('bant', 'score=score', 'status=status', 'tier=tier',
+        'qualified=qualified', 'missing=missing', 'failed=failed', 'met=met', 'model=model',
+        'known=known', 'total=total');
+INSERT INTO flat (id, budget, authority, need, timeframe) VALUES
+    (1, true, NULL, 7, NULL), (2, false, false, 2, 3), (3, true, true, 8, 9),
+    (4, NULL, NULL, NULL, NULL);
+SELECT id, score, status, tier, qualified, missing, failed, met, model, known, total
+  FROM flat ORDER BY id;
+-- The same as qualify() says.
+SELECT count(*) FILTER (WHERE (f.model, f.score, f.qualified, f.status, f.tier, f.met, f.known,
+                               f.total, f.missing, f.failed)
+                              IS NOT DISTINCT FROM
+                              (q.model, q.score, q.qualified, q.status, q.tier, q.met, q.known,
+                               q.total, array_to_string(q.missing, ', '), q.failed)) AS current,
+       count(*)
+  FROM flat f, qualify('bant', f) q;
+-- New evidence is scored again; a value written by hand is put right; an
+-- UPDATE of other columns leaves the row as it is.
+UPDATE flat SET need = 10 WHERE id = 1;
+UPDATE flat SET status = 'qualified', score = NULL WHERE id = 2;
+UPDATE flat SET note = 'called' WHERE id = 3;
+SELECT id, score, status, tier, missing, note FROM flat WHERE id <= 3 ORDER BY id;
+-- With a qualification column too, and the evidence in jsonb.
+CREATE TABLE flat_jsonb (id int, evidence jsonb, q qualification, score float8, missing text[]);
+CREATE TRIGGER score BEFORE INSERT OR UPDATE ON flat_jsonb FOR EACH ROW
+    EXECUTE FUNCTION lead_qual.autoscore('bant', 'q', 'evidence', 'score=score', 'missing=missing');
+INSERT INTO flat_jsonb (id, evidence) VALUES (1, '{"budget": 8, "need": 9}'), (2, NULL);
+SELECT id, score, missing, (q).score AS q_score, (q).missing AS q_missing FROM flat_jsonb ORDER BY id;
+-- autoscore_triggers() lists the target, evidence and as_of columns, not
+-- the flat targets.
+SELECT trigger_name, model, target_column, evidence_column, as_of_column
+  FROM autoscore_triggers('flat');
+SELECT trigger_name, model, target_column, evidence_column, as_of_column
+  FROM autoscore_triggers('flat_jsonb');
+-- Wrong flat targets are refused when the trigger is created: a field the
+-- qualification lacks (22023), a column the table lacks (42703) or of
+-- another type (42804; a domain too: its constraints would not be
+-- checked), a field or a column named twice (42710, 42701), a column or
+-- target after a flat target (39P01).
+CREATE DOMAIN short_text AS text CHECK (length(VALUE) < 5);
+ALTER TABLE flat ADD COLUMN short_status short_text, ADD COLUMN status8 varchar(8);
+SELECT v.args, r.*
+  FROM (VALUES
+    ($$'scroe=score'$$),
+    ($$'score=nope'$$),
+    ($$'score=status'$$),
+    ($$'status=short_status'$$),
+    ($$'status=status8'$$),
+    ($$'missing=met'$$),
+    ($$'score=score', 'score=met'$$),
+    ($$'score=score', 'tier=score'$$),
+    ($$'score=score', 'status'$$),
+    ($$'=score'$$),
+    ($$'score='$$),
+    ($$'', ''$$)
+  ) AS v(args),
+  regress.err_detail('CREATE TRIGGER t BEFORE INSERT ON flat FOR EACH ROW EXECUTE FUNCTION lead_qual.autoscore(''bant'', '
+                     || args || ')') r;
+-- The history is read from a qualification column: a trigger with flat
+-- targets only has none to follow.
+SELECT * FROM regress.err('SELECT lead_qual.enable_history(''flat'')');
+-- rescore() rewrites the qualification column, and has none to rewrite.
+SELECT * FROM regress.err('CALL lead_qual.rescore(''flat'')');
+-- A column it writes cannot be dropped, renamed or retyped.
+SELECT * FROM regress.err('ALTER TABLE flat DROP COLUMN tier');
+SELECT * FROM regress.err('ALTER TABLE flat ALTER COLUMN score TYPE numeric');
+ALTER TABLE flat DROP COLUMN short_status, DROP COLUMN status8;
+DROP DOMAIN short_text;
+
+DROP TABLE leads, acme_leads, touches, parted, misuse, flat, flat_jsonb;
 DROP FUNCTION try_trigger(text);
 SELECT drop_model('acme_t'), drop_model('timely');

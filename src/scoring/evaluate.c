@@ -332,6 +332,18 @@ steady(FunctionCallInfo fcinfo, void *cache)
 	return c;
 }
 
+/* *ev for a call on the steady way: the model, no values, no grades. */
+static inline void
+steady_evaluation(EvalCache *c, LqEvaluation *ev)
+{
+	ev->model = c->reader_model;
+	ev->values = NULL;
+	ev->grades = NULL;
+	ev->asof = c->last_asof_day;
+	ev->model_loads = c->model_loads;
+	ev->model_cxt = RefMemory(&c->model);
+}
+
 /* The evaluation with the values read: explain() and next_action() show them. */
 bool
 Evaluate(FunctionCallInfo fcinfo, void **cache, LqEvaluation *ev)
@@ -394,6 +406,27 @@ EvaluateQualified(FunctionCallInfo fcinfo, void **cache, bool *qualified)
 }
 
 /*
+ * The states of the criteria as one number and the sum of share * grade
+ * (ReaderStatesArgs()), when this call is a *_columns call on the steady
+ * way (see steady()) with a model of at most max_criteria criteria and no
+ * pass score; *ev as EvaluateTally() fills it.  False when not: then
+ * EvaluateTally(), which also loads what is needed.
+ */
+bool
+EvaluateStates(FunctionCallInfo fcinfo, void *cache, int max_criteria, LqEvaluation *ev,
+			   int *states, double *sum)
+{
+	EvalCache  *c = steady(fcinfo, cache);
+
+	if (c == NULL || c->reader_model->has_pass_score ||
+		c->reader_model->ncriteria > max_criteria)
+		return false;
+	*states = ReaderStatesArgs(c->steady_reader, fcinfo, &c->last_asof_day, sum);
+	steady_evaluation(c, ev);
+	return true;
+}
+
+/*
  * What the grades add up to (GradeTally() of the grades), in *t; *ev as
  * EvaluateGrades() fills it, but that ev->grades may be NULL: a *_columns
  * call adds up as it reads, without the grades.  False when the result is
@@ -407,12 +440,7 @@ EvaluateTally(FunctionCallInfo fcinfo, void **cache, LqEvaluation *ev, LqTally *
 	if (likely(c != NULL))
 	{
 		ReaderTallyArgs(c->steady_reader, fcinfo, &c->last_asof_day, t);
-		ev->model = c->reader_model;
-		ev->values = NULL;
-		ev->grades = NULL;
-		ev->asof = c->last_asof_day;
-		ev->model_loads = c->model_loads;
-		ev->model_cxt = RefMemory(&c->model);
+		steady_evaluation(c, ev);
 		return true;
 	}
 	if (!evaluate(fcinfo, cache, false, ev))

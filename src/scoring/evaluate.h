@@ -39,6 +39,8 @@ extern bool EvaluateGrades(FunctionCallInfo fcinfo, void **cache, LqEvaluation *
 extern bool EvaluateScore(FunctionCallInfo fcinfo, void **cache, const LqModel **m,
 						  double *score);
 extern bool EvaluateQualified(FunctionCallInfo fcinfo, void **cache, bool *qualified);
+extern bool EvaluateStates(FunctionCallInfo fcinfo, void *cache, int max_criteria,
+						   LqEvaluation *ev, int *states, double *sum);
 extern bool EvaluateTally(FunctionCallInfo fcinfo, void **cache, LqEvaluation *ev,
 						  LqTally *t);
 

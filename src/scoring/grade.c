@@ -389,6 +389,22 @@ GradeTally(const LqModel *m, const LqGrade *grades, LqTally *t)
 					  grades[i].state == LQ_MET, grades[i].grade);
 }
 
+/*
+ * The tally of a lead from the states of its criteria, one number in base 3
+ * (criterion i its digit i: unknown 0, met 1, unmet 2), and the sum of
+ * share * grade, for a model without a pass score (whose tally needs no
+ * more).
+ */
+void
+GradeTallyOfStates(const LqModel *m, int states, double sum, LqTally *t)
+{
+	Assert(!m->has_pass_score);
+	GradeTallyStart(t, m);
+	for (int i = 0; i < m->ncriteria; i++, states /= 3)
+		GradeTallyAdd(t, i, &m->criteria[i], states % 3 == LQ_UNKNOWN, states % 3 == LQ_MET, 0);
+	t->sum = sum;
+}
+
 /* The outcome of the grades: score, counts, status and tier. */
 void
 GradeOutcome(const LqModel *m, const LqGrade *grades, LqOutcome *out)
@@ -412,10 +428,7 @@ GradeTallyOutcome(const LqModel *m, const LqTally *t, LqOutcome *out)
 	bool		could = true;
 	int			qualified,
 				needs_info,
-				rest,
-				below_a,
-				below_b,
-				below_c;
+				rest;
 
 	out->met = t->met;
 	out->known = m->ncriteria - t->unknown;
@@ -443,11 +456,7 @@ GradeTallyOutcome(const LqModel *m, const LqTally *t, LqOutcome *out)
 	rest = !qualified * (2 - needs_info);
 	out->status = (LqStatus) (rest + t->knockout_failed * (3 - rest));
 
-	/* the first tier whose threshold the score reaches, the same way */
-	below_a = score < m->tier_a;
-	below_b = below_a & (score < m->tier_b);
-	below_c = below_b & (score < m->tier_c);
-	out->tier = (char) ('A' + below_a + below_b + below_c);
+	out->tier = GradeTier(m, score);
 }
 
 const char *

@@ -143,14 +143,17 @@ GradeTallyStart(LqTally *t, const LqModel *m)
 
 /*
  * Add criterion c's grade, unknown or else met or not, to what whether the
- * lead is qualified rests on: the sum, the criteria met, the knockouts
+ * lead is qualified rests on: the sum (when with_sum: a model without a
+ * pass score does not need it), the criteria met, the knockouts
  * (GradeTallyQualified); criteria must come in model order.  No branch
  * depends on the grade (see GradeChoose).
  */
 static inline void
-GradeTallyCount(LqTally *t, const LqCriterion *c, bool unknown, bool met, double grade)
+GradeTallyCount(LqTally *t, const LqCriterion *c, bool unknown, bool met, double grade,
+				bool with_sum)
 {
-	t->sum += c->share * grade;
+	if (with_sum)
+		t->sum += c->share * grade;
 	t->met += met;
 	if (c->knockout)
 	{
@@ -169,7 +172,7 @@ static inline void
 GradeTallyAdd(LqTally *t, int i, const LqCriterion *c, bool unknown, bool met,
 			  double grade)
 {
-	GradeTallyCount(t, c, unknown, met, grade);
+	GradeTallyCount(t, c, unknown, met, grade, true);
 	t->unknown += unknown;
 	t->unknown_set |= (uint64) unknown << i;
 	t->unmet_set |= (uint64) (!unknown & !met) << i;
@@ -193,7 +196,8 @@ GradeScoreOfSum(double sum)
 
 /*
  * Is the lead qualified, by what its grades add up to (GradeTallyCount()
- * is enough) and its score (used only when the model has a pass score)?
+ * is enough, without the sum when the model has no pass score) and its
+ * score (used only when the model has a pass score)?
  */
 static inline bool
 GradeTallyQualified(const LqModel *m, const LqTally *t, double score)
@@ -202,7 +206,22 @@ GradeTallyQualified(const LqModel *m, const LqTally *t, double score)
 		(!m->has_pass_score | (score >= m->pass_score));
 }
 
+/*
+ * The tier of a score: the first whose threshold it reaches, worked out by
+ * arithmetic rather than branches (the tier varies from lead to lead).
+ */
+static inline char
+GradeTier(const LqModel *m, double score)
+{
+	int			below_a = score < m->tier_a;
+	int			below_b = below_a & (score < m->tier_b);
+	int			below_c = below_b & (score < m->tier_c);
+
+	return (char) ('A' + below_a + below_b + below_c);
+}
+
 extern void GradeTally(const LqModel *m, const LqGrade *grades, LqTally *t);
+extern void GradeTallyOfStates(const LqModel *m, int states, double sum, LqTally *t);
 extern void GradeTallyOutcome(const LqModel *m, const LqTally *t, LqOutcome *out);
 extern void GradeOutcome(const LqModel *m, const LqGrade *grades, LqOutcome *out);
 extern double GradeScore(const LqModel *m, const LqGrade *grades);

@@ -137,6 +137,7 @@ QualMakerInit(QualMaker *qm, const LqModel *m, TupleDesc desc, MemoryContext cxt
 	qm->key_arrays[0] = qm->key_arrays[1] = NULL;
 	qm->key_lists[0] = qm->key_lists[1] = NULL;
 	qm->templates = NULL;
+	qm->by_states = NULL;
 	qm->ntemplates = 0;
 	qm->base3 = NULL;
 	qm->name_text = CStringGetTextDatum(m->name);
@@ -189,56 +190,47 @@ set_members(QualMaker *qm, const LqModel *m, uint64 set, bool unknown)
 	return n;
 }
 
-/* The text[] of the keys of the criteria in set (missing or failed). */
-static Datum
-key_array(QualMaker *qm, const LqModel *m, uint64 set, bool unknown)
-{
-	Datum	   *cached = set_slot(qm, m, &qm->key_arrays[unknown ? 0 : 1], set);
-	MemoryContext old;
-	int			n;
-	Datum		array;
-
-	if (cached != NULL && *cached != (Datum) 0)
-		return *cached;
-	n = set_members(qm, m, set, unknown);
-	for (int k = 0; k < n; k++)
-		qm->scratch[k] = qm->key_texts[DatumGetInt32(qm->scratch[k])];
-	old = MemoryContextSwitchTo(cached != NULL ? qm->cxt : CurrentMemoryContext);
-	array = n == 0 ? PointerGetDatum(construct_empty_array(TEXTOID)) :
-		PointerGetDatum(construct_array(qm->scratch, n, TEXTOID, -1, false, TYPALIGN_INT));
-	MemoryContextSwitchTo(old);
-	if (cached != NULL)
-		*cached = array;
-	return array;
-}
-
 /*
- * The same keys as one text, separated by ", " (empty when there are none),
+ * The keys of the criteria in set (missing or failed): a text[], or when
+ * as_text one text, the keys separated by ", " (empty when there are none),
  * as the views of create_view() show them.
  */
 static Datum
-key_list(QualMaker *qm, const LqModel *m, uint64 set, bool unknown)
+key_value(QualMaker *qm, const LqModel *m, uint64 set, bool unknown, bool as_text)
 {
-	Datum	   *cached = set_slot(qm, m, &qm->key_lists[unknown ? 0 : 1], set);
-	StringInfoData list;
+	Datum	  **which = as_text ? &qm->key_lists[unknown ? 0 : 1] :
+		&qm->key_arrays[unknown ? 0 : 1];
+	Datum	   *cached = set_slot(qm, m, which, set);
 	MemoryContext old;
 	int			n;
-	Datum		joined;
+	Datum		value;
 
 	if (cached != NULL && *cached != (Datum) 0)
 		return *cached;
 	n = set_members(qm, m, set, unknown);
 	old = MemoryContextSwitchTo(cached != NULL ? qm->cxt : CurrentMemoryContext);
-	initStringInfo(&list);
-	for (int k = 0; k < n; k++)
-		appendStringInfo(&list, "%s%s", k > 0 ? ", " : "",
-						 m->criteria[DatumGetInt32(qm->scratch[k])].key);
-	joined = CStringGetTextDatum(list.data);
-	pfree(list.data);
+	if (as_text)
+	{
+		StringInfoData list;
+
+		initStringInfo(&list);
+		for (int k = 0; k < n; k++)
+			appendStringInfo(&list, "%s%s", k > 0 ? ", " : "",
+							 m->criteria[DatumGetInt32(qm->scratch[k])].key);
+		value = CStringGetTextDatum(list.data);
+		pfree(list.data);
+	}
+	else
+	{
+		for (int k = 0; k < n; k++)
+			qm->scratch[k] = qm->key_texts[DatumGetInt32(qm->scratch[k])];
+		value = n == 0 ? PointerGetDatum(construct_empty_array(TEXTOID)) :
+			PointerGetDatum(construct_array(qm->scratch, n, TEXTOID, -1, false, TYPALIGN_INT));
+	}
 	MemoryContextSwitchTo(old);
 	if (cached != NULL)
-		*cached = joined;
-	return joined;
+		*cached = value;
+	return value;
 }
 
 /* The outcome of what the grades added up to, with its sets of criteria. */
@@ -274,11 +266,9 @@ QualFieldValue(QualMaker *qm, const LqModel *m, const QualOutcome *qo, QualField
 		case QF_TOTAL:
 			return Int32GetDatum(qo->out.total);
 		case QF_MISSING:
-			return as_text ? key_list(qm, m, qo->unknown, true) :
-				key_array(qm, m, qo->unknown, true);
+			return key_value(qm, m, qo->unknown, true, as_text);
 		case QF_FAILED:
-			return as_text ? key_list(qm, m, qo->unmet, false) :
-				key_array(qm, m, qo->unmet, false);
+			return key_value(qm, m, qo->unmet, false, as_text);
 	}
 	elog(ERROR, "lead_qual.qualification has no field %d", (int) f);
 	return (Datum) 0;			/* keep the compiler quiet */
@@ -391,6 +381,18 @@ find_template(QualMaker *qm, const LqModel *m, const QualOutcome *qo, QualTempla
 	return *slot ? **slot : NULL;
 }
 
+/* A copy of template t with this score and tier, in the current memory context. */
+static inline Datum
+copy_template(const QualTemplate *t, double score, char tier)
+{
+	HeapTupleHeader q = palloc(t->len);
+
+	memcpy(q, t->value, t->len);
+	memcpy((char *) q + t->score_at, &score, sizeof(double));
+	((char *) q)[t->tier_at] = tier;
+	return PointerGetDatum(q);
+}
+
 /* The qualification of the outcome, in the current memory context. */
 Datum
 QualMakeFrom(QualMaker *qm, const LqModel *m, const QualOutcome *qo)
@@ -413,11 +415,51 @@ QualMakeFrom(QualMaker *qm, const LqModel *m, const QualOutcome *qo)
 		qm->ntemplates++;
 		return PointerGetDatum(q);
 	}
-	q = palloc(t->len);
-	memcpy(q, t->value, t->len);
-	memcpy((char *) q + t->score_at, &qo->out.score, sizeof(double));
-	((char *) q)[t->tier_at] = qo->out.tier;
-	return PointerGetDatum(q);
+	return copy_template(t, qo->out.score, qo->out.tier);
+}
+
+/*
+ * The qualification of a lead by the states of its criteria (as
+ * GradeTallyOfStates() reads them) and the sum of share * grade, for a
+ * model without a pass score and of at most QUAL_KEY_ARRAY_CACHE criteria:
+ * its status then follows from the states, and so does everything but the
+ * score and the tier, so that the template is found by the states alone.
+ */
+Datum
+QualMakeFromStates(QualMaker *qm, const LqModel *m, int states, double sum)
+{
+	QualTemplate *t;
+	LqTally		tally;
+	QualOutcome qo;
+	QualTemplate **slot;
+	Datum		q;
+
+	Assert(!m->has_pass_score && m->ncriteria <= QUAL_KEY_ARRAY_CACHE);
+	if (likely(qm->by_states != NULL) && (t = qm->by_states[states]) != NULL)
+	{
+		double		score = GradeScoreOfSum(sum);
+
+		return copy_template(t, score, GradeTier(m, score));
+	}
+
+	/* the first lead in these states: made from its tally, kept for the next */
+	GradeTallyOfStates(m, states, sum, &tally);
+	QualOutcomeOf(m, &tally, &qo);
+	q = QualMakeFrom(qm, m, &qo);
+	t = find_template(qm, m, &qo, &slot);
+	if (t != NULL)
+	{
+		if (qm->by_states == NULL)
+		{
+			int			nstates = 1;
+
+			for (int i = 0; i < m->ncriteria; i++)
+				nstates *= 3;
+			qm->by_states = MemoryContextAllocZero(qm->cxt, sizeof(QualTemplate *) * nstates);
+		}
+		qm->by_states[states] = t;
+	}
+	return q;
 }
 
 /* The qualification the grades make, in the current memory context. */

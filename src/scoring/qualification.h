@@ -66,6 +66,8 @@ typedef struct QualMaker
 	Datum	   *key_arrays[2];	/* [0] missing, [1] failed; NULL until used */
 	Datum	   *key_lists[2];	/* the same as text, "a, b"; NULL until used */
 	QualTemplate ***templates;	/* [states][status]; NULL until used */
+	QualTemplate **by_states;	/* [states], without a pass score; NULL
+								 * until used */
 	int			ntemplates;
 	uint16	   *base3;			/* a set of criteria as a number in base 3 */
 } QualMaker;
@@ -107,6 +109,7 @@ extern void QualMakerInit(QualMaker *qm, const LqModel *m, TupleDesc desc, Memor
 extern Datum QualMake(QualMaker *qm, const LqModel *m, const LqGrade *grades);
 extern void QualOutcomeOf(const LqModel *m, const LqTally *t, QualOutcome *qo);
 extern Datum QualMakeFrom(QualMaker *qm, const LqModel *m, const QualOutcome *qo);
+extern Datum QualMakeFromStates(QualMaker *qm, const LqModel *m, int states, double sum);
 extern Datum QualFieldValue(QualMaker *qm, const LqModel *m, const QualOutcome *qo,
 							QualField f, bool as_text);
 /* Reads stored qualifications, with the descriptor of their row type kept. */

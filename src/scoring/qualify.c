@@ -48,6 +48,8 @@ lq_qualify(PG_FUNCTION_ARGS)
 	LqEvaluation ev;
 	LqTally		tally;
 	QualOutcome qo;
+	int			states;
+	double		sum;
 
 	if (qc == NULL)
 	{
@@ -55,6 +57,10 @@ lq_qualify(PG_FUNCTION_ARGS)
 		qc->desc = QualCallResultDesc(fcinfo);
 		fcinfo->flinfo->fn_extra = qc;
 	}
+	/* a lead's states and sum, when they are all its qualification follows from */
+	if (likely(EvaluateStates(fcinfo, qc->eval, QUAL_KEY_ARRAY_CACHE, &ev, &states, &sum)) &&
+		likely(qc->maker_for == ev.model_loads))
+		PG_RETURN_DATUM(QualMakeFromStates(&qc->maker, ev.model, states, sum));
 	if (!EvaluateTally(fcinfo, &qc->eval, &ev, &tally))
 		PG_RETURN_NULL();
 	if (qc->maker_for != ev.model_loads)

@@ -59,6 +59,7 @@ typedef struct ReadStep
 	double		share;			/* the criterion's */
 	double		pass;			/* grade rules: met at >= pass */
 	double		unknown_grade;	/* the grade of a NULL */
+	int			digit;			/* 3^i for criterion i: its place among the states */
 	const LqCriterion *c;
 } ReadStep;
 
@@ -135,12 +136,13 @@ ReaderMake(const LqModel *m, LqRowBinding *b, MemoryContext cxt)
 	r->model = m;
 	r->binding = b;
 	r->nsteps = m->ncriteria;
-	for (int i = 0; i < m->ncriteria; i++)
+	for (int i = 0, digit = 1; i < m->ncriteria; i++, digit = Min(digit, PG_INT32_MAX / 3) * 3)
 	{
 		const LqCriterion *c = &m->criteria[i];
 		ReadStep   *s = &r->steps[i];
 
 		s->c = c;
+		s->digit = digit;		/* used only for models of few criteria */
 		s->share = c->share;
 		s->pass = c->pass;
 		s->col = EvidenceBoundColumn(b, i);
@@ -243,7 +245,9 @@ typedef enum ReadWant
 	WANT_GRADES,				/* each criterion's grade */
 	WANT_SCORE,					/* the sum of share * grade */
 	WANT_COUNT,					/* LqTally, GradeTallyCount()'s part */
-	WANT_TALLY					/* LqTally */
+	WANT_MET,					/* the same without the sum */
+	WANT_TALLY,					/* LqTally */
+	WANT_STATES					/* the sum, and every criterion's state */
 } ReadWant;
 
 /*
@@ -255,12 +259,13 @@ typedef enum ReadWant
 static pg_attribute_always_inline void
 read_all(const LqReader *r, const NullableDatum *args, const Datum *values,
 		 const bool *nulls, const LqAsOf *asof, ReadWant want,
-		 LqGrade *grades, double *sum, LqTally *tally)
+		 LqGrade *grades, double *sum, LqTally *tally, int *states)
 {
 	double		total = 0;
+	int			digits = 0;
 	LqTally		sums;			/* a local: its fields can stay in registers */
 
-	if (want == WANT_COUNT || want == WANT_TALLY)
+	if (want == WANT_COUNT || want == WANT_MET || want == WANT_TALLY)
 		GradeTallyStart(&sums, r->model);
 	for (int i = 0; i < r->nsteps; i++)
 	{
@@ -294,14 +299,25 @@ read_all(const LqReader *r, const NullableDatum *args, const Datum *values,
 		}
 		else if (want == WANT_SCORE)
 			total += s->share * grade;	/* in model order, as GradeScore() */
-		else if (want == WANT_COUNT)
-			GradeTallyCount(&sums, s->c, unknown, met, grade);
+		else if (want == WANT_STATES)
+		{
+			total += s->share * grade;
+			/* unknown 0, met 1, unmet 2, as LqState counts */
+			digits += (int) !unknown * (2 - (int) met) * s->digit;
+		}
+		else if (want == WANT_COUNT || want == WANT_MET)
+			GradeTallyCount(&sums, s->c, unknown, met, grade, want == WANT_COUNT);
 		else
 			GradeTallyAdd(&sums, i, s->c, unknown, met, grade);
 	}
 	if (want == WANT_SCORE)
 		*sum = total;
-	else if (want == WANT_COUNT || want == WANT_TALLY)
+	else if (want == WANT_STATES)
+	{
+		*sum = total;
+		*states = digits;
+	}
+	else if (want == WANT_COUNT || want == WANT_MET || want == WANT_TALLY)
 		*tally = sums;
 }
 
@@ -310,7 +326,7 @@ void
 ReaderGradeArgs(const LqReader *r, FunctionCallInfo fcinfo, const LqAsOf *asof,
 				LqGrade *grades)
 {
-	read_all(r, fcinfo->args, NULL, NULL, asof, WANT_GRADES, grades, NULL, NULL);
+	read_all(r, fcinfo->args, NULL, NULL, asof, WANT_GRADES, grades, NULL, NULL, NULL);
 }
 
 /*
@@ -322,7 +338,7 @@ ReaderScoreArgs(const LqReader *r, FunctionCallInfo fcinfo, const LqAsOf *asof)
 {
 	double		sum;
 
-	read_all(r, fcinfo->args, NULL, NULL, asof, WANT_SCORE, NULL, &sum, NULL);
+	read_all(r, fcinfo->args, NULL, NULL, asof, WANT_SCORE, NULL, &sum, NULL, NULL);
 	return GradeScoreOfSum(sum);
 }
 
@@ -335,9 +351,31 @@ ReaderQualifiedArgs(const LqReader *r, FunctionCallInfo fcinfo, const LqAsOf *as
 {
 	LqTally		tally;
 
-	read_all(r, fcinfo->args, NULL, NULL, asof, WANT_COUNT, NULL, NULL, &tally);
-	return GradeTallyQualified(r->model, &tally,
-							   r->model->has_pass_score ? GradeScoreOfSum(tally.sum) : 0);
+	if (!r->model->has_pass_score)
+	{
+		read_all(r, fcinfo->args, NULL, NULL, asof, WANT_MET, NULL, NULL, &tally, NULL);
+		return GradeTallyQualified(r->model, &tally, 0);
+	}
+	read_all(r, fcinfo->args, NULL, NULL, asof, WANT_COUNT, NULL, NULL, &tally, NULL);
+	return GradeTallyQualified(r->model, &tally, GradeScoreOfSum(tally.sum));
+}
+
+/*
+ * The states of the criteria from the arguments of a *_columns call, one
+ * number in base 3 (criterion i its digit i: unknown 0, met 1, unmet 2),
+ * and the sum of share * grade in *sum: all that the qualification of a
+ * lead follows from when the model has no pass score
+ * (GradeTallyOfStates).  For models of at most 19 criteria (3^19 < 2^31).
+ */
+int
+ReaderStatesArgs(const LqReader *r, FunctionCallInfo fcinfo, const LqAsOf *asof,
+				 double *sum)
+{
+	int			states;
+
+	Assert(r->nsteps <= 19);
+	read_all(r, fcinfo->args, NULL, NULL, asof, WANT_STATES, NULL, sum, NULL, &states);
+	return states;
 }
 
 /* What the grades from the arguments of a *_columns call add up to. */
@@ -345,7 +383,7 @@ void
 ReaderTallyArgs(const LqReader *r, FunctionCallInfo fcinfo, const LqAsOf *asof,
 				LqTally *tally)
 {
-	read_all(r, fcinfo->args, NULL, NULL, asof, WANT_TALLY, NULL, NULL, tally);
+	read_all(r, fcinfo->args, NULL, NULL, asof, WANT_TALLY, NULL, NULL, tally, NULL);
 }
 
 /* Grade every criterion from a slot holding a row of the bound type. */
@@ -355,7 +393,7 @@ ReaderGradeSlot(const LqReader *r, TupleTableSlot *slot, const LqAsOf *asof,
 {
 	slot_getsomeattrs(slot, r->width);
 	read_all(r, NULL, slot->tts_values, slot->tts_isnull, asof, WANT_GRADES, grades,
-			 NULL, NULL);
+			 NULL, NULL, NULL);
 }
 
 /* What the grades from a slot holding a row of the bound type add up to. */
@@ -365,7 +403,7 @@ ReaderTallySlot(const LqReader *r, TupleTableSlot *slot, const LqAsOf *asof,
 {
 	slot_getsomeattrs(slot, r->width);
 	read_all(r, NULL, slot->tts_values, slot->tts_isnull, asof, WANT_TALLY, NULL,
-			 NULL, tally);
+			 NULL, tally, NULL);
 }
 
 /* Grade every criterion from a row value of the bound type. */

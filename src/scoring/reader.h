@@ -37,6 +37,8 @@ extern double ReaderScoreArgs(const LqReader *r, FunctionCallInfo fcinfo,
 							  const LqAsOf *asof);
 extern bool ReaderQualifiedArgs(const LqReader *r, FunctionCallInfo fcinfo,
 								const LqAsOf *asof);
+extern int	ReaderStatesArgs(const LqReader *r, FunctionCallInfo fcinfo,
+							 const LqAsOf *asof, double *sum);
 extern void ReaderTallyArgs(const LqReader *r, FunctionCallInfo fcinfo,
 							const LqAsOf *asof, LqTally *tally);
 extern void ReaderGradeSlot(const LqReader *r, TupleTableSlot *slot,

@@ -382,7 +382,7 @@ ScorerSetup(TriggerData *td, MemoryContext cxt, const char *fname, char **args, 
 	if (nargs < 2 || npositional > 4)
 		TriggerMisuse(td, fname,
 					  psprintf("it takes 2 to 4 arguments (model, target column[, evidence column[, as_of column]]), then any targets written field=column, not %d",
-							   npositional));
+							   nargs < 2 ? nargs : npositional));
 	for (int a = npositional; a < nargs; a++)
 		if (strchr(args[a], '=') == NULL)
 			TriggerMisuse(td, fname,

@@ -68,6 +68,7 @@ struct LqReader
 	const LqModel *model;
 	LqRowBinding *binding;
 	int			width;			/* rows: the columns to take apart */
+	bool		knockouts;		/* has the model knockout criteria? */
 	int			nsteps;
 	ReadStep	steps[FLEXIBLE_ARRAY_MEMBER];
 };
@@ -142,6 +143,7 @@ ReaderMake(const LqModel *m, LqRowBinding *b, MemoryContext cxt)
 		ReadStep   *s = &r->steps[i];
 
 		s->c = c;
+		r->knockouts |= c->knockout;
 		s->digit = digit;		/* used only for models of few criteria */
 		s->share = c->share;
 		s->pass = c->pass;
@@ -246,6 +248,7 @@ typedef enum ReadWant
 	WANT_SCORE,					/* the sum of share * grade */
 	WANT_COUNT,					/* LqTally, GradeTallyCount()'s part */
 	WANT_MET,					/* the same without the sum */
+	WANT_MET_ONLY,				/* the criteria met, nothing else */
 	WANT_TALLY,					/* LqTally */
 	WANT_STATES					/* the sum, and every criterion's state */
 } ReadWant;
@@ -262,7 +265,7 @@ read_all(const LqReader *r, const NullableDatum *args, const Datum *values,
 		 LqGrade *grades, double *sum, LqTally *tally, int *states)
 {
 	double		total = 0;
-	int			digits = 0;
+	int			digits = 0;		/* WANT_STATES: the states; WANT_MET_ONLY: met */
 	LqTally		sums;			/* a local: its fields can stay in registers */
 
 	if (want == WANT_COUNT || want == WANT_MET || want == WANT_TALLY)
@@ -307,6 +310,8 @@ read_all(const LqReader *r, const NullableDatum *args, const Datum *values,
 		}
 		else if (want == WANT_COUNT || want == WANT_MET)
 			GradeTallyCount(&sums, s->c, unknown, met, grade, want == WANT_COUNT);
+		else if (want == WANT_MET_ONLY)
+			digits += met;
 		else
 			GradeTallyAdd(&sums, i, s->c, unknown, met, grade);
 	}
@@ -317,6 +322,8 @@ read_all(const LqReader *r, const NullableDatum *args, const Datum *values,
 		*sum = total;
 		*states = digits;
 	}
+	else if (want == WANT_MET_ONLY)
+		*states = digits;
 	else if (want == WANT_COUNT || want == WANT_MET || want == WANT_TALLY)
 		*tally = sums;
 }
@@ -351,6 +358,14 @@ ReaderQualifiedArgs(const LqReader *r, FunctionCallInfo fcinfo, const LqAsOf *as
 {
 	LqTally		tally;
 
+	if (!r->model->has_pass_score && !r->knockouts)
+	{
+		int			met;
+
+		/* GradeTallyQualified() of a model without a pass score or knockouts */
+		read_all(r, fcinfo->args, NULL, NULL, asof, WANT_MET_ONLY, NULL, NULL, NULL, &met);
+		return met >= r->model->min_met;
+	}
 	if (!r->model->has_pass_score)
 	{
 		read_all(r, fcinfo->args, NULL, NULL, asof, WANT_MET, NULL, NULL, &tally, NULL);

@@ -138,6 +138,7 @@ QualMakerInit(QualMaker *qm, const LqModel *m, TupleDesc desc, MemoryContext cxt
 	qm->key_lists[0] = qm->key_lists[1] = NULL;
 	qm->templates = NULL;
 	qm->by_states = NULL;
+	qm->outcomes = NULL;
 	qm->ntemplates = 0;
 	qm->base3 = NULL;
 	qm->name_text = CStringGetTextDatum(m->name);
@@ -233,6 +234,18 @@ key_value(QualMaker *qm, const LqModel *m, uint64 set, bool unknown, bool as_tex
 	return value;
 }
 
+/* How many combinations of states the criteria of m have: 3^ncriteria. */
+static int
+states_count(const LqModel *m)
+{
+	int			n = 1;
+
+	Assert(m->ncriteria <= QUAL_KEY_ARRAY_CACHE);
+	for (int i = 0; i < m->ncriteria; i++)
+		n *= 3;
+	return n;
+}
+
 /* The outcome of what the grades added up to, with its sets of criteria. */
 void
 QualOutcomeOf(const LqModel *m, const LqTally *t, QualOutcome *qo)
@@ -240,6 +253,36 @@ QualOutcomeOf(const LqModel *m, const LqTally *t, QualOutcome *qo)
 	GradeTallyOutcome(m, t, &qo->out);
 	qo->unknown = t->unknown_set;
 	qo->unmet = t->unmet_set;
+}
+
+/*
+ * The outcome of a lead by the states of its criteria and the sum of share
+ * * grade, for a model without a pass score and of at most
+ * QUAL_KEY_ARRAY_CACHE criteria (as QualMakeFromStates()): all but the
+ * score and the tier kept from the first lead in the same states.
+ */
+void
+QualOutcomeOfStates(QualMaker *qm, const LqModel *m, int states, double sum, QualOutcome *qo)
+{
+	QualOutcome *kept;
+	LqTally		tally;
+
+	Assert(!m->has_pass_score && m->ncriteria <= QUAL_KEY_ARRAY_CACHE);
+	if (likely(qm->outcomes != NULL) && (kept = qm->outcomes[states]) != NULL)
+	{
+		*qo = *kept;
+		qo->out.score = GradeScoreOfSum(sum);
+		qo->out.tier = GradeTier(m, qo->out.score);
+		return;
+	}
+	GradeTallyOfStates(m, states, sum, &tally);
+	QualOutcomeOf(m, &tally, qo);
+	if (qm->outcomes == NULL)
+		qm->outcomes = MemoryContextAllocZero(qm->cxt,
+											  sizeof(QualOutcome *) * states_count(m));
+	kept = MemoryContextAlloc(qm->cxt, sizeof(QualOutcome));
+	*kept = *qo;
+	qm->outcomes[states] = kept;
 }
 
 /* The value of field f of the qualification; missing and failed as text when as_text. */
@@ -450,13 +493,8 @@ QualMakeFromStates(QualMaker *qm, const LqModel *m, int states, double sum)
 	if (t != NULL)
 	{
 		if (qm->by_states == NULL)
-		{
-			int			nstates = 1;
-
-			for (int i = 0; i < m->ncriteria; i++)
-				nstates *= 3;
-			qm->by_states = MemoryContextAllocZero(qm->cxt, sizeof(QualTemplate *) * nstates);
-		}
+			qm->by_states = MemoryContextAllocZero(qm->cxt,
+												   sizeof(QualTemplate *) * states_count(m));
 		qm->by_states[states] = t;
 	}
 	return q;

@@ -68,6 +68,7 @@ typedef struct QualMaker
 	QualTemplate ***templates;	/* [states][status]; NULL until used */
 	QualTemplate **by_states;	/* [states], without a pass score; NULL
 								 * until used */
+	struct QualOutcome **outcomes;	/* the same: outcomes; NULL until used */
 	int			ntemplates;
 	uint16	   *base3;			/* a set of criteria as a number in base 3 */
 } QualMaker;
@@ -109,6 +110,8 @@ extern void QualMakerInit(QualMaker *qm, const LqModel *m, TupleDesc desc, Memor
 extern Datum QualMake(QualMaker *qm, const LqModel *m, const LqGrade *grades);
 extern void QualOutcomeOf(const LqModel *m, const LqTally *t, QualOutcome *qo);
 extern Datum QualMakeFrom(QualMaker *qm, const LqModel *m, const QualOutcome *qo);
+extern void QualOutcomeOfStates(QualMaker *qm, const LqModel *m, int states, double sum,
+								QualOutcome *qo);
 extern Datum QualMakeFromStates(QualMaker *qm, const LqModel *m, int states, double sum);
 extern Datum QualFieldValue(QualMaker *qm, const LqModel *m, const QualOutcome *qo,
 							QualField f, bool as_text);

@@ -393,6 +393,19 @@ ReaderStatesArgs(const LqReader *r, FunctionCallInfo fcinfo, const LqAsOf *asof,
 	return states;
 }
 
+/* The same (ReaderStatesArgs()) from a slot holding a row of the bound type. */
+int
+ReaderStatesSlot(const LqReader *r, TupleTableSlot *slot, const LqAsOf *asof, double *sum)
+{
+	int			states;
+
+	Assert(r->nsteps <= 19);
+	slot_getsomeattrs(slot, r->width);
+	read_all(r, NULL, slot->tts_values, slot->tts_isnull, asof, WANT_STATES, NULL, sum,
+			 NULL, &states);
+	return states;
+}
+
 /* What the grades from the arguments of a *_columns call add up to. */
 void
 ReaderTallyArgs(const LqReader *r, FunctionCallInfo fcinfo, const LqAsOf *asof,

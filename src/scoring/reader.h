@@ -43,6 +43,8 @@ extern void ReaderTallyArgs(const LqReader *r, FunctionCallInfo fcinfo,
 							const LqAsOf *asof, LqTally *tally);
 extern void ReaderGradeSlot(const LqReader *r, TupleTableSlot *slot,
 							const LqAsOf *asof, LqGrade *grades);
+extern int	ReaderStatesSlot(const LqReader *r, TupleTableSlot *slot,
+							 const LqAsOf *asof, double *sum);
 extern void ReaderTallySlot(const LqReader *r, TupleTableSlot *slot,
 							const LqAsOf *asof, LqTally *tally);
 extern void ReaderGradeRow(const LqReader *r, HeapTupleHeader row,

@@ -209,7 +209,6 @@ lq_autoscore(PG_FUNCTION_ARGS)
 	TupleTableSlot *slot;
 	HeapTuple	tuple;
 	const LqModel *m;
-	LqTally		tally;
 	QualOutcome qo;
 	HeapTuple	result;
 	ErrorContextCallback context;
@@ -251,11 +250,8 @@ lq_autoscore(PG_FUNCTION_ARGS)
 		error_context_stack = context.previous;
 		return PointerGetDatum(tuple);
 	}
-	if (ScorerTally(sc, m, slot, &tally))
-	{
-		QualOutcomeOf(m, &tally, &qo);
+	if (ScorerOutcome(sc, m, slot, &qo))
 		result = row_with(as, slot, m, &qo);
-	}
 	else
 		result = row_with(as, slot, m, NULL);
 	error_context_stack = context.previous;

@@ -449,21 +449,30 @@ row_as_of(Scorer *sc, TupleTableSlot *slot)
 }
 
 /*
- * What the grades of the row in slot add up to, in *t; false when the
- * qualification is NULL (no as_of).
+ * The outcome of the row in slot, in *qo; false when the qualification is
+ * NULL (no as_of).  The row's columns go straight to the reader: for a
+ * model without a pass score and of few criteria, as the states of the
+ * criteria, whose outcome is kept; else as a tally.
  */
 bool
-ScorerTally(Scorer *sc, const LqModel *m, TupleTableSlot *slot, LqTally *t)
+ScorerOutcome(Scorer *sc, const LqModel *m, TupleTableSlot *slot, QualOutcome *qo)
 {
 	LqAsOf		asof = row_as_of(sc, slot);
+	LqTally		tally;
 
 	if (asof.isnull)
 		return false;
 	if (sc->evidence == 0)
 	{
-		/* the row's columns, straight to the tally */
-		ReaderTallySlot(sc->reader, slot, &asof, t);
-		return true;
+		if (!m->has_pass_score && m->ncriteria <= QUAL_KEY_ARRAY_CACHE)
+		{
+			double		sum;
+			int			states = ReaderStatesSlot(sc->reader, slot, &asof, &sum);
+
+			QualOutcomeOfStates(&sc->maker, m, states, sum, qo);
+			return true;
+		}
+		ReaderTallySlot(sc->reader, slot, &asof, &tally);
 	}
 	else
 	{
@@ -474,10 +483,11 @@ ScorerTally(Scorer *sc, const LqModel *m, TupleTableSlot *slot, LqTally *t)
 			memset(sc->values, 0, sizeof(LqValue) * m->ncriteria);
 		else
 			EvidenceFromJsonb(m, DatumGetJsonbP(d), sc->values);
+		for (int i = 0; i < m->ncriteria; i++)
+			GradeCriterion(m, i, &sc->values[i], &asof, &sc->grades[i]);
+		GradeTally(m, sc->grades, &tally);
 	}
-	for (int i = 0; i < m->ncriteria; i++)
-		GradeCriterion(m, i, &sc->values[i], &asof, &sc->grades[i]);
-	GradeTally(m, sc->grades, t);
+	QualOutcomeOf(m, &tally, qo);
 	return true;
 }
 

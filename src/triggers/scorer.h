@@ -74,7 +74,8 @@ extern AttrNumber TriggerColumnArg(TriggerData *td, const char *fname, char **ar
 extern Scorer *ScorerSetup(TriggerData *td, MemoryContext cxt, const char *fname,
 						   char **args, int nargs);
 extern const LqModel *ScorerModel(Scorer *sc, TriggerData *td);
-extern bool ScorerTally(Scorer *sc, const LqModel *m, TupleTableSlot *slot, LqTally *t);
+extern bool ScorerOutcome(Scorer *sc, const LqModel *m, TupleTableSlot *slot,
+						  QualOutcome *qo);
 extern bool TriggerSameColumn(TupleTableSlot *a, TupleTableSlot *b, AttrNumber attnum);
 
 #endif							/* LQ_SCORER_H */

@@ -243,8 +243,8 @@ SELECT trigger_name, model, target_column, evidence_column, as_of_column
 -- Wrong flat targets are refused when the trigger is created: a field the
 -- qualification lacks (22023), a column the table lacks (42703) or of
 -- another type (42804; a domain too: its constraints would not be
--- checked), a field or a column named twice (42710, 42701), a column or
--- target after a flat target (39P01).
+-- checked), a field or a column named twice (42710, 42701), a column a
+-- criterion reads (42701), a column or target after a flat target (39P01).
 CREATE DOMAIN short_text AS text CHECK (length(VALUE) < 5);
 ALTER TABLE flat ADD COLUMN short_status short_text, ADD COLUMN status8 varchar(8);
 SELECT v.args, r.*
@@ -255,6 +255,7 @@ SELECT v.args, r.*
     ($$'status=short_status'$$),
     ($$'status=status8'$$),
     ($$'missing=met'$$),
+    ($$'met=need'$$),
     ($$'score=score', 'score=met'$$),
     ($$'score=score', 'tier=score'$$),
     ($$'score=score', 'status'$$),

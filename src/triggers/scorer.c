@@ -214,6 +214,28 @@ qualification_type(void)
 }
 
 /*
+ * Criterion i of m reads column attnum: an error if the trigger writes it
+ * (the target or a flat target), which would put the result in place of
+ * the evidence.
+ */
+static void
+check_not_written(TriggerData *td, Scorer *sc, const LqModel *m, int i, AttrNumber attnum)
+{
+	bool		written = (attnum == sc->target);
+
+	for (int k = 0; k < sc->nflat; k++)
+		written |= (attnum == sc->flat[k].column);
+	if (written)
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_COLUMN),
+				 errmsg("trigger \"%s\": column \"%s\" is both read by criterion \"%s\" of model \"%s\" and written by the trigger",
+						td->tg_trigger->tgname,
+						NameStr(TupleDescAttr(RelationGetDescr(td->tg_relation), attnum - 1)->attname),
+						m->criteria[i].key, m->name),
+				 errhint("Write the result into another column, or give the criterion another \"source\".")));
+}
+
+/*
  * The model (loaded again when the registry changed since), with what the
  * trigger derives from it: the binding of its criteria to the table's row
  * type, room for values and grades, the maker of qualifications.
@@ -236,6 +258,8 @@ ScorerModel(Scorer *sc, TriggerData *td)
 	{
 		sc->binding = EvidenceBindRow(m, RelationGetForm(td->tg_relation)->reltype, -1, cxt);
 		sc->reader = ReaderMake(m, sc->binding, cxt);
+		for (int i = 0; i < m->ncriteria; i++)
+			check_not_written(td, sc, m, i, EvidenceBoundColumn(sc->binding, i) + 1);
 	}
 
 	/*

@@ -10,8 +10,11 @@
 #    examples come from, made by running the start of the regression suites
 #    that define them (sql/setup.sql's helpers, model_io's io_models,
 #    frameworks' scenarios, rules' check_rule, rows' leads and wrong_types),
-#    with the time zone and date style pg_regress uses.  The later sections
-#    use fixtures of their own suites and are not run yet.
+#    with the time zone and date style pg_regress uses.
+#  - doc/reference.md, sections 14 and 15 (outcomes and learning): in a
+#    database holding the leads of sql/learn.sql whose outcome follows a
+#    known rule (the table "hist"); the examples make the rest.
+#  Sections 8 to 13 use fixtures of their own suites and are not run yet.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -43,4 +46,16 @@ PGTZ=PST8PDT PGDATESTYLE='Postgres, MDY' PGDATABASE=lq_reference \
     test/doc-examples --before "$fixtures" --sections 0-7 --skip '^CREATE EXTENSION lead_qual;' doc/reference.md ||
     failed=1
 dropdb lq_reference
+
+{
+    echo '\o /dev/null'
+    cat sql/setup.sql
+    suite_until learn '^  FROM hist;$'
+    echo '\o'
+} >"$fixtures"
+dropdb --if-exists lq_learning
+createdb lq_learning
+PGTZ=PST8PDT PGDATESTYLE='Postgres, MDY' PGDATABASE=lq_learning \
+    test/doc-examples --before "$fixtures" --sections 14-15 doc/reference.md || failed=1
+dropdb lq_learning
 exit $failed

@@ -250,12 +250,16 @@ static void
 count_values(Learn *l)
 {
 	StringInfoData cols;
-	StringInfoData vals;
+	StringInfoData sets;
+	StringInfoData which;
+	StringInfoData value;
 	int			n = 0;
 	char	   *o = outcome_sql(l);
 
 	initStringInfo(&cols);
-	initStringInfo(&vals);
+	initStringInfo(&sets);
+	initStringInfo(&which);
+	initStringInfo(&value);
 	for (int i = 0; i < l->ncriteria; i++)
 	{
 		LearnCriterion *c = &l->criteria[i];
@@ -263,25 +267,30 @@ count_values(Learn *l)
 		if (c->kind != FIT_VALUES && c->kind != FIT_BOOLEAN)
 			continue;
 		appendStringInfo(&cols, ", %s AS v%d", value_sql(l, c, false), i);
-		appendStringInfo(&vals, "%s(%d, s.v%d)", n++ > 0 ? ", " : "", i, i);
+		appendStringInfo(&sets, "%s(s.v%d)", n++ > 0 ? ", " : "", i);
+		appendStringInfo(&which, " WHEN GROUPING(s.v%d) OPERATOR(pg_catalog.=) 0 THEN %d", i, i);
+		appendStringInfo(&value, " WHEN GROUPING(s.v%d) OPERATOR(pg_catalog.=) 0 THEN s.v%d", i, i);
 	}
 	if (n == 0)
 		return;
 
 	/*
-	 * Each distinct value as written, counted; folded here, where values
-	 * that fold alike are added up (the first in bytewise order shown).  At
-	 * most LEARN_MAX_DISTINCT + 1 values of each criterion come back (and
-	 * its unknown, first): enough to tell one with too many, and the memory
-	 * here bounded, with the query free to use parallel workers.
+	 * Each distinct value as written, counted, in one scan: a grouping set
+	 * per criterion (a hash table each), GROUPING() telling which criterion
+	 * a group is of.  Folded here, where values that fold alike are added
+	 * up (the first in bytewise order shown).  At most LEARN_MAX_DISTINCT +
+	 * 1 values of each criterion come back (and its unknown, first): enough
+	 * to tell one with too many, and the memory here bounded.
 	 */
 	run(psprintf("SELECT g.k, g.v, g.won, g.lost FROM ("
-				 "SELECT x.k, x.v, "
-				 "pg_catalog.count(*) FILTER (WHERE s.o) AS won, pg_catalog.count(*) FILTER (WHERE NOT s.o) AS lost, "
-				 "pg_catalog.row_number() OVER (PARTITION BY x.k ORDER BY x.v COLLATE pg_catalog.\"C\" NULLS FIRST) AS n "
-				 "FROM (%s) s, LATERAL (VALUES %s) x(k, v) GROUP BY x.k, x.v) g "
+				 "SELECT a.k, a.v, a.won, a.lost, "
+				 "pg_catalog.row_number() OVER (PARTITION BY a.k ORDER BY a.v COLLATE pg_catalog.\"C\" NULLS FIRST) AS n "
+				 "FROM (SELECT CASE%s END AS k, CASE%s END AS v, "
+				 "pg_catalog.count(*) FILTER (WHERE s.o) AS won, pg_catalog.count(*) FILTER (WHERE NOT s.o) AS lost "
+				 "FROM (%s) s GROUP BY GROUPING SETS (%s)) a) g "
 				 "WHERE g.n OPERATOR(pg_catalog.<=) %d",
-				 LearnRowSql(l, psprintf("%s AS o%s", o, cols.data)), vals.data, LEARN_MAX_DISTINCT + 2),
+				 which.data, value.data,
+				 LearnRowSql(l, psprintf("%s AS o%s", o, cols.data)), sets.data, LEARN_MAX_DISTINCT + 2),
 		0, NULL, NULL);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{

@@ -556,6 +556,39 @@ LearnFitSpec(Learn *l)
 }
 
 /*
+ * The call of learn_fit in a pass, spec and coefficients $1 and $2: with
+ * the jsonb column of the evidence, or with the columns the criteria read,
+ * by name (each once), so that no row value is made.
+ */
+static char *
+fit_call_sql(Learn *l)
+{
+	StringInfoData names;
+	StringInfoData cols;
+	int			n = 0;
+
+	if (l->opt.evidence != NULL)
+		return psprintf("lead_qual.learn_fit($1, $2, %s, %s, %s)",
+						evidence_sql(l), outcome_sql(l), weight_sql(l));
+	initStringInfo(&names);
+	initStringInfo(&cols);
+	for (int i = 0; i < l->ncriteria; i++)
+	{
+		const char *source = l->criteria[i].source;
+		bool		seen = false;
+
+		for (int j = 0; j < i && !seen; j++)
+			seen = strcmp(l->criteria[j].source, source) == 0;
+		if (seen)
+			continue;
+		appendStringInfo(&names, "%s%s", n++ > 0 ? ", " : "", quote_literal_cstr(source));
+		appendStringInfo(&cols, ", %s", column_sql(l, source));
+	}
+	return psprintf("lead_qual.learn_fit($1, $2, %s, %s, ARRAY[%s]::pg_catalog.text[]%s)",
+					outcome_sql(l), weight_sql(l), names.data, cols.data);
+}
+
+/*
  * One pass of the fit at the coefficients theta (K of them): the gradient
  * (K), the Hessian (K x K, both triangles) and the log-likelihood, in the
  * units of the data (weights divided by their mean).
@@ -576,9 +609,7 @@ LearnFitPass(Learn *l, const char *spec, const double *theta, double *grad, doub
 		elems[i] = Float8GetDatum(theta[i]);
 	args[0] = DirectFunctionCall1(jsonb_in, CStringGetDatum(spec));
 	args[1] = PointerGetDatum(construct_array(elems, k, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	run(LearnRowSql(l, psprintf("lead_qual.learn_fit($1, $2, %s, %s, %s)",
-								evidence_sql(l), outcome_sql(l), weight_sql(l))),
-		2, types, args);
+	run(LearnRowSql(l, fit_call_sql(l)), 2, types, args);
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (isnull)
 		elog(ERROR, "learn(): the fit read no row");

@@ -424,8 +424,6 @@ SELECT t.min_met, t.pass_score, round(r.auc::numeric, 2) AS auc, d.deciles, k.cr
 SELECT lead_qual.report_rows('regress_modeler.closed', 'won', '{}') IS NOT NULL AS report_rows;
 -- (learn_group: the score's hundredth times 256, twice the criteria met, and 1 when qualified)
 SELECT lead_qual.learn_group('{"name": "g", "min_met": 0, "criteria": [{"key": "budget", "rule": {"type": "at_least", "value": 5}}, {"key": "role", "rule": {"type": "one_of", "values": ["cfo"]}}]}', c, '2026-01-01') AS by_row,
-       lead_qual.learn_group_columns('{"name": "g", "min_met": 0, "criteria": [{"key": "budget", "rule": {"type": "at_least", "value": 5}}, {"key": "role", "rule": {"type": "one_of", "values": ["cfo"]}}]}',
-                                     '2026-01-01', 'regress_modeler.closed'::regtype, ARRAY['role', 'budget'], c.role, c.budget) AS by_columns,
        lead_qual.learn_group(lead_qual.model('bant'), c.ev, '2026-01-01') AS by_jsonb
   FROM regress_modeler.closed c WHERE c.id = 7;
 SELECT * FROM regress.err($$SELECT lead_qual.sync_registry()$$);
@@ -504,7 +502,7 @@ SELECT p.oid::regprocedure AS not_called_above
        'engagement_unstep', 'engagement_combine', 'engagement_final', 'engagement',
        'auc_state_in', 'auc_state_out', 'auc_state_send', 'auc_step', 'auc_combine', 'auc_final', 'auc',
        'score_histogram', 'fit_state_in', 'fit_state_out', 'fit_state_send', 'learn_fit_step',
-       'learn_fit_combine', 'learn_fit', 'learn', 'learn_group', 'learn_group_columns', 'sync_registry', 'choose_thresholds',
+       'learn_fit_combine', 'learn_fit', 'learn', 'learn_group', 'sync_registry', 'choose_thresholds',
        'report_rows', 'model_report',
        'decile_report', 'criterion_report',
        'readiness', 'next_action', 'history_of_dropped_tables',

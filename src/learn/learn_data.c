@@ -22,7 +22,6 @@
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
-#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -557,17 +556,20 @@ LearnFitSpec(Learn *l)
 }
 
 /*
- * The columns the criteria read, as the last arguments of learn_fit's and
- * learn_group's columns forms: their names as a text[], then the columns,
- * each once.  With them no row value is made for every row.
+ * The call of learn_fit in a pass, spec and coefficients $1 and $2: with
+ * the jsonb column of the evidence, or with the columns the criteria read,
+ * by name (each once), so that no row value is made.
  */
 static char *
-columns_args_sql(Learn *l)
+fit_call_sql(Learn *l)
 {
 	StringInfoData names;
 	StringInfoData cols;
 	int			n = 0;
 
+	if (l->opt.evidence != NULL)
+		return psprintf("lead_qual.learn_fit($1, $2, %s, %s, %s)",
+						evidence_sql(l), outcome_sql(l), weight_sql(l));
 	initStringInfo(&names);
 	initStringInfo(&cols);
 	for (int i = 0; i < l->ncriteria; i++)
@@ -582,21 +584,8 @@ columns_args_sql(Learn *l)
 		appendStringInfo(&names, "%s%s", n++ > 0 ? ", " : "", quote_literal_cstr(source));
 		appendStringInfo(&cols, ", %s", column_sql(l, source));
 	}
-	return psprintf("ARRAY[%s]::pg_catalog.text[]%s", names.data, cols.data);
-}
-
-/*
- * The call of learn_fit in a pass, spec and coefficients $1 and $2: with
- * the jsonb column of the evidence, or with the columns the criteria read.
- */
-static char *
-fit_call_sql(Learn *l)
-{
-	if (l->opt.evidence != NULL)
-		return psprintf("lead_qual.learn_fit($1, $2, %s, %s, %s)",
-						evidence_sql(l), outcome_sql(l), weight_sql(l));
-	return psprintf("lead_qual.learn_fit($1, $2, %s, %s, %s)",
-					outcome_sql(l), weight_sql(l), columns_args_sql(l));
+	return psprintf("lead_qual.learn_fit($1, $2, %s, %s, ARRAY[%s]::pg_catalog.text[]%s)",
+					outcome_sql(l), weight_sql(l), names.data, cols.data);
 }
 
 /*
@@ -657,19 +646,12 @@ LearnScorePass(Learn *l, const struct varlena *model, int *ngroups)
 		: psprintf("pg_catalog.count(*) FILTER (WHERE NOT %s)", o);
 	Oid			types[2] = {ModelTypeOid(), TIMESTAMPTZOID};
 	Datum		args[2] = {PointerGetDatum(model), TimestampTzGetDatum(l->opt.as_of)};
-	char	   *group;
 	LearnGroup *g;
 	MemoryContext caller = CurrentMemoryContext;
 
-	/* the columns of learn()'s criteria; the row for a model given */
-	if (l->opt.evidence != NULL || l->ncriteria == 0)
-		group = psprintf("lead_qual.learn_group($1, %s, $2)", evidence_sql(l));
-	else
-		group = psprintf("lead_qual.learn_group_columns($1, $2, %u::pg_catalog.oid::pg_catalog.regtype, %s)",
-						 get_rel_type_id(l->source), columns_args_sql(l));
-	run(psprintf("SELECT %s, (%s)::pg_catalog.float8, (%s)::pg_catalog.float8 "
+	run(psprintf("SELECT lead_qual.learn_group($1, %s, $2), (%s)::pg_catalog.float8, (%s)::pg_catalog.float8 "
 				 "FROM %s %s WHERE %s IS NOT NULL GROUP BY 1",
-				 group, won, lost, l->source_sql, l->alias, o),
+				 evidence_sql(l), won, lost, l->source_sql, l->alias, o),
 		2, types, args);
 	g = MemoryContextAlloc(caller, sizeof(LearnGroup) * Max(SPI_processed, 1));
 	for (uint64 r = 0; r < SPI_processed; r++)

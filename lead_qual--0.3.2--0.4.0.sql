@@ -146,6 +146,9 @@ CREATE FUNCTION lead_qual.learn_fit_step(lead_qual.fit_state, jsonb, double prec
 CREATE FUNCTION lead_qual.learn_fit_step(lead_qual.fit_state, jsonb, double precision[], jsonb, boolean, double precision)
     RETURNS lead_qual.fit_state
     AS 'MODULE_PATHNAME', 'lq_learn_fit_step' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION lead_qual.learn_fit_step(lead_qual.fit_state, jsonb, double precision[], boolean, double precision, text[], VARIADIC "any")
+    RETURNS lead_qual.fit_state
+    AS 'MODULE_PATHNAME', 'lq_learn_fit_step' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.learn_fit_combine(lead_qual.fit_state, lead_qual.fit_state)
     RETURNS lead_qual.fit_state
     AS 'MODULE_PATHNAME', 'lq_learn_fit_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -157,6 +160,14 @@ CREATE AGGREGATE lead_qual.learn_fit(spec jsonb, coefficients double precision[]
     PARALLEL = SAFE
 );
 CREATE AGGREGATE lead_qual.learn_fit(spec jsonb, coefficients double precision[], evidence jsonb, won boolean, weight double precision) (
+    SFUNC = lead_qual.learn_fit_step,
+    STYPE = lead_qual.fit_state,
+    COMBINEFUNC = lead_qual.learn_fit_combine,
+    PARALLEL = SAFE
+);
+-- The columns the criteria read, named, instead of the row: what learn()
+-- runs (the row is not made for every row).
+CREATE AGGREGATE lead_qual.learn_fit(spec jsonb, coefficients double precision[], won boolean, weight double precision, columns text[], VARIADIC "any") (
     SFUNC = lead_qual.learn_fit_step,
     STYPE = lead_qual.fit_state,
     COMBINEFUNC = lead_qual.learn_fit_combine,
@@ -349,9 +360,11 @@ COMMENT ON FUNCTION lead_qual.fit_state_recv(internal) IS 'Binary input of lead_
 COMMENT ON FUNCTION lead_qual.fit_state_send(lead_qual.fit_state) IS 'Binary output of lead_qual.fit_state';
 COMMENT ON FUNCTION lead_qual.learn_fit_step(lead_qual.fit_state, jsonb, double precision[], record, boolean, double precision) IS 'Transition function of learn_fit: add one row (evidence from the row)';
 COMMENT ON FUNCTION lead_qual.learn_fit_step(lead_qual.fit_state, jsonb, double precision[], jsonb, boolean, double precision) IS 'Transition function of learn_fit: add one row (evidence as a jsonb object)';
+COMMENT ON FUNCTION lead_qual.learn_fit_step(lead_qual.fit_state, jsonb, double precision[], boolean, double precision, text[], "any") IS 'Transition function of learn_fit: add one row (evidence from the columns named)';
 COMMENT ON FUNCTION lead_qual.learn_fit_combine(lead_qual.fit_state, lead_qual.fit_state) IS 'Combine function of learn_fit: add two partial sums, exactly';
 COMMENT ON AGGREGATE lead_qual.learn_fit(jsonb, double precision[], record, boolean, double precision) IS 'One pass of learn()''s fit: the sums of the logistic regression at the coefficients given (evidence from the row)';
 COMMENT ON AGGREGATE lead_qual.learn_fit(jsonb, double precision[], jsonb, boolean, double precision) IS 'One pass of learn()''s fit: the sums of the logistic regression at the coefficients given (evidence as a jsonb object)';
+COMMENT ON AGGREGATE lead_qual.learn_fit(jsonb, double precision[], boolean, double precision, text[], "any") IS 'One pass of learn()''s fit: the sums of the logistic regression at the coefficients given (evidence from the columns named)';
 COMMENT ON FUNCTION lead_qual.learn(regclass, text, text[], jsonb) IS 'A model learned from the won and lost rows of a table or view: weights, grades per value and per numeric band, unknown grades, calibration and thresholds';
 COMMENT ON FUNCTION lead_qual.learn(regclass, text, lead_qual.model, jsonb) IS 'A template model learned again from the won and lost rows of a table or view: its weights, scale grades and numeric cut points, keeping its keys, labels, questions and knockouts';
 COMMENT ON FUNCTION lead_qual.choose_thresholds(regclass, text, lead_qual.model, jsonb) IS 'The pass_score and min_met that best serve a goal (best F1, a minimum precision, the top share of the leads) on rows with known outcomes, what they give, and the model with them';

@@ -30,7 +30,7 @@ function pass_of(text) {
     if (text ~ /lead_qual\.score_histogram\(/) return "histograms of the numbers"
     if (text ~ /lead_qual\.learn_fit\(/) return "fit (Newton steps)"
     if (text ~ /lead_qual\.learn_group\(/) return "scoring with the model"
-    if (text ~ /SELECT x\.k, x\.v/) return "values of text and booleans"
+    if (text ~ /GROUP BY GROUPING SETS/) return "values of text and booleans"
     if (text ~ /lead_qual\.learn\(/) return "total"
     if (text ~ /count\(\*\) FILTER \(WHERE t\./) return "counting won and lost"
     return "other"

@@ -132,11 +132,13 @@ SELECT learn('hist', 'won', ARRAY['channel', 'budget', 'newsletter'])::text = (S
 CREATE TABLE parallel_pass AS
 SELECT learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [25, 50, 75]}, {"source": "channel", "kind": "values", "values": ["referral", "web"]}]}',
                  '{-0.2, 0, -1, -0.5, 0.5, 1, 0, -0.5, 0.3, 1}', h, won, 1)::text AS fit,
+       learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [25, 50, 75]}, {"source": "channel", "kind": "values", "values": ["referral", "web"]}]}',
+                 '{-0.2, 0, -1, -0.5, 0.5, 1, 0, -0.5, 0.3, 1}', won, 1, ARRAY['channel', 'budget'], channel, budget)::text AS fit_columns,
        score_histogram(budget::float8, won)::text AS hist
   FROM hist h;
 CALL regress.force_parallel(false);
 RESET max_parallel_workers_per_gather;
-SELECT p.fit = s.fit AS same_fit, p.hist = s.hist AS same_histogram
+SELECT p.fit = s.fit AS same_fit, p.fit_columns = s.fit AS same_fit_from_columns, p.hist = s.hist AS same_histogram
   FROM parallel_pass p,
        (SELECT learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [25, 50, 75]}, {"source": "channel", "kind": "values", "values": ["referral", "web"]}]}',
                          '{-0.2, 0, -1, -0.5, 0.5, 1, 0, -0.5, 0.3, 1}', h, won, 1)::text AS fit,
@@ -347,6 +349,20 @@ SELECT * FROM regress.err($$SELECT learn_fit('{"version": 1, "criteria": [{"sour
 SELECT * FROM regress.err($$SELECT learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [1]}]}', '{0, 0}', h, won, 1) FROM hist h$$);
 SELECT * FROM regress.err($$SELECT learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [1]}]}', '{0, 0, 0, 0}', h, won, -1) FROM hist h$$);
 SELECT * FROM regress.err($$SELECT learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "shape"}]}', '{0, 0}', h, won, 1) FROM hist h$$);
+-- The columns form: the columns named as the spec's sources (in any
+-- order, others among them), the same sums as from the row; the names
+-- given once per query or row by row.
+SELECT learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [50]}]}', '{0.1, -0.2, 0.3, 0.4}', h, won, 1)::text
+     = learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [50]}]}', '{0.1, -0.2, 0.3, 0.4}', won, 1,
+                 ARRAY['coin', 'budget'], coin, budget)::text AS same_as_the_row,
+       learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [50]}]}', '{0.1, -0.2, 0.3, 0.4}', h, won, 1)::text
+     = learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [50]}]}', '{0.1, -0.2, 0.3, 0.4}', won, 1,
+                 ARRAY[CASE WHEN id % 2 = 0 THEN 'budget' ELSE 'budget' END], budget)::text AS names_row_by_row
+  FROM hist h;
+SELECT * FROM regress.err($$SELECT learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [50]}]}', '{0, 0, 0, 0}', won, 1, ARRAY['channel'], channel) FROM hist h$$);
+SELECT * FROM regress.err($$SELECT learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [50]}]}', '{0, 0, 0, 0}', won, 1, ARRAY['budget', 'channel'], budget) FROM hist h$$);
+SELECT * FROM regress.err($$SELECT learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [50]}]}', '{0, 0, 0, 0}', won, 1, NULL, budget) FROM hist h$$);
+SELECT * FROM regress.err($$SELECT learn_fit_step(NULL, '{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [50]}]}', '{0, 0, 0, 0}', true, 1, ARRAY['budget'], 7)$$);
 SELECT f::text::fit_state::text = f::text AS text_round_trip
   FROM (SELECT learn_fit('{"version": 1, "criteria": [{"source": "newsletter", "kind": "boolean"}]}', '{0.1, 0, 0.2, -0.3}', h, won, 1) AS f
           FROM hist h) s;

@@ -1,10 +1,13 @@
 /*-------------------------------------------------------------------------
  *
  * fit.c
- *	  The aggregate learn_fit(spec, coefficients, evidence, won, weight):
+ *	  The aggregate learn_fit(spec, coefficients, evidence, won, weight),
+ *	  or learn_fit(spec, coefficients, won, weight, names, VARIADIC columns):
  *	  one pass of learn()'s Newton iterations, the sums of a logistic
  *	  regression's log-likelihood, gradient and Hessian at the coefficients
- *	  given (fit_state.h).
+ *	  given (fit_state.h).  The second form is given the columns the
+ *	  criteria read, by name, instead of the row (which PostgreSQL would
+ *	  make for every row, and the aggregate take apart again).
  *
  * Per row: the bin of every criterion (fit_spec.c), the linear predictor
  * eta = coefficient of the intercept + the coefficient of each bin, the
@@ -39,9 +42,13 @@
 /* arguments after the state */
 #define ARG_SPEC		1
 #define ARG_THETA		2
-#define ARG_EVIDENCE	3
-#define ARG_WON			4
-#define ARG_WEIGHT		5
+#define ARG_EVIDENCE	3		/* the row or jsonb form */
+#define ROW_NARGS		6		/* the state and 5 arguments */
+/* the columns form: won, weight, the columns' names, the columns */
+#define COL_WON			3
+#define COL_WEIGHT		4
+#define COL_NAMES		5
+#define COL_FIRST		6
 
 #define MAX_WEIGHT		1e6		/* |w| of one row */
 
@@ -52,26 +59,30 @@ typedef struct FitCache
 	FitSpec    *spec;
 	double	   *theta;			/* K coefficients */
 	struct varlena *theta_raw;
-	bool		jsonb_evidence;	/* else a row */
+	bool		jsonb_evidence;	/* else a row, or columns */
+	bool		columns;		/* the columns form */
+	int			arg_won;
+	int			arg_weight;
 	bool		args_const;		/* spec and coefficients constants of the query */
+	bool		names_const;	/* the columns' names a constant (columns form) */
 	LqRowBinding *binding;
 	LqValue    *values;
 	int		   *idx;			/* a row's bins, increasing */
 } FitCache;
 
 /*
- * Are the spec and the coefficients constants of the query (as in the
- * passes learn() runs)?  Then they are read once, not compared every row.
+ * Is argument arg (after the state) a constant of the query, as the spec,
+ * the coefficients and the names are in the passes learn() runs?  Then it
+ * is read once, not compared every row.
  */
 static bool
-args_const(FunctionCallInfo fcinfo)
+arg_const(FunctionCallInfo fcinfo, int arg)
 {
 	Aggref	   *agg = AggGetAggref(fcinfo);
 
-	if (agg == NULL || list_length(agg->args) < ARG_THETA)
+	if (agg == NULL || list_length(agg->args) < arg)
 		return false;
-	return IsA(((TargetEntry *) list_nth(agg->args, ARG_SPEC - 1))->expr, Const) &&
-		IsA(((TargetEntry *) list_nth(agg->args, ARG_THETA - 1))->expr, Const);
+	return IsA(((TargetEntry *) list_nth(agg->args, arg - 1))->expr, Const);
 }
 
 static FitCache *
@@ -85,8 +96,12 @@ fit_cache(FunctionCallInfo fcinfo)
 		c = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(FitCache));
 		c->cxt = AllocSetContextCreate(flinfo->fn_mcxt, "lead_qual fit",
 									   ALLOCSET_SMALL_SIZES);
-		c->jsonb_evidence = get_fn_expr_argtype(flinfo, ARG_EVIDENCE) == JSONBOID;
-		c->args_const = args_const(fcinfo);
+		c->columns = PG_NARGS() > ROW_NARGS;
+		c->jsonb_evidence = !c->columns && get_fn_expr_argtype(flinfo, ARG_EVIDENCE) == JSONBOID;
+		c->arg_won = c->columns ? COL_WON : ARG_EVIDENCE + 1;
+		c->arg_weight = c->columns ? COL_WEIGHT : ARG_EVIDENCE + 2;
+		c->args_const = arg_const(fcinfo, ARG_SPEC) && arg_const(fcinfo, ARG_THETA);
+		c->names_const = c->columns && arg_const(fcinfo, COL_NAMES);
 		flinfo->fn_extra = c;
 	}
 	return c;
@@ -160,7 +175,9 @@ fixed(double x)
 
 /*
  * learn_fit_step(state, spec jsonb, coefficients float8[], evidence, won,
- * weight): a row with NULL won or weight, or weight 0, adds nothing.
+ * weight), or (state, spec, coefficients, won, weight, names text[],
+ * VARIADIC columns): a row with NULL won or weight, or weight 0, adds
+ * nothing.
  */
 PG_FUNCTION_INFO_V1(lq_learn_fit_step);
 Datum
@@ -203,19 +220,31 @@ lq_learn_fit_step(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("learn_fit(): the spec differs between rows of a group")));
 	}
-	if (PG_ARGISNULL(ARG_WON) || PG_ARGISNULL(ARG_WEIGHT))
+	if (PG_ARGISNULL(c->arg_won) || PG_ARGISNULL(c->arg_weight))
 		PG_RETURN_POINTER(s);
-	w = PG_GETARG_FLOAT8(ARG_WEIGHT);
+	w = PG_GETARG_FLOAT8(c->arg_weight);
 	if (isnan(w) || w < 0 || w > MAX_WEIGHT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("learn_fit(): a row's weight must be from 0 to %g, not %g", MAX_WEIGHT, w)));
 	if (w == 0)
 		PG_RETURN_POINTER(s);
-	won = PG_GETARG_BOOL(ARG_WON);
+	won = PG_GETARG_BOOL(c->arg_won);
 
 	/* the row's bins */
-	if (PG_ARGISNULL(ARG_EVIDENCE))
+	if (c->columns)
+	{
+		if (PG_ARGISNULL(COL_NAMES))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("learn_fit(): the names of the columns must not be null")));
+		/* bound once when the names are a constant, else every row */
+		if (c->binding == NULL || !c->names_const)
+			c->binding = EvidenceBindArgs(spec->reader, fcinfo, COL_NAMES, COL_FIRST, RECORDOID,
+										  c->names_const ? c->cxt : CurrentMemoryContext);
+		EvidenceFromArgs(spec->reader, c->binding, fcinfo, c->values);
+	}
+	else if (PG_ARGISNULL(ARG_EVIDENCE))
 		memset(c->values, 0, sizeof(LqValue) * spec->ncriteria);
 	else if (c->jsonb_evidence)
 		EvidenceFromJsonb(spec->reader, PG_GETARG_JSONB_P(ARG_EVIDENCE), c->values);

@@ -250,12 +250,16 @@ static void
 count_values(Learn *l)
 {
 	StringInfoData cols;
-	StringInfoData vals;
+	StringInfoData sets;
+	StringInfoData which;
+	StringInfoData value;
 	int			n = 0;
 	char	   *o = outcome_sql(l);
 
 	initStringInfo(&cols);
-	initStringInfo(&vals);
+	initStringInfo(&sets);
+	initStringInfo(&which);
+	initStringInfo(&value);
 	for (int i = 0; i < l->ncriteria; i++)
 	{
 		LearnCriterion *c = &l->criteria[i];
@@ -263,25 +267,30 @@ count_values(Learn *l)
 		if (c->kind != FIT_VALUES && c->kind != FIT_BOOLEAN)
 			continue;
 		appendStringInfo(&cols, ", %s AS v%d", value_sql(l, c, false), i);
-		appendStringInfo(&vals, "%s(%d, s.v%d)", n++ > 0 ? ", " : "", i, i);
+		appendStringInfo(&sets, "%s(s.v%d)", n++ > 0 ? ", " : "", i);
+		appendStringInfo(&which, " WHEN GROUPING(s.v%d) OPERATOR(pg_catalog.=) 0 THEN %d", i, i);
+		appendStringInfo(&value, " WHEN GROUPING(s.v%d) OPERATOR(pg_catalog.=) 0 THEN s.v%d", i, i);
 	}
 	if (n == 0)
 		return;
 
 	/*
-	 * Each distinct value as written, counted; folded here, where values
-	 * that fold alike are added up (the first in bytewise order shown).  At
-	 * most LEARN_MAX_DISTINCT + 1 values of each criterion come back (and
-	 * its unknown, first): enough to tell one with too many, and the memory
-	 * here bounded, with the query free to use parallel workers.
+	 * Each distinct value as written, counted, in one scan: a grouping set
+	 * per criterion (a hash table each), GROUPING() telling which criterion
+	 * a group is of.  Folded here, where values that fold alike are added
+	 * up (the first in bytewise order shown).  At most LEARN_MAX_DISTINCT +
+	 * 1 values of each criterion come back (and its unknown, first): enough
+	 * to tell one with too many, and the memory here bounded.
 	 */
 	run(psprintf("SELECT g.k, g.v, g.won, g.lost FROM ("
-				 "SELECT x.k, x.v, "
-				 "pg_catalog.count(*) FILTER (WHERE s.o) AS won, pg_catalog.count(*) FILTER (WHERE NOT s.o) AS lost, "
-				 "pg_catalog.row_number() OVER (PARTITION BY x.k ORDER BY x.v COLLATE pg_catalog.\"C\" NULLS FIRST) AS n "
-				 "FROM (%s) s, LATERAL (VALUES %s) x(k, v) GROUP BY x.k, x.v) g "
+				 "SELECT a.k, a.v, a.won, a.lost, "
+				 "pg_catalog.row_number() OVER (PARTITION BY a.k ORDER BY a.v COLLATE pg_catalog.\"C\" NULLS FIRST) AS n "
+				 "FROM (SELECT CASE%s END AS k, CASE%s END AS v, "
+				 "pg_catalog.count(*) FILTER (WHERE s.o) AS won, pg_catalog.count(*) FILTER (WHERE NOT s.o) AS lost "
+				 "FROM (%s) s GROUP BY GROUPING SETS (%s)) a) g "
 				 "WHERE g.n OPERATOR(pg_catalog.<=) %d",
-				 LearnRowSql(l, psprintf("%s AS o%s", o, cols.data)), vals.data, LEARN_MAX_DISTINCT + 2),
+				 which.data, value.data,
+				 LearnRowSql(l, psprintf("%s AS o%s", o, cols.data)), sets.data, LEARN_MAX_DISTINCT + 2),
 		0, NULL, NULL);
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
@@ -547,6 +556,39 @@ LearnFitSpec(Learn *l)
 }
 
 /*
+ * The call of learn_fit in a pass, spec and coefficients $1 and $2: with
+ * the jsonb column of the evidence, or with the columns the criteria read,
+ * by name (each once), so that no row value is made.
+ */
+static char *
+fit_call_sql(Learn *l)
+{
+	StringInfoData names;
+	StringInfoData cols;
+	int			n = 0;
+
+	if (l->opt.evidence != NULL)
+		return psprintf("lead_qual.learn_fit($1, $2, %s, %s, %s)",
+						evidence_sql(l), outcome_sql(l), weight_sql(l));
+	initStringInfo(&names);
+	initStringInfo(&cols);
+	for (int i = 0; i < l->ncriteria; i++)
+	{
+		const char *source = l->criteria[i].source;
+		bool		seen = false;
+
+		for (int j = 0; j < i && !seen; j++)
+			seen = strcmp(l->criteria[j].source, source) == 0;
+		if (seen)
+			continue;
+		appendStringInfo(&names, "%s%s", n++ > 0 ? ", " : "", quote_literal_cstr(source));
+		appendStringInfo(&cols, ", %s", column_sql(l, source));
+	}
+	return psprintf("lead_qual.learn_fit($1, $2, %s, %s, ARRAY[%s]::pg_catalog.text[]%s)",
+					outcome_sql(l), weight_sql(l), names.data, cols.data);
+}
+
+/*
  * One pass of the fit at the coefficients theta (K of them): the gradient
  * (K), the Hessian (K x K, both triangles) and the log-likelihood, in the
  * units of the data (weights divided by their mean).
@@ -567,9 +609,7 @@ LearnFitPass(Learn *l, const char *spec, const double *theta, double *grad, doub
 		elems[i] = Float8GetDatum(theta[i]);
 	args[0] = DirectFunctionCall1(jsonb_in, CStringGetDatum(spec));
 	args[1] = PointerGetDatum(construct_array(elems, k, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	run(LearnRowSql(l, psprintf("lead_qual.learn_fit($1, $2, %s, %s, %s)",
-								evidence_sql(l), outcome_sql(l), weight_sql(l))),
-		2, types, args);
+	run(LearnRowSql(l, fit_call_sql(l)), 2, types, args);
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	if (isnull)
 		elog(ERROR, "learn(): the fit read no row");

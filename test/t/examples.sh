@@ -10,8 +10,18 @@
 #    examples come from, made by running the start of the regression suites
 #    that define them (sql/setup.sql's helpers, model_io's io_models,
 #    frameworks' scenarios, rules' check_rule, rows' leads and wrong_types),
-#    with the time zone and date style pg_regress uses.  The later sections
-#    use fixtures of their own suites and are not run yet.
+#    with the time zone and date style pg_regress uses.
+#  - doc/reference.md, sections 9 to 11 (multi-touch evidence, engagement,
+#    readiness and the next action): the examples make what they use; the
+#    session has the search_path the reference starts with.
+#  - doc/reference.md, section 13 (errors): with the helpers of
+#    sql/setup.sql, the cases of sql/model_errors.sql (model_errors_cases)
+#    and sql/rules.sql's check_rule.  Its examples of soft input errors need
+#    PostgreSQL 16 or later and are passed over on older servers.
+#  - doc/reference.md, sections 14 and 15 (outcomes and learning): in a
+#    database holding the leads of sql/learn.sql whose outcome follows a
+#    known rule (the table "hist"); the examples make the rest.
+#  Section 8 is not run yet; section 12 (Citus) needs a cluster.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -43,4 +53,45 @@ PGTZ=PST8PDT PGDATESTYLE='Postgres, MDY' PGDATABASE=lq_reference \
     test/doc-examples --before "$fixtures" --sections 0-7 --skip '^CREATE EXTENSION lead_qual;' doc/reference.md ||
     failed=1
 dropdb lq_reference
+
+{
+    echo '\o /dev/null'
+    cat sql/setup.sql
+    echo 'SET search_path = public, lead_qual;'
+    echo '\o'
+} >"$fixtures"
+dropdb --if-exists lq_activity
+createdb lq_activity
+PGTZ=PST8PDT PGDATESTYLE='Postgres, MDY' PGDATABASE=lq_activity \
+    test/doc-examples --before "$fixtures" --sections 9-11 doc/reference.md || failed=1
+dropdb lq_activity
+
+{
+    echo '\o /dev/null'
+    cat sql/setup.sql
+    suite_until model_errors '^  FROM model_errors_cases ORDER BY n;'
+    suite_until rules '^\$\$;'
+    echo '\o'
+} >"$fixtures"
+soft=()
+if [ "$(psql -X -At -d postgres -c 'SHOW server_version_num')" -lt 160000 ]; then
+    soft=(--skip 'pg_input_')
+fi
+dropdb --if-exists lq_errors
+createdb lq_errors
+PGTZ=PST8PDT PGDATESTYLE='Postgres, MDY' PGDATABASE=lq_errors \
+    test/doc-examples --before "$fixtures" --sections 13 "${soft[@]}" doc/reference.md || failed=1
+dropdb lq_errors
+
+{
+    echo '\o /dev/null'
+    cat sql/setup.sql
+    suite_until learn '^  FROM hist;$'
+    echo '\o'
+} >"$fixtures"
+dropdb --if-exists lq_learning
+createdb lq_learning
+PGTZ=PST8PDT PGDATESTYLE='Postgres, MDY' PGDATABASE=lq_learning \
+    test/doc-examples --before "$fixtures" --sections 14-15 doc/reference.md || failed=1
+dropdb lq_learning
 exit $failed

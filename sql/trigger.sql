@@ -243,10 +243,12 @@ SELECT trigger_name, model, target_column, evidence_column, as_of_column
 -- Wrong flat targets are refused when the trigger is created: a field the
 -- qualification lacks (22023), a column the table lacks (42703) or of
 -- another type (42804; a domain too: its constraints would not be
--- checked), a field or a column named twice (42710, 42701), a column a
--- criterion reads (42701), a column or target after a flat target (39P01).
+-- checked) or generated (428C9), a field or a column named twice (42710,
+-- 42701), a column a criterion reads (42701), a column or target after a
+-- flat target (39P01).
 CREATE DOMAIN short_text AS text CHECK (length(VALUE) < 5);
-ALTER TABLE flat ADD COLUMN short_status short_text, ADD COLUMN status8 varchar(8);
+ALTER TABLE flat ADD COLUMN short_status short_text, ADD COLUMN status8 varchar(8),
+    ADD COLUMN score2 float8 GENERATED ALWAYS AS (need * 10) STORED;
 SELECT v.args, r.*
   FROM (VALUES
     ($$'scroe=score'$$),
@@ -254,6 +256,7 @@ SELECT v.args, r.*
     ($$'score=status'$$),
     ($$'status=short_status'$$),
     ($$'status=status8'$$),
+    ($$'score=score2'$$),
     ($$'missing=met'$$),
     ($$'met=need'$$),
     ($$'score=score', 'score=met'$$),
@@ -273,7 +276,7 @@ SELECT * FROM regress.err('CALL lead_qual.rescore(''flat'')');
 -- A column it writes cannot be dropped, renamed or retyped.
 SELECT * FROM regress.err('ALTER TABLE flat DROP COLUMN tier');
 SELECT * FROM regress.err('ALTER TABLE flat ALTER COLUMN score TYPE numeric');
-ALTER TABLE flat DROP COLUMN short_status, DROP COLUMN status8;
+ALTER TABLE flat DROP COLUMN short_status, DROP COLUMN status8, DROP COLUMN score2;
 DROP DOMAIN short_text;
 
 DROP TABLE leads, acme_leads, touches, parted, misuse, flat, flat_jsonb;

@@ -375,6 +375,12 @@ add_flat_target(TriggerData *td, Scorer *sc, const char *fname, const char *arg)
 	flat->field = f;
 	flat->column = attnum;
 	att = TupleDescAttr(RelationGetDescr(td->tg_relation), attnum - 1);
+	if (att->attgenerated)
+		ereport(ERROR,
+				(errcode(ERRCODE_GENERATED_ALWAYS),
+				 errmsg("trigger \"%s\": column \"%s\" (the %s target) is a generated column",
+						td->tg_trigger->tgname, eq + 1, name),
+				 errdetail("A generated column is computed after the trigger, from its expression.")));
 	if (!flat_type_fits(f, att->atttypid, att->atttypmod, &flat->as_text))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),

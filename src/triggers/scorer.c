@@ -213,19 +213,25 @@ qualification_type(void)
 						   CStringGetDatum("qualification"), ObjectIdGetDatum(nsp));
 }
 
-/*
- * Criterion i of m reads column attnum: an error if the trigger writes it
- * (the target or a flat target), which would put the result in place of
- * the evidence.
- */
-static void
-check_not_written(TriggerData *td, Scorer *sc, const LqModel *m, int i, AttrNumber attnum)
+/* Does the trigger write column attnum (the target or a flat target)? */
+static bool
+column_written(const Scorer *sc, AttrNumber attnum)
 {
 	bool		written = (attnum == sc->target);
 
 	for (int k = 0; k < sc->nflat; k++)
 		written |= (attnum == sc->flat[k].column);
-	if (written)
+	return written;
+}
+
+/*
+ * Criterion i of m reads column attnum: an error if the trigger writes it,
+ * which would put the result in place of the evidence.
+ */
+static void
+check_not_written(TriggerData *td, Scorer *sc, const LqModel *m, int i, AttrNumber attnum)
+{
+	if (column_written(sc, attnum))
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_COLUMN),
 				 errmsg("trigger \"%s\": column \"%s\" is both read by criterion \"%s\" of model \"%s\" and written by the trigger",
@@ -317,11 +323,7 @@ flat_types(QualField f)
 static void
 check_column_unused(TriggerData *td, Scorer *sc, AttrNumber attnum, const char *arg)
 {
-	bool		used = (attnum == sc->target || attnum == sc->evidence || attnum == sc->as_of);
-
-	for (int k = 0; k < sc->nflat; k++)
-		used |= (attnum == sc->flat[k].column);
-	if (used)
+	if (attnum == sc->evidence || attnum == sc->as_of || column_written(sc, attnum))
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_COLUMN),
 				 errmsg("trigger \"%s\": column \"%s\" is named twice (in \"%s\")",

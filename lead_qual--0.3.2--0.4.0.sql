@@ -373,6 +373,115 @@ COMMENT ON FUNCTION lead_qual.model_report(regclass, text, lead_qual.model, json
 COMMENT ON FUNCTION lead_qual.decile_report(regclass, text, lead_qual.model, jsonb) IS 'A model against history: conversion per score decile (1 = the highest scores), its lift and the cumulative share of the won';
 COMMENT ON FUNCTION lead_qual.criterion_report(regclass, text, lead_qual.model, jsonb) IS 'A model against history, per criterion: the win rate when met, unmet and unknown, the lift when met, weight of evidence and information value';
 
+-- rescore() says plainly that it cannot rewrite flat targets.
+CREATE OR REPLACE PROCEDURE lead_qual.rescore(target regclass, batch_pages integer DEFAULT 1000,
+                                   restart boolean DEFAULT false)
+    LANGUAGE plpgsql
+AS $$
+DECLARE
+    qualified_name pg_catalog.text;
+    sets pg_catalog.text := '';
+    differs pg_catalog.text := '';
+    expr pg_catalog.text;
+    scorer record;
+    sql pg_catalog.text;
+    page bigint := 0;
+    pages bigint := pg_catalog.pg_relation_size(target) OPERATOR(pg_catalog./)
+                    pg_catalog.current_setting('block_size')::integer;
+    changed bigint;
+    rescored bigint := 0;
+BEGIN
+    IF target IS NULL THEN
+        RAISE EXCEPTION 'the table to rescore must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF batch_pages IS NULL OR batch_pages OPERATOR(pg_catalog.<) 1 THEN
+        RAISE EXCEPTION 'batch_pages must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) INTO qualified_name
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+     WHERE c.oid OPERATOR(pg_catalog.=) target;
+
+    -- What each autoscore trigger of the table writes, as the trigger would.
+    FOR scorer IN SELECT * FROM lead_qual.autoscore_triggers(target) LOOP
+        IF scorer.target_column IS NULL THEN
+            RAISE EXCEPTION 'rescore() cannot rewrite what trigger % of table % writes', scorer.trigger_name, target
+                USING ERRCODE = 'feature_not_supported',
+                      DETAIL = 'The trigger writes flat targets only; rescore() compares and rewrites a lead_qual.qualification column.',
+                      HINT = 'Give the trigger a qualification column too (its second argument): the flat targets follow it.';
+        END IF;
+        expr := pg_catalog.format('lead_qual.qualify(%L, %s, %s)', scorer.model,
+                    CASE WHEN scorer.evidence_column IS NULL THEN 't'
+                         ELSE 't.' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(scorer.evidence_column) END,
+                    CASE WHEN scorer.as_of_column IS NULL THEN 'pg_catalog.transaction_timestamp()'
+                         WHEN (SELECT a.atttypid FROM pg_catalog.pg_attribute a
+                                WHERE a.attrelid OPERATOR(pg_catalog.=) target
+                                  AND a.attname OPERATOR(pg_catalog.=) scorer.as_of_column)
+                              OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.date'::pg_catalog.regtype,
+                                                                'pg_catalog.timestamp'::pg_catalog.regtype]::pg_catalog.oid[])
+                         THEN pg_catalog.format('(t.%I::pg_catalog.timestamp AT TIME ZONE ''UTC'')', scorer.as_of_column)
+                         ELSE 't.' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(scorer.as_of_column) END);
+        sets := sets OPERATOR(pg_catalog.||) CASE WHEN sets OPERATOR(pg_catalog.=) '' THEN '' ELSE ', ' END
+                OPERATOR(pg_catalog.||) pg_catalog.format('%I = %s', scorer.target_column, expr);
+        -- IS DISTINCT FROM, written without it: it finds = on the search
+        -- path.  qualify() is NULL for a NULL as_of; the second test is
+        -- evaluated only when the first holds, so qualify() runs once per
+        -- row unless the stored value is NULL.
+        differs := differs OPERATOR(pg_catalog.||) CASE WHEN differs OPERATOR(pg_catalog.=) '' THEN '' ELSE ' OR ' END
+                OPERATOR(pg_catalog.||) pg_catalog.format('((t.%I OPERATOR(pg_catalog.=) %s) IS NOT TRUE'
+                                                          ' AND (t.%I IS NOT NULL OR %s IS NOT NULL))',
+                                                          scorer.target_column, expr, scorer.target_column, expr);
+    END LOOP;
+    IF sets OPERATOR(pg_catalog.=) '' THEN
+        RAISE EXCEPTION 'table % has no lead_qual.autoscore trigger', target
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    sql := pg_catalog.format('UPDATE %s AS t SET %s WHERE t.ctid OPERATOR(pg_catalog.>=) $1 AND t.ctid OPERATOR(pg_catalog.<) $2 AND (%s)',
+                             target, sets, differs);
+
+    -- Resume an interrupted run, unless asked to start over.
+    IF NOT restart THEN
+        SELECT p.pages_done, p.rows_rescored INTO page, rescored
+          FROM lead_qual.rescore_progress p
+         WHERE p.table_name OPERATOR(pg_catalog.=) qualified_name AND p.finished_at IS NULL;
+        page := COALESCE(page, 0);
+        rescored := COALESCE(rescored, 0);
+    END IF;
+    INSERT INTO lead_qual.rescore_progress AS p
+           (table_name, started_at, updated_at, finished_at, pages_done, pages_total, rows_rescored)
+    VALUES (qualified_name, pg_catalog.clock_timestamp(), pg_catalog.clock_timestamp(), NULL, page,
+            pages, rescored)
+    ON CONFLICT (table_name) DO UPDATE
+       SET started_at = CASE WHEN EXCLUDED.pages_done OPERATOR(pg_catalog.=) 0
+                             THEN EXCLUDED.started_at ELSE p.started_at END,
+           updated_at = EXCLUDED.updated_at, finished_at = NULL,
+           pages_done = EXCLUDED.pages_done, pages_total = EXCLUDED.pages_total,
+           rows_rescored = EXCLUDED.rows_rescored;
+    COMMIT;
+
+    -- The pages the table has now.  Rows written after this point, and the
+    -- new versions this writes, are scored by the trigger with the model as
+    -- it is: there is no need to follow the table as it grows.
+    LOOP
+        EXIT WHEN page OPERATOR(pg_catalog.>=) pages;
+        EXECUTE sql USING pg_catalog.format('(%s,0)', page)::pg_catalog.tid,
+                          pg_catalog.format('(%s,0)', page OPERATOR(pg_catalog.+) batch_pages)::pg_catalog.tid;
+        GET DIAGNOSTICS changed = ROW_COUNT;
+        page := LEAST(page OPERATOR(pg_catalog.+) batch_pages, pages);
+        rescored := rescored OPERATOR(pg_catalog.+) changed;
+        UPDATE lead_qual.rescore_progress
+           SET updated_at = pg_catalog.clock_timestamp(), pages_done = page, rows_rescored = rescored
+         WHERE table_name OPERATOR(pg_catalog.=) qualified_name;
+        RAISE NOTICE 'lead_qual.rescore(%): % of % pages, % rows rescored',
+            qualified_name, page, pages, rescored;
+        COMMIT;
+    END LOOP;
+    UPDATE lead_qual.rescore_progress
+       SET updated_at = pg_catalog.clock_timestamp(), finished_at = pg_catalog.clock_timestamp()
+     WHERE table_name OPERATOR(pg_catalog.=) qualified_name;
+    COMMIT;
+END
+$$;
+
 -- rescore() also serves the date rules, whose verdict moves with the calendar.
 COMMENT ON PROCEDURE lead_qual.rescore(regclass, integer, boolean) IS 'Rewrite the stored qualifications of an auto-scored table that are out of date (after a model changed, or as date rules judged against the clock changed their verdict), in batches of pages, committing after each; resumes an interrupted run';
 

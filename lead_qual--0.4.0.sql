@@ -1107,6 +1107,12 @@ BEGIN
 
     -- What each autoscore trigger of the table writes, as the trigger would.
     FOR scorer IN SELECT * FROM lead_qual.autoscore_triggers(target) LOOP
+        IF scorer.target_column IS NULL THEN
+            RAISE EXCEPTION 'rescore() cannot rewrite what trigger % of table % writes', scorer.trigger_name, target
+                USING ERRCODE = 'feature_not_supported',
+                      DETAIL = 'The trigger writes flat targets only; rescore() compares and rewrites a lead_qual.qualification column.',
+                      HINT = 'Give the trigger a qualification column too (its second argument): the flat targets follow it.';
+        END IF;
         expr := pg_catalog.format('lead_qual.qualify(%L, %s, %s)', scorer.model,
                     CASE WHEN scorer.evidence_column IS NULL THEN 't'
                          ELSE 't.' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(scorer.evidence_column) END,

@@ -271,7 +271,8 @@ SELECT v.args, r.*
 -- The history is read from a qualification column: a trigger with flat
 -- targets only has none to follow.
 SELECT * FROM regress.err('SELECT lead_qual.enable_history(''flat'')');
--- rescore() rewrites the qualification column, and has none to rewrite.
+-- rescore() compares and rewrites the qualification column; with flat
+-- targets only it says so (0A000).
 SELECT * FROM regress.err('CALL lead_qual.rescore(''flat'')');
 -- A column it writes cannot be dropped, renamed or retyped.
 SELECT * FROM regress.err('ALTER TABLE flat DROP COLUMN tier');

@@ -213,6 +213,7 @@ SELECT score_columns('bant', NULL, 'parted'::regtype, '{budget,authority,need,ti
 SELECT * FROM regress.err($$SELECT lead_qual.score_columns('bant', '2026-01-01', 'parted'::regtype, NULL, 1)$$);
 SELECT * FROM regress.err($$SELECT lead_qual.score_columns('bant', '2026-01-01', 'parted'::regtype, '{budget,need}', 1)$$);
 SELECT * FROM regress.err($$SELECT lead_qual.score_columns('bant', '2026-01-01', 'parted'::regtype, '{budget}', 1)$$);
+SELECT * FROM regress.err($$SELECT lead_qual.score_columns('bant', '2026-01-01', 'parted'::regtype, '{{budget,need},{authority,timeframe}}', 1, 2, 3, 4)$$);
 DROP TABLE wide, parted;
 
 -- At the edges of what the planner's calls read straight from the columns

@@ -213,7 +213,52 @@ SELECT score_columns('bant', NULL, 'parted'::regtype, '{budget,authority,need,ti
 SELECT * FROM regress.err($$SELECT lead_qual.score_columns('bant', '2026-01-01', 'parted'::regtype, NULL, 1)$$);
 SELECT * FROM regress.err($$SELECT lead_qual.score_columns('bant', '2026-01-01', 'parted'::regtype, '{budget,need}', 1)$$);
 SELECT * FROM regress.err($$SELECT lead_qual.score_columns('bant', '2026-01-01', 'parted'::regtype, '{budget}', 1)$$);
+SELECT * FROM regress.err($$SELECT lead_qual.score_columns('bant', '2026-01-01', 'parted'::regtype, '{{budget,need},{authority,timeframe}}', 1, 2, 3, 4)$$);
 DROP TABLE wide, parted;
+
+-- At the edges of what the planner's calls read straight from the columns
+-- (the extreme integers, infinite floats, dates and timestamps, the ends of
+-- a window, a mark just below the pass, NULLs), with and without a pass
+-- score, they agree with explain(), which reads every value the general way.
+CREATE TABLE edge_leads (id int, b bool, i2 int2, i8 int8, f8 float8, mark float8, d date, ts timestamptz);
+INSERT INTO edge_leads VALUES
+    (1, true, -32768, -9223372036854775808, '-Infinity', 0, '-infinity', '-infinity'),
+    (2, false, 32767, 9223372036854775807, 'Infinity', 10, 'infinity', 'infinity'),
+    (3, NULL, 6, 0, 5.999999, 5.999999, '2026-01-11', '2026-01-01 23:59:59.999999+00'),
+    (4, true, 5, 6, 6, 6, '2026-01-12', '2025-12-22 00:00+00'),
+    (5, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+SELECT define_model('edge', '{"criteria": [{"key": "b"},
+    {"key": "i2", "rule": {"type": "between", "min": -32768, "max": 5}, "knockout": true},
+    {"key": "i8", "rule": {"type": "at_most", "value": 6}, "unknown_grade": 3},
+    {"key": "f8", "rule": {"type": "at_least", "value": 6}},
+    {"key": "mark", "unknown_grade": 10},
+    {"key": "d", "rule": {"type": "within_days", "days": 10}},
+    {"key": "ts", "rule": {"type": "within_days", "days": 10, "direction": "behind"}}]}') IS NOT NULL AS defined;
+SELECT define_model('edge_pass', (model_to_jsonb(model('edge')) - 'name') || '{"pass_score": 40}') IS NOT NULL AS defined;
+SELECT format($$SELECT %1$L AS model, l.id, qualify(%1$L, l, '2026-01-01') AS q,
+       score(%1$L, l, '2026-01-01') AS score, is_qualified(%1$L, l, '2026-01-01') AS qualified,
+       (SELECT abs(sum(e.points) - score(%1$L, l, '2026-01-01')) < 1e-5
+               AND count(*) FILTER (WHERE e.met) = (qualify(%1$L, l, '2026-01-01')).met
+               AND coalesce(array_agg(e.criterion ORDER BY e.criterion) FILTER (WHERE NOT e.known), '{}')
+                   = ARRAY(SELECT x FROM unnest((qualify(%1$L, l, '2026-01-01')).missing) x ORDER BY x)
+               AND coalesce(array_agg(e.criterion ORDER BY e.ordinal) FILTER (WHERE NOT e.met), '{}')
+                   = (qualify(%1$L, l, '2026-01-01')).failed
+          FROM explain(%1$L, l, '2026-01-01') e) AS as_explain
+  FROM edge_leads l ORDER BY 2$$, m) FROM (VALUES ('edge'), ('edge_pass')) AS v(m) \gexec
+-- An infinite as_of leaves a NULL date unknown, and is refused for a date.
+SELECT (qualify('edge', l, 'infinity')).missing FROM edge_leads l WHERE id = 5;
+SELECT * FROM regress.err($$SELECT qualify('edge', l, 'infinity') FROM edge_leads l WHERE id = 4$$);
+SELECT * FROM regress.err($$SELECT e.* FROM edge_leads l, explain('edge', l, 'infinity') e WHERE l.id = 4$$);
+-- A mark out of 0-10, and NaN, met after other rows: refused as explain()
+-- refuses them.
+INSERT INTO edge_leads (id, mark) VALUES (6, 10.000001);
+SELECT * FROM regress.err($$SELECT sum(score('edge', l, '2026-01-01')) FROM edge_leads l$$);
+SELECT * FROM regress.err($$SELECT e.* FROM edge_leads l, explain('edge', l, '2026-01-01') e WHERE l.id = 6$$);
+UPDATE edge_leads SET mark = NULL, f8 = 'NaN' WHERE id = 6;
+SELECT * FROM regress.err($$SELECT count(*) FILTER (WHERE is_qualified('edge_pass', l, '2026-01-01')) FROM edge_leads l$$);
+SELECT * FROM regress.err($$SELECT e.* FROM edge_leads l, explain('edge_pass', l, '2026-01-01') e WHERE l.id = 6$$);
+DROP TABLE edge_leads;
+SELECT drop_model('edge'), drop_model('edge_pass');
 
 DROP VIEW lead_view;
 DROP TABLE leads, text_leads, wrong_types, wrong_types2, wrong_types3, nan_leads, many_leads, serial_result, other_types, changing;

@@ -345,8 +345,13 @@ EvidenceBindArgs(const LqModel *m, FunctionCallInfo fcinfo, int names_arg,
 	bool	   *nulls;
 	int			n;
 
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the column names must be a one-dimensional array, not one of %d dimensions",
+						ARR_NDIM(arr))));
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &names, &nulls, &n);
-	if (ARR_NDIM(arr) > 1 || n != PG_NARGS() - first_arg)
+	if (n != PG_NARGS() - first_arg)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%d column names given for %d column values",

@@ -32,28 +32,43 @@ IndexPath(const char *base, int i)
 	return psprintf("%s[%d]", base, i);
 }
 
+/* The text of fmt and its arguments, as printf makes it. */
+static char *format_va(const char *fmt, va_list args) pg_attribute_printf(1, 0);
+
+static char *
+format_va(const char *fmt, va_list args)
+{
+	StringInfoData s;
+
+	initStringInfo(&s);
+	for (;;)
+	{
+		va_list		copy;
+		int			needed;
+
+		va_copy(copy, args);
+		needed = appendStringInfoVA(&s, fmt, copy);
+		va_end(copy);
+		if (needed == 0)
+			break;
+		enlargeStringInfo(&s, needed);
+	}
+	return s.data;
+}
+
 /* "invalid <what> field "<path>": <why>", the why formatted as printf does. */
 void
 FieldError(int code, const char *what, const char *path, const char *fmt,...)
 {
-	StringInfoData why;
+	va_list		args;
+	char	   *why;
 
-	initStringInfo(&why);
-	for (;;)
-	{
-		va_list		args;
-		int			needed;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&why, fmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&why, needed);
-	}
+	va_start(args, fmt);
+	why = format_va(fmt, args);
+	va_end(args);
 	ereport(ERROR,
 			(errcode(code),
-			 errmsg("invalid %s field \"%s\": %s", what, path, why.data)));
+			 errmsg("invalid %s field \"%s\": %s", what, path, why)));
 }
 
 /*
@@ -184,24 +199,15 @@ FieldInteger(const JNode *n, const char *what, const char *path, int lo, int hi)
 void
 StateTextError(const StateText *st, const char *fmt,...)
 {
-	StringInfoData why;
+	va_list		args;
+	char	   *why;
 
-	initStringInfo(&why);
-	for (;;)
-	{
-		va_list		args;
-		int			needed;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&why, fmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&why, needed);
-	}
+	va_start(args, fmt);
+	why = format_va(fmt, args);
+	va_end(args);
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid %s: %s", st->type, why.data),
+			 errmsg("invalid %s: %s", st->type, why),
 			 errhint("%s", st->hint)));
 }
 

@@ -114,12 +114,14 @@ load_spec(FitCache *c, Datum arg)
 	struct varlena *raw = PG_DETOAST_DATUM_PACKED(arg);
 	Jsonb	   *jb;
 	char	   *text;
+	FitSpec    *spec;
 	MemoryContext old;
 
 	if (c->spec != NULL && BinEqual(raw, c->spec_raw))
 		return;
 	c->spec = NULL;
 	c->theta = NULL;
+	c->theta_raw = NULL;
 	c->binding = NULL;
 	MemoryContextReset(c->cxt);
 	old = MemoryContextSwitchTo(c->cxt);
@@ -127,10 +129,11 @@ load_spec(FitCache *c, Datum arg)
 	memcpy(c->spec_raw, raw, VARSIZE_ANY(raw));
 	jb = (Jsonb *) PG_DETOAST_DATUM(PointerGetDatum(c->spec_raw));
 	text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
-	c->spec = FitSpecParse(text, strlen(text));
-	c->values = palloc0(sizeof(LqValue) * c->spec->ncriteria);
-	c->idx = palloc(sizeof(int) * (c->spec->ncriteria + 1));
+	spec = FitSpecParse(text, strlen(text));
+	c->values = palloc0(sizeof(LqValue) * spec->ncriteria);
+	c->idx = palloc(sizeof(int) * (spec->ncriteria + 1));
 	MemoryContextSwitchTo(old);
+	c->spec = spec;				/* published last */
 }
 
 /* The coefficients of this call: K finite numbers. */
@@ -142,6 +145,7 @@ load_theta(FitCache *c, Datum arg)
 	Datum	   *elems;
 	bool	   *nulls;
 	int			n;
+	double	   *theta;
 	MemoryContext old;
 
 	if (c->theta != NULL && BinEqual((struct varlena *) a, c->theta_raw))
@@ -151,19 +155,27 @@ load_theta(FitCache *c, Datum arg)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("learn_fit(): the coefficients must be %d numbers (the spec's bins), not %d", k, n)));
-	old = MemoryContextSwitchTo(c->cxt);
-	c->theta = palloc(sizeof(double) * k);
 	for (int i = 0; i < n; i++)
-	{
 		if (nulls[i] || !isfinite(DatumGetFloat8(elems[i])))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("learn_fit(): the coefficients must be finite numbers")));
-		c->theta[i] = DatumGetFloat8(elems[i]);
+	/* the previous coefficients are freed: they may change every row */
+	if (c->theta != NULL)
+	{
+		pfree(c->theta);
+		pfree(c->theta_raw);
+		c->theta = NULL;
+		c->theta_raw = NULL;
 	}
+	old = MemoryContextSwitchTo(c->cxt);
+	theta = palloc(sizeof(double) * k);
+	for (int i = 0; i < n; i++)
+		theta[i] = DatumGetFloat8(elems[i]);
 	c->theta_raw = palloc(VARSIZE(a));
 	memcpy(c->theta_raw, a, VARSIZE(a));
 	MemoryContextSwitchTo(old);
+	c->theta = theta;			/* published last */
 }
 
 /* A number rounded to fixed point; |x| is far below 2^30 here. */

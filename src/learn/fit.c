@@ -317,7 +317,7 @@ lq_learn_fit_combine(PG_FUNCTION_ARGS)
 	}
 	b = FitStateArg(fcinfo, 1, false);
 	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(FitStateArg(fcinfo, 1, true));
+		PG_RETURN_POINTER(b);	/* in an aggregate, PostgreSQL copies it */
 	a = FitStateArg(fcinfo, 0, AggCheckCallContext(fcinfo, NULL) == 0);
 	if (a->nbins != b->nbins || a->spec_hash != b->spec_hash)
 		ereport(ERROR,

@@ -150,8 +150,13 @@ load_theta(FitCache *c, Datum arg)
 
 	if (c->theta != NULL && BinEqual((struct varlena *) a, c->theta_raw))
 		return;
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("learn_fit(): the coefficients must be a one-dimensional array, not one of %d dimensions",
+						ARR_NDIM(a))));
 	deconstruct_array(a, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &n);
-	if (ARR_NDIM(a) > 1 || n != k)
+	if (n != k)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("learn_fit(): the coefficients must be %d numbers (the spec's bins), not %d", k, n)));

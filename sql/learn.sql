@@ -347,6 +347,7 @@ DROP TABLE edge, hundredths, as_strings, weights, won_weightless, with_nan;
 SELECT * FROM regress.err($$SELECT learn_fit('{"version": 2, "criteria": []}', '{0}', h, won, 1) FROM hist h$$);
 SELECT * FROM regress.err($$SELECT learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [2, 1]}]}', '{0, 0, 0, 0}', h, won, 1) FROM hist h$$);
 SELECT * FROM regress.err($$SELECT learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [1]}]}', '{0, 0}', h, won, 1) FROM hist h$$);
+SELECT * FROM regress.err($$SELECT learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [1]}]}', '{{0, 0}, {0, 0}}', h, won, 1) FROM hist h$$);
 SELECT * FROM regress.err($$SELECT learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "bands", "cuts": [1]}]}', '{0, 0, 0, 0}', h, won, -1) FROM hist h$$);
 SELECT * FROM regress.err($$SELECT learn_fit('{"version": 1, "criteria": [{"source": "budget", "kind": "shape"}]}', '{0, 0}', h, won, 1) FROM hist h$$);
 -- The columns form: the columns named as the spec's sources (in any

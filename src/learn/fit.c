@@ -114,12 +114,14 @@ load_spec(FitCache *c, Datum arg)
 	struct varlena *raw = PG_DETOAST_DATUM_PACKED(arg);
 	Jsonb	   *jb;
 	char	   *text;
+	FitSpec    *spec;
 	MemoryContext old;
 
 	if (c->spec != NULL && BinEqual(raw, c->spec_raw))
 		return;
 	c->spec = NULL;
 	c->theta = NULL;
+	c->theta_raw = NULL;
 	c->binding = NULL;
 	MemoryContextReset(c->cxt);
 	old = MemoryContextSwitchTo(c->cxt);
@@ -127,10 +129,11 @@ load_spec(FitCache *c, Datum arg)
 	memcpy(c->spec_raw, raw, VARSIZE_ANY(raw));
 	jb = (Jsonb *) PG_DETOAST_DATUM(PointerGetDatum(c->spec_raw));
 	text = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
-	c->spec = FitSpecParse(text, strlen(text));
-	c->values = palloc0(sizeof(LqValue) * c->spec->ncriteria);
-	c->idx = palloc(sizeof(int) * (c->spec->ncriteria + 1));
+	spec = FitSpecParse(text, strlen(text));
+	c->values = palloc0(sizeof(LqValue) * spec->ncriteria);
+	c->idx = palloc(sizeof(int) * (spec->ncriteria + 1));
 	MemoryContextSwitchTo(old);
+	c->spec = spec;				/* published last */
 }
 
 /* The coefficients of this call: K finite numbers. */
@@ -142,28 +145,42 @@ load_theta(FitCache *c, Datum arg)
 	Datum	   *elems;
 	bool	   *nulls;
 	int			n;
+	double	   *theta;
 	MemoryContext old;
 
 	if (c->theta != NULL && BinEqual((struct varlena *) a, c->theta_raw))
 		return;
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("learn_fit(): the coefficients must be a one-dimensional array, not one of %d dimensions",
+						ARR_NDIM(a))));
 	deconstruct_array(a, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &n);
-	if (ARR_NDIM(a) > 1 || n != k)
+	if (n != k)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("learn_fit(): the coefficients must be %d numbers (the spec's bins), not %d", k, n)));
-	old = MemoryContextSwitchTo(c->cxt);
-	c->theta = palloc(sizeof(double) * k);
 	for (int i = 0; i < n; i++)
-	{
 		if (nulls[i] || !isfinite(DatumGetFloat8(elems[i])))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("learn_fit(): the coefficients must be finite numbers")));
-		c->theta[i] = DatumGetFloat8(elems[i]);
+	/* the previous coefficients are freed: they may change every row */
+	if (c->theta != NULL)
+	{
+		pfree(c->theta);
+		pfree(c->theta_raw);
+		c->theta = NULL;
+		c->theta_raw = NULL;
 	}
+	old = MemoryContextSwitchTo(c->cxt);
+	theta = palloc(sizeof(double) * k);
+	for (int i = 0; i < n; i++)
+		theta[i] = DatumGetFloat8(elems[i]);
 	c->theta_raw = palloc(VARSIZE(a));
 	memcpy(c->theta_raw, a, VARSIZE(a));
 	MemoryContextSwitchTo(old);
+	c->theta = theta;			/* published last */
 }
 
 /* A number rounded to fixed point; |x| is far below 2^30 here. */
@@ -305,7 +322,7 @@ lq_learn_fit_combine(PG_FUNCTION_ARGS)
 	}
 	b = FitStateArg(fcinfo, 1, false);
 	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(FitStateArg(fcinfo, 1, true));
+		PG_RETURN_POINTER(b);	/* in an aggregate, PostgreSQL copies it */
 	a = FitStateArg(fcinfo, 0, AggCheckCallContext(fcinfo, NULL) == 0);
 	if (a->nbins != b->nbins || a->spec_hash != b->spec_hash)
 		ereport(ERROR,

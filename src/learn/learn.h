@@ -138,8 +138,6 @@ typedef struct Learn
 	int			ninfit;			/* criteria in the fit */
 	int			nbins;			/* K */
 	double	   *theta;			/* K */
-	double		loglik;
-	int			iterations;
 
 	/* from the pass over the rows scored by the learned model (thresholds.c) */
 	bool		scored;

@@ -433,7 +433,8 @@ cut_bands(Learn *l)
 		c->ncuts = 0;
 		if (!isnull)
 		{
-			HistSort(HistFromDatum(d, true, false, "lead_qual.auc_state"), &sorted,
+			/* only the sorted bins are read: HistSort checks them */
+			HistSort(HistFromDatum(d, false, false, "lead_qual.auc_state"), &sorted,
 					 "lead_qual.auc_state");
 			/* the score at each quantile starts a band (numbers <= it go above) */
 			for (int b = 1; b < l->opt.bands; b++)

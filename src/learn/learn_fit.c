@@ -111,8 +111,6 @@ newton(Learn *l, const char *spec, FitWork *w)
 			continue;
 		}
 		prev = penalised;
-		l->loglik = ll;
-		l->iterations = it;
 		penalised_factor(l, w);
 		for (int i = 0; i < k; i++)
 			w->step[i] = w->grad[i] - (i > 0 ? lambda * l->theta[i] : 0);

@@ -125,17 +125,6 @@ HistBinLow(uint64 bin, int shift)
 	return HistKeyScore(first);
 }
 
-double
-HistBinHigh(uint64 bin, int shift)
-{
-	uint64		first,
-				last;
-
-	if (!bin_range(bin, shift, &first, &last))
-		elog(ERROR, "bin " UINT64_FORMAT " holds no score at shift %d", bin, shift);
-	return HistKeyScore(last);
-}
-
 /* How many bins of shift - 1 that hold a score bin (at shift > 0) spans. */
 static int
 bin_halves(uint64 bin, int shift)

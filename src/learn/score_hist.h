@@ -131,9 +131,8 @@ HistKeyScore(uint64 key)
 	return score;
 }
 
-/* the lowest and the highest score a bin of a shift holds */
+/* the lowest score a bin of a shift holds */
 extern double HistBinLow(uint64 bin, int shift);
-extern double HistBinHigh(uint64 bin, int shift);
 
 /* making and changing */
 extern ScoreHist *HistCreate(int nbins);

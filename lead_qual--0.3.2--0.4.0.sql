@@ -766,8 +766,8 @@ CREATE FUNCTION lead_qual.learn_group(model lead_qual.model, evidence record, as
     RETURNS bigint AS 'MODULE_PATHNAME', 'lq_learn_group' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION lead_qual.learn_group(model lead_qual.model, evidence jsonb, as_of timestamptz)
     RETURNS bigint AS 'MODULE_PATHNAME', 'lq_learn_group' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION lead_qual.learn_group(lead_qual.model, record, timestamptz) IS 'learn()''s scoring pass: a row''s score in hundredths times 256, plus twice the criteria it meets, plus 1 when its knockouts let it through (evidence from the row)';
-COMMENT ON FUNCTION lead_qual.learn_group(lead_qual.model, jsonb, timestamptz) IS 'learn()''s scoring pass: a row''s score in hundredths times 256, plus twice the criteria it meets, plus 1 when its knockouts let it through (evidence as a jsonb object)';
+COMMENT ON FUNCTION lead_qual.learn_group(lead_qual.model, record, timestamptz) IS 'learn()''s scoring pass: a row''s score in hundredths times 256, plus twice the criteria it meets, plus 1 when it is qualified (learn() passes a model with min_met 0 and no pass_score, so that this says whether its knockouts let it through; evidence from the row)';
+COMMENT ON FUNCTION lead_qual.learn_group(lead_qual.model, jsonb, timestamptz) IS 'learn()''s scoring pass: a row''s score in hundredths times 256, plus twice the criteria it meets, plus 1 when it is qualified (learn() passes a model with min_met 0 and no pass_score, so that this says whether its knockouts let it through; evidence as a jsonb object)';
 
 -- On the coordinator of a Citus cluster: make every worker's registries
 -- of models and engagement rules the coordinator's (define_model() and the

@@ -161,7 +161,16 @@ bind_columns(EvalCache *c, FunctionCallInfo fcinfo, const LqModel *m)
 	Oid			rowtype;
 
 	if (c->columns_const && c->binding != NULL && c->bound_schema == SchemaGeneration())
+	{
+		/*
+		 * The model was not loaded again (that unbinds): it is current at
+		 * this generation of the registry, and steady() may take the reader
+		 * again after a change to the registry that left the model as it was.
+		 */
+		if (c->steady_reader != NULL)
+			c->steady_registry = RegistryGeneration();
 		return;
+	}
 	rowtype = PG_ARGISNULL(COLUMNS_ROWTYPE) ? RECORDOID :
 		DatumGetObjectId(PG_GETARG_DATUM(COLUMNS_ROWTYPE));
 	if (PG_ARGISNULL(COLUMNS_NAMES))

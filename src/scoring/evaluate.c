@@ -360,13 +360,6 @@ Evaluate(FunctionCallInfo fcinfo, void **cache, LqEvaluation *ev)
 	return evaluate(fcinfo, cache, true, ev);
 }
 
-/* The evaluation, grades only (ev->values NULL): what the scores need. */
-bool
-EvaluateGrades(FunctionCallInfo fcinfo, void **cache, LqEvaluation *ev)
-{
-	return evaluate(fcinfo, cache, false, ev);
-}
-
 /*
  * The score alone (GradeScore() of the grades), and the model in *m; false
  * when it is NULL.  A *_columns call adds it up as it reads.
@@ -437,8 +430,9 @@ EvaluateStates(FunctionCallInfo fcinfo, void *cache, int max_criteria, LqEvaluat
 
 /*
  * What the grades add up to (GradeTally() of the grades), in *t; *ev as
- * EvaluateGrades() fills it, but that ev->grades may be NULL: a *_columns
- * call adds up as it reads, without the grades.  False when the result is
+ * Evaluate() fills it, but without the values read (ev->values NULL), and
+ * ev->grades may be NULL: a *_columns call adds up as it reads, without
+ * the grades.  False when the result is
  * NULL.
  */
 bool

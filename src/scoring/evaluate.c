@@ -161,7 +161,16 @@ bind_columns(EvalCache *c, FunctionCallInfo fcinfo, const LqModel *m)
 	Oid			rowtype;
 
 	if (c->columns_const && c->binding != NULL && c->bound_schema == SchemaGeneration())
+	{
+		/*
+		 * The model was not loaded again (that unbinds): it is current at
+		 * this generation of the registry, and steady() may take the reader
+		 * again after a change to the registry that left the model as it was.
+		 */
+		if (c->steady_reader != NULL)
+			c->steady_registry = RegistryGeneration();
 		return;
+	}
 	rowtype = PG_ARGISNULL(COLUMNS_ROWTYPE) ? RECORDOID :
 		DatumGetObjectId(PG_GETARG_DATUM(COLUMNS_ROWTYPE));
 	if (PG_ARGISNULL(COLUMNS_NAMES))
@@ -351,13 +360,6 @@ Evaluate(FunctionCallInfo fcinfo, void **cache, LqEvaluation *ev)
 	return evaluate(fcinfo, cache, true, ev);
 }
 
-/* The evaluation, grades only (ev->values NULL): what the scores need. */
-bool
-EvaluateGrades(FunctionCallInfo fcinfo, void **cache, LqEvaluation *ev)
-{
-	return evaluate(fcinfo, cache, false, ev);
-}
-
 /*
  * The score alone (GradeScore() of the grades), and the model in *m; false
  * when it is NULL.  A *_columns call adds it up as it reads.
@@ -428,8 +430,9 @@ EvaluateStates(FunctionCallInfo fcinfo, void *cache, int max_criteria, LqEvaluat
 
 /*
  * What the grades add up to (GradeTally() of the grades), in *t; *ev as
- * EvaluateGrades() fills it, but that ev->grades may be NULL: a *_columns
- * call adds up as it reads, without the grades.  False when the result is
+ * Evaluate() fills it, but without the values read (ev->values NULL), and
+ * ev->grades may be NULL: a *_columns call adds up as it reads, without
+ * the grades.  False when the result is
  * NULL.
  */
 bool

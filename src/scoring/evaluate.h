@@ -35,7 +35,6 @@ typedef struct LqEvaluation
 } LqEvaluation;
 
 extern bool Evaluate(FunctionCallInfo fcinfo, void **cache, LqEvaluation *ev);
-extern bool EvaluateGrades(FunctionCallInfo fcinfo, void **cache, LqEvaluation *ev);
 extern bool EvaluateScore(FunctionCallInfo fcinfo, void **cache, const LqModel **m,
 						  double *score);
 extern bool EvaluateQualified(FunctionCallInfo fcinfo, void **cache, bool *qualified);

@@ -121,6 +121,13 @@ lq_is_qualified(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(qualified);
 }
 
+typedef struct ExplainCache
+{
+	void	   *eval;			/* evaluate.c's state */
+	uint64		texts_for;		/* the model loads the texts were made for */
+	Datum	   *texts;			/* per criterion: key, label, rule in words */
+} ExplainCache;
+
 /*
  * explain(model, evidence, as_of, lang): one row per criterion, showing
  * how the score came about and, for unknown criteria, what to ask.
@@ -130,15 +137,38 @@ Datum
 lq_explain(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ExplainCache *xc = (ExplainCache *) fcinfo->flinfo->fn_extra;
 	LqEvaluation ev;
 	const LqModel *m;
 	char	   *lang;
 
 	InitMaterializedSRF(fcinfo, 0);
-	if (!Evaluate(fcinfo, &fcinfo->flinfo->fn_extra, &ev))
+	if (xc == NULL)
+	{
+		xc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ExplainCache));
+		fcinfo->flinfo->fn_extra = xc;
+	}
+	if (!Evaluate(fcinfo, &xc->eval, &ev))
 		return (Datum) 0;
 	m = ev.model;
 	lang = (PG_NARGS() > 3 && !PG_ARGISNULL(3)) ? text_to_cstring(PG_GETARG_TEXT_PP(3)) : "en";
+
+	/* what the rows say of the model alone: made once per model loaded */
+	if (xc->texts == NULL || xc->texts_for != ev.model_loads)
+	{
+		MemoryContext old = MemoryContextSwitchTo(ev.model_cxt);
+		Datum	   *texts = palloc(sizeof(Datum) * 3 * Max(m->ncriteria, 1));
+
+		for (int i = 0; i < m->ncriteria; i++)
+		{
+			texts[3 * i] = CStringGetTextDatum(m->criteria[i].key);
+			texts[3 * i + 1] = CStringGetTextDatum(m->criteria[i].label);
+			texts[3 * i + 2] = CStringGetTextDatum(RuleDescribe(&m->criteria[i]));
+		}
+		MemoryContextSwitchTo(old);
+		xc->texts = texts;
+		xc->texts_for = ev.model_loads;
+	}
 
 	for (int i = 0; i < m->ncriteria; i++)
 	{
@@ -150,10 +180,10 @@ lq_explain(PG_FUNCTION_ARGS)
 		bool		nulls[13] = {0};
 
 		values[0] = Int32GetDatum(i + 1);
-		values[1] = CStringGetTextDatum(c->key);
-		values[2] = CStringGetTextDatum(c->label);
+		values[1] = xc->texts[3 * i];
+		values[2] = xc->texts[3 * i + 1];
 		values[3] = CStringGetTextDatum(EvidenceReadFrom(c, &ev.values[i]));
-		values[4] = CStringGetTextDatum(RuleDescribe(c));
+		values[4] = xc->texts[3 * i + 2];
 		if (ev.values[i].kind == LQV_NULL)
 			nulls[5] = true;
 		else

@@ -90,15 +90,16 @@ Datum
 lq_fold_evidence_step(PG_FUNCTION_ARGS)
 {
 	TsBuf		b;
+	Jsonb	   *jb = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
 
 	if (!state_arg(fcinfo, 0, &b))
 	{
 		Size		room = 0;
 
 		/* room for the first touch's keys and values */
-		if (b.in_agg && !PG_ARGISNULL(1))
+		if (b.in_agg && jb != NULL)
 			room = toast_raw_datum_size(PG_GETARG_DATUM(1)) +
-				JB_ROOT_COUNT(PG_GETARG_JSONB_P(1)) * (sizeof(TsEntry) + 8);
+				JB_ROOT_COUNT(jb) * (sizeof(TsEntry) + 8);
 		b.st = TsCreate(TS_KIND_FOLD, 0, NULL, 0, room, b.in_agg);
 		b.writable = true;
 		b.made_here = true;
@@ -106,9 +107,8 @@ lq_fold_evidence_step(PG_FUNCTION_ARGS)
 	else if (b.st->kind != TS_KIND_FOLD)
 		wrong_kind("fold_evidence()", b.st->kind);
 
-	if (!PG_ARGISNULL(1))
+	if (jb != NULL)
 	{
-		Jsonb	   *jb = PG_GETARG_JSONB_P(1);
 		bool		has_ts = !PG_ARGISNULL(2);
 		int64		ts = has_ts ? PG_GETARG_TIMESTAMPTZ(2) : 0;
 		JsonbIterator *it;

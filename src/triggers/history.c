@@ -42,6 +42,9 @@ typedef struct History
 	Oid			history_owner;	/* who writes the history */
 	bool		has_reason;		/* the history has the column reason (0.4.0) */
 	QualReader	quals;			/* reads the stored qualifications */
+	MemoryContext cxt;			/* the statement's (fn_mcxt) */
+	Oid			changed_by_id;	/* the user last written as changed_by, */
+	char	   *changed_by;		/* ... and the name (NULL: none yet) */
 } History;
 
 static bool
@@ -195,8 +198,15 @@ write_history(History *h, const char *lead_key, const char *model_name,
 	int			nargs = h->has_reason ? 12 : 11;
 	Oid			save_user;
 	int			save_sec;
-	char	   *changed_by = GetUserNameFromId(GetUserId(), false);
 
+	/* the name looked up once per statement, again only for another user */
+	if (h->changed_by == NULL || h->changed_by_id != GetUserId())
+	{
+		char	   *name = GetUserNameFromId(GetUserId(), false);
+
+		h->changed_by = MemoryContextStrdup(h->cxt, name);
+		h->changed_by_id = GetUserId();
+	}
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = CStringGetTextDatum(h->table_name);
 	values[1] = CStringGetTextDatum(lead_key);
@@ -208,7 +218,7 @@ write_history(History *h, const char *lead_key, const char *model_name,
 	values[7] = Float8GetDatum(before->score);
 	values[8] = Float8GetDatum(after->score);
 	values[9] = criteria;
-	values[10] = CStringGetTextDatum(changed_by);
+	values[10] = CStringGetTextDatum(h->changed_by);
 	values[11] = CStringGetTextDatum(reason);
 	for (int i = 3; i <= 6; i++)
 		if (DatumGetPointer(values[i]) == NULL)
@@ -359,6 +369,7 @@ history_setup(TriggerData *td, MemoryContext cxt)
 							   td->tg_trigger->tgargs[0]));
 
 	h = MemoryContextAllocZero(cxt, sizeof(History));
+	h->cxt = cxt;
 	h->scorer = ScorerSetup(td, cxt, "record_history", scoring->tgargs, scoring->tgnargs);
 	if (h->scorer->target == 0)
 		TriggerMisuse(td, "record_history",

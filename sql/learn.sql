@@ -162,6 +162,8 @@ SELECT (SELECT array_agg(weight ORDER BY lower(key)) FROM criteria(learn('hist_j
 -- Weighted by deal value: the same criteria, other weights.
 SELECT c.key, c.weight > 0 AS weighs
   FROM criteria(learn('hist', 'won', ARRAY['channel', 'budget'], '{"weight": "amount"}')) c ORDER BY c.ordinal;
+SELECT (SELECT array_agg(weight ORDER BY key) FROM criteria(learn('hist', 'won', ARRAY['channel', 'budget'], '{"weight": "amount"}')))
+    <> (SELECT array_agg(weight ORDER BY key) FROM criteria(learn('hist', 'won', ARRAY['channel', 'budget']))) AS other_weights;
 SELECT model_to_jsonb(learn('hist', 'won', ARRAY['channel'], '{"weight": "amount"}'))->'description'->>'en' AS description;
 
 -- A template: its keys, labels, questions and knockouts kept (a knockout
@@ -321,7 +323,7 @@ SELECT length(f::text) AS text_length, f::text::fit_state::text = f::text AS rou
                          array_fill(0::float8, ARRAY[63]), h, won, 1) AS f
           FROM hist h) s;
 
--- More bad arguments found by review and fuzzing.
+-- More bad arguments: infinite, negative and money weights, NaN numbers.
 CREATE TABLE weights (w float8, m money, won boolean, x int);
 INSERT INTO weights SELECT CASE WHEN i = 1 THEN 'Infinity'::float8 ELSE 1 END, 1, i % 2 = 0, i % 3 FROM generate_series(1, 100) i;
 CREATE TABLE won_weightless AS SELECT CASE WHEN won THEN 0 ELSE 1 END AS w, won, budget FROM hist;

@@ -233,8 +233,8 @@ new_value(LearnCriterion *c)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("learn(): \"%s\" has more than %d distinct values", c->source,
 						LEARN_MAX_DISTINCT),
-				 errdetail("A criterion keeps at most %d values; one with this many is more likely an identifier or free text than a criterion.",
-						   LEARN_MAX_KEPT),
+				 errdetail("A criterion keeps its %d most frequent values; a column with more than %d is more likely an identifier or free text than a criterion.",
+						   LEARN_MAX_KEPT, LEARN_MAX_DISTINCT),
 				 errhint("Leave it out, or group its values in a view.")));
 	if (c->nvalues == c->room)
 	{

@@ -234,7 +234,7 @@ SELECT define_model('edge', '{"criteria": [{"key": "b"},
     {"key": "mark", "unknown_grade": 10},
     {"key": "d", "rule": {"type": "within_days", "days": 10}},
     {"key": "ts", "rule": {"type": "within_days", "days": 10, "direction": "behind"}}]}') IS NOT NULL AS defined;
-SELECT define_model('edge_pass', (model_to_jsonb(model('edge')) - 'name') || '{"pass_score": 40}') IS NOT NULL AS defined;
+SELECT define_model('edge_pass', (model_to_jsonb(model('edge')) - 'name') || '{"pass_score": 40, "min_met": 0}') IS NOT NULL AS defined;
 SELECT format($$SELECT %1$L AS model, l.id, qualify(%1$L, l, '2026-01-01') AS q,
        score(%1$L, l, '2026-01-01') AS score, is_qualified(%1$L, l, '2026-01-01') AS qualified,
        (SELECT abs(sum(e.points) - score(%1$L, l, '2026-01-01')) < 1e-5

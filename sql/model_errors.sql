@@ -145,7 +145,8 @@ SELECT '{"name": "x", "criteria": [{"key": "a", "weight": -1}]}'::lead_qual.mode
 SELECT * FROM regress.err($$SELECT 'no_such_model'::lead_qual.model$$);
 SELECT * FROM regress.err($$SELECT lead_qual.model('no_such_model'::text)$$);
 SELECT * FROM regress.err($$SELECT lead_qual.qualify('no_such_model', '{}')$$);
--- Text that can only be meant as a name, but is not a valid one.
+-- Text that can only be meant as a name, but is not a valid one: no such
+-- model (42704), as for a valid name not registered.
 SELECT * FROM regress.err($$SELECT '7up'::lead_qual.model$$);
 SELECT * FROM regress.err(format('SELECT lead_qual.qualify(%L, %L)', repeat('x', 64), '{}'));
 SELECT * FROM regress.err($$SELECT lead_qual.score('  ', '{}')$$);
